@@ -1,0 +1,134 @@
+"""The ``pmkit`` command: thin Click glue over the pipeline stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pmkit import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+PROGRAM_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _program_dir(path: Path) -> Path:
+    if not (path / "program.yaml").is_file():
+        raise click.UsageError(f"{path} holds no program.yaml; is it a pmkit program directory?")
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="pmkit")
+def main() -> None:
+    """Plain-text, git-backed planning for IT program managers.
+
+    \b
+    Examples:
+      pmkit validate program          check every file, as CI does
+      pmkit validate --format github  annotations inline in a pull request
+      pmkit rules                     every finding code and what it means
+      pmkit schema --output schemas/  export the JSON Schemas for editors
+    """
+
+
+@main.command()
+@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
+              help="Output format. Default: github under GitHub Actions, else text.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--as-of", type=IsoDate(), help="Date for date-dependent rules. Default: status_date, else today.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | None, output: Path | None) -> None:
+    """Check a program directory: YAML, schemas, references and business rules.
+
+    Reports every problem in one run, sorted by file and line, each with a
+    stable code (see `pmkit rules`). Exit status: 0 no errors, 1 errors (or
+    warnings with --strict), 2 usage or I/O problem.
+
+    \b
+    Examples:
+      pmkit validate program
+      pmkit validate program --format json > findings.json
+      pmkit validate program --format junit -o pmkit-junit.xml
+      pmkit validate program --strict --as-of 2026-10-31
+    """
+    from pmkit.formats import FORMATS, Report
+    from pmkit.validate import validate_directory
+
+    directory = _program_dir(directory)
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    result = validate_directory(directory, as_of)
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    rendered = FORMATS[fmt](Report(result.findings, result.files, directory.as_posix(), color))
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False, color=color)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List every finding code with its layer, default severity and meaning.
+
+    \b
+    Examples:
+      pmkit rules
+      pmkit rules --format markdown > docs/codes.md
+    """
+    from pmkit.docs import codes_json, codes_markdown, codes_text
+
+    render = {"text": codes_text, "markdown": codes_markdown, "json": codes_json}[fmt]
+    click.echo(render(), nl=False)
+
+
+@main.command()
+@click.argument("kind", required=False)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema as <kind>.schema.json into this folder.")
+def schema(kind: str | None, output: Path | None) -> None:
+    """Print a kind's JSON Schema, or export all of them for editors.
+
+    \b
+    Examples:
+      pmkit schema project              print the project schema
+      pmkit schema --output .schemas    write all schemas into .schemas/
+    """
+    from pmkit.kinds import BY_NAME
+    from pmkit.schema import schema_dir
+
+    names = sorted(BY_NAME)
+    if kind is not None and kind not in BY_NAME:
+        raise click.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(names)}", param_hint="KIND")
+    if output is None:
+        if kind is None:
+            click.echo("\n".join(names))
+            return
+        click.echo((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name in [kind] if kind else names:
+        text = (schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8")
+        (output / f"{name}.schema.json").write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output / f'{name}.schema.json'}")

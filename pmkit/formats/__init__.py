@@ -1,0 +1,101 @@
+"""Findings as text for people, JSON for scripts, and CI formats."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Callable
+
+import click
+
+from pmkit.findings import Finding, Severity
+from pmkit.templates import environment
+
+Formatter = Callable[["Report"], str]
+
+
+class Report:
+    """What a formatter needs: the findings, the file count, where DIR is."""
+
+    def __init__(self, findings: list[Finding], files: int, root: str, color: bool = False) -> None:
+        self.findings = findings
+        self.files = files
+        self.root = root
+        self.color = color
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    def shown_path(self, finding: Finding) -> str:
+        """The file as reachable from where the command ran (clickable in CI)."""
+        return posixpath.normpath(posixpath.join(self.root, finding.file)) if self.root not in ("", ".") else finding.file
+
+    def summary(self) -> dict[str, int]:
+        return {"files": self.files, "errors": self.errors, "warnings": self.warnings}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def text(report: Report) -> str:
+    lines = []
+    for f in report.findings:
+        colour = "red" if f.severity is Severity.ERROR else "yellow"
+        where = click.style(f"{report.shown_path(f)}:{f.line}:{f.column}:", bold=True) if report.color else f"{report.shown_path(f)}:{f.line}:{f.column}:"
+        level = click.style(str(f.severity), fg=colour, bold=True) if report.color else str(f.severity)
+        lines.append(f"{where} {level} {f.code} {f.message}")
+        if f.hint:
+            lines.append(f"    hint: {f.hint}")
+    lines.append(tally(report))
+    return "\n".join(lines) + "\n"
+
+
+def tally(report: Report) -> str:
+    """The closing line: how many errors and warnings in how many files."""
+    line = f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} in {_plural(report.files, 'file')}"
+    if report.color:
+        line = click.style(line, fg="red" if report.errors else ("yellow" if report.warnings else "green"))
+    return line
+
+
+def as_json(report: Report) -> str:
+    document = {"findings": [f.to_dict() for f in report.findings], "summary": report.summary()}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(report: Report) -> str:
+    """GitHub Actions workflow commands: one inline annotation per finding."""
+    lines = []
+    for f in report.findings:
+        message = f.message + (f"\n\nHint: {f.hint}" if f.hint else "")
+        props = ",".join([
+            f"file={_escape_property(report.shown_path(f))}",
+            f"line={f.line}",
+            f"col={f.column}",
+            f"title={_escape_property(f'pmkit {f.code}')}",
+        ])
+        lines.append(f"::{f.severity.value} {props}::{_escape_data(message)}")
+    lines.append(tally(report))
+    return "\n".join(lines) + "\n"
+
+
+def junit(report: Report) -> str:
+    """JUnit XML: one test case per finding; errors fail, warnings pass with output."""
+    return environment().get_template("junit.xml.j2").render(report=report)
+
+
+FORMATS: dict[str, Formatter] = {"text": text, "json": as_json, "github": github, "junit": junit}

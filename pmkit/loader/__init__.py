@@ -1,0 +1,117 @@
+"""Stage 1: bytes from a source -> documents with positions, or findings.
+
+Nothing here knows about schemas or rules: a document is a parsed file, its
+kind (from where it lives) and a way to turn a JSON path into file:line:col.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+from pmkit.kinds import Kind, file_id, kind_of
+from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, Path, PositionTable, parse
+from pmkit.source import SourceFile
+
+UNKNOWN_FILE = Code(
+    "unknown-file", Severity.WARNING, "yaml",
+    "A YAML file sits where pmkit expects no record (for example `project/x.yaml` "
+    "instead of `projects/x.yaml`, or a `.yml` extension), so it is ignored. "
+    "Move or rename it, or delete it.",
+)
+INVALID_FILE_ID = Code(
+    "invalid-file-name", Severity.ERROR, "yaml",
+    "A record's id is its file name without `.yaml`, and ids use lower-case "
+    "letters, digits and single dashes (`erp-replacement`). Status reports are "
+    "named by period (`2026-10.yaml`). Rename the file.",
+)
+
+
+@dataclass
+class Document:
+    """One parsed record file."""
+
+    path: str
+    kind: Kind
+    data: dict[str, Any]
+    positions: PositionTable = field(repr=False)
+
+    @property
+    def id(self) -> str | None:
+        """The record id the file name gives, for one-record-per-file kinds."""
+        return file_id(self.path) if self.kind.id_from_file else None
+
+    def locate(self, path: Path, at: str = "value") -> tuple[int, int]:
+        """Line and column of a JSON path: its key or its value.
+
+        A path that does not exist (a missing required field) is placed at
+        its nearest existing parent, which is where the field should go.
+        """
+        probe = tuple(path)
+        while probe not in self.positions and probe:
+            probe = probe[:-1]
+            at = "key" if probe else at
+        entry = self.positions.get(probe)
+        if entry is None:
+            return (1, 1)
+        return (entry[0], entry[1]) if at == "key" else (entry[2], entry[3])
+
+
+@dataclass
+class Loaded:
+    """Every document that parsed, and the findings of those that did not."""
+
+    documents: list[Document]
+    findings: list[Finding]
+    files: int
+    #: record ids of files that did not parse: they still exist for references.
+    unparsed: dict[str, set[str]] = field(default_factory=dict)
+
+
+def load(files: Iterable[SourceFile], max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
+    """Parse every record file of a program."""
+    loaded = Loaded([], [], 0)
+    for source in files:
+        loaded.files += 1
+        kind = kind_of(source.path)
+        if kind is None:
+            loaded.findings.append(_unknown(source.path))
+            continue
+        name_problem = _check_file_name(source.path, kind)
+        if name_problem is not None:
+            loaded.findings.append(name_problem)
+        parsed = parse(source.path, source.data, max_depth)
+        loaded.findings.extend(parsed.findings)
+        if parsed.value is None:
+            if kind.id_from_file:
+                loaded.unparsed.setdefault(kind.name, set()).add(file_id(source.path))
+            continue
+        loaded.documents.append(Document(source.path, kind, parsed.value, parsed.positions))
+    return loaded
+
+
+def _unknown(path: str) -> Finding:
+    hint = "rename it to end in `.yaml`" if path.endswith(".yml") else (
+        "record files live in projects/, teams/, staff/, vendors/, hiring/, rules/, "
+        "risks/, reports/, budget/expenses/ or are program.yaml, budget/funding.yaml, "
+        "budget/transfers.yaml"
+    )
+    return Finding(path, 1, 1, UNKNOWN_FILE.id, "pmkit does not read this file", UNKNOWN_FILE.severity, hint)
+
+
+def _check_file_name(path: str, kind: Kind) -> Finding | None:
+    if kind.folder is None or kind.list_key is not None:
+        return None
+    name = file_id(path)
+    if kind.file_id_pattern.match(name):
+        return None
+    if kind.name == "report":
+        message, hint = f"`{name}` is not a period", "name status reports by month: `2026-10.yaml`"
+    else:
+        suggestion = "-".join(name.lower().replace("_", " ").split())
+        message = f"`{name}` is not a valid id: use lower-case letters, digits and dashes"
+        hint = f"rename the file to `{suggestion}.yaml`" if suggestion else None
+    return Finding(path, 1, 1, INVALID_FILE_ID.id, message, INVALID_FILE_ID.severity, hint)

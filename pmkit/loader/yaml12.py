@@ -1,0 +1,341 @@
+"""Safe YAML 1.2 (core schema) parsing with positions, on PyYAML's C parser.
+
+Why not ``yaml.safe_load``: PyYAML resolves YAML 1.1 (``NO`` → False,
+``2026-01-05`` → date, ``0.1`` → binary float), silently keeps the last of two
+duplicate keys, expands aliases without bound and recurses on deep nesting.
+Here we drive libyaml's event stream ourselves: one flat loop with an explicit
+stack, so every one of those becomes a finding with a position instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+
+try:  # the C parser; the pure one gives the same events, only slower
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - wheels ship libyaml
+    from yaml import Loader as _Parser  # type: ignore[assignment]
+
+SYNTAX = Code(
+    "yaml-syntax", Severity.ERROR, "yaml",
+    "The file is not valid YAML: the parser stopped at the position shown. "
+    "Common causes are tabs used for indentation, a value containing `: ` that "
+    "needs quotes, or a list item indented differently from its siblings.",
+)
+DUPLICATE_KEY = Code(
+    "duplicate-key", Severity.ERROR, "yaml",
+    "The same key appears twice in one mapping. Most YAML tools silently keep "
+    "the last one, so a reviewer sees a value that is not the one used; pmkit "
+    "refuses both. Delete or rename one of them.",
+)
+ALIAS = Code(
+    "yaml-alias", Severity.ERROR, "yaml",
+    "Anchors (`&name`) and aliases (`*name`) are not allowed: they hide the "
+    "real value from a reviewer reading the diff, and a small file can expand "
+    "without bound. Write the value out in full.",
+)
+TAG = Code(
+    "yaml-tag", Severity.ERROR, "yaml",
+    "A tag other than YAML's core ones (`!!str`, `!!int`, `!!float`, `!!bool`, "
+    "`!!null`, `!!map`, `!!seq`), such as `!!python/object`. pmkit never builds "
+    "objects from tags; remove the tag.",
+)
+ENCODING = Code(
+    "not-utf8", Severity.ERROR, "yaml",
+    "The file is not valid UTF-8 text. Save it as UTF-8 (a UTF-8 byte order "
+    "mark is accepted).",
+)
+TOO_DEEP = Code(
+    "too-deep", Severity.ERROR, "yaml",
+    "Mappings and lists are nested deeper than the bound (32 levels by default, "
+    "`settings.max_depth` in program.yaml). No pmkit record needs more than a "
+    "few levels; this is almost certainly a mistake or a hostile file.",
+)
+EMPTY = Code(
+    "empty-file", Severity.ERROR, "yaml",
+    "The file holds no YAML document. Delete it, or fill in the record.",
+)
+NOT_MAPPING = Code(
+    "not-a-mapping", Severity.ERROR, "yaml",
+    "The top level of a record file must be a mapping of field names to values "
+    "(`name: ...`), not a list or a single value.",
+)
+MULTIPLE_DOCUMENTS = Code(
+    "multiple-documents", Severity.ERROR, "yaml",
+    "The file holds more than one YAML document (separated by `---`). Each "
+    "record file holds exactly one.",
+)
+
+# YAML 1.2 core schema, for plain (unquoted) scalars only.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")} | {"!"}
+_COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq", "!"}
+
+DEFAULT_MAX_DEPTH = 32
+
+Path = tuple[str | int, ...]
+#: path -> (key line, key column, value line, value column), all 1-based.
+PositionTable = dict[Path, tuple[int, int, int, int]]
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain scalar's value under the YAML 1.2 core schema.
+
+    Numbers with a fraction or exponent become ``Decimal`` from their text, so
+    money is exact.  ``.inf`` and ``.nan`` stay text: no pmkit field takes
+    them, and text makes the schema say "not a number" at the right place.
+    Dates stay text: YAML 1.2 has no timestamp type; schemas check them.
+    """
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT10.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return Decimal(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    return text
+
+
+@dataclass
+class Parsed:
+    """The outcome of parsing one file: a value (None if it did not parse)."""
+
+    value: Any = None
+    positions: PositionTable = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    key: str | None = None  # pending key of a mapping, waiting for its value
+    key_mark: tuple[int, int] = (1, 1)
+    seen: dict[str, int] = field(default_factory=dict)  # key -> line
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, Finding | None]:
+    """UTF-8 text of a file (BOM dropped), or a finding where decoding fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        hint = None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "the file looks like UTF-16; save it as UTF-8"
+        return None, Finding(
+            path, line, column, ENCODING.id,
+            f"byte 0x{byte} is not valid UTF-8", ENCODING.severity,
+            hint or "save the file as UTF-8 in your editor",
+        )
+
+
+def parse(path: str, data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, want_positions: bool = True) -> Parsed:
+    """Parse one YAML file into plain data, positions and findings."""
+    text, problem = decode(path, data)
+    if text is None:
+        return Parsed(findings=[problem] if problem else [])
+    return _Builder(path, max_depth, want_positions).run(text)
+
+
+class _Builder:
+    """Builds plain Python data from libyaml events, iteratively."""
+
+    def __init__(self, path: str, max_depth: int, want_positions: bool) -> None:
+        self.path = path
+        self.max_depth = max_depth
+        self.want_positions = want_positions
+        self.result = Parsed()
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.root: Any = None
+
+    def report(self, code: Code, mark: Any, message: str, hint: str | None = None) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.result.findings.append(Finding(self.path, line, column, code.id, message, code.severity, hint))
+
+    def run(self, text: str) -> Parsed:
+        parser = _Parser(text)
+        try:
+            while parser.check_event():
+                if not self.handle(parser.get_event()):
+                    break
+        except yaml.MarkedYAMLError as exc:
+            self.syntax_error(exc)
+            return self.result
+        except yaml.YAMLError as exc:  # unmarked reader errors (control characters)
+            self.report(SYNTAX, None, f"YAML syntax error: {exc}")
+            return self.result
+        finally:
+            parser.dispose()
+        if self.documents == 0 and not self.result.findings:
+            self.report(EMPTY, None, "the file is empty", "delete the file or fill in the record")
+        elif self.documents == 1 and not self.result.findings and not isinstance(self.root, dict):
+            found = "a list" if isinstance(self.root, list) else "a single value"
+            self.report(
+                NOT_MAPPING, None, f"the file holds {found}, but a record must be a mapping of fields",
+                "write the fields at the top level, e.g. `name: ...`",
+            )
+        # A file with any YAML problem is not used at all: half a record (the
+        # first of two duplicate keys, a truncated deep value) would give
+        # numbers nobody wrote.
+        if self.documents == 1 and isinstance(self.root, dict) and not self.result.findings:
+            self.result.value = self.root
+        return self.result
+
+    def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
+        problem = exc.problem or "invalid YAML"
+        hint = None
+        if "\\t" in problem or "'\\t'" in str(exc):
+            hint = "YAML does not allow tabs for indentation; indent with spaces"
+        elif "mapping values are not allowed" in problem:
+            hint = "a value that contains ': ' must be put in quotes"
+        elif "could not find expected ':'" in problem:
+            hint = "each line of a mapping needs `key: value`; check the indentation"
+        elif "special characters are not allowed" in problem:
+            hint = "remove control characters from the text"
+        context = f" ({exc.context})" if exc.context else ""
+        self.report(SYNTAX, exc.problem_mark, f"YAML syntax error: {problem}{context}", hint)
+
+    def handle(self, event: Any) -> bool:
+        """Consume one event; False stops parsing (the file cannot be used)."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            return self.scalar(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            return self.open(event, {} if kind is yaml.MappingStartEvent else [])
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+            return True
+        if kind is yaml.AliasEvent:
+            self.report(ALIAS, event.start_mark, f"alias `*{event.anchor}` is not allowed", "write the value out in full")
+            self.add(None, event.start_mark)
+            return True
+        if kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self.report(MULTIPLE_DOCUMENTS, event.start_mark, "a second YAML document starts here",
+                            "keep one record per file; remove the `---` and what follows or move it to its own file")
+                return False
+        return True
+
+    def check_node(self, event: Any, allowed: set[str]) -> None:
+        if event.anchor is not None:
+            self.report(ALIAS, event.start_mark, f"anchor `&{event.anchor}` is not allowed", "remove the anchor and write values out in full")
+        if event.tag is not None and event.tag not in allowed and not (
+            isinstance(event, yaml.ScalarEvent) and event.tag == "!"
+        ):
+            self.report(TAG, event.start_mark, f"tag `{_short_tag(event.tag)}` is not allowed", "remove the tag")
+
+    def open(self, event: Any, container: dict[str, Any] | list[Any]) -> bool:
+        self.check_node(event, _COLLECTION_TAGS)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            self.report(SYNTAX, event.start_mark, "a mapping key must be plain text, not a list or mapping",
+                        "write the key as a simple name")
+            return False
+        if len(self.stack) >= self.max_depth:
+            self.report(TOO_DEEP, event.start_mark, f"nesting deeper than {self.max_depth} levels",
+                        "flatten the data; pmkit records need only a few levels")
+            return False
+        path = self.add(container, event.start_mark)
+        self.stack.append(_Frame(container, path))
+        return True
+
+    def scalar(self, event: Any) -> bool:
+        self.check_node(event, _SCALAR_TAGS)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            self.key(frame, event)
+            return True
+        self.add(self.scalar_value(event), event.start_mark)
+        return True
+
+    def scalar_value(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            return resolve_plain(event.value) if event.implicit[0] and tag is None else event.value
+        if tag == f"{_CORE}str":
+            return event.value
+        value = resolve_plain(event.value)
+        expected = {f"{_CORE}int": int, f"{_CORE}float": (Decimal, int), f"{_CORE}bool": bool,
+                    f"{_CORE}null": type(None)}.get(tag)
+        if expected is not None and not isinstance(value, expected):
+            self.report(TAG, event.start_mark, f"`{event.value}` is not a valid `{_short_tag(tag)}`",
+                        "remove the tag or fix the value")
+        return value
+
+    def key(self, frame: _Frame, event: Any) -> None:
+        key = event.value
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        first = frame.seen.get(key)
+        if first is not None:
+            self.report(DUPLICATE_KEY, event.start_mark, f"key `{key}` appears twice in this mapping",
+                        f"it is first defined on line {first}; keep one of them")
+            key = _DUPLICATE
+        else:
+            frame.seen[key] = mark[0]
+        frame.key = key
+        frame.key_mark = mark
+
+    def add(self, value: Any, mark: Any) -> Path:
+        """Place a finished value (or a new container) where it belongs."""
+        vpos = (mark.line + 1, mark.column + 1)
+        if not self.stack:
+            self.root = value
+            if self.want_positions:
+                self.result.positions[()] = (*vpos, *vpos)
+            return ()
+        frame = self.stack[-1]
+        container = frame.container
+        if isinstance(container, list):
+            path = (*frame.path, len(container))
+            container.append(value)
+            kpos = vpos
+        else:
+            key = frame.key
+            frame.key = None
+            if key is None or key is _DUPLICATE:
+                return (*frame.path, "\0dup")  # the duplicate's value is dropped
+            path = (*frame.path, key)
+            container[key] = value
+            kpos = frame.key_mark
+        if self.want_positions:
+            self.result.positions[path] = (*kpos, *vpos)
+        return path
+
+
+class _Duplicate(str):
+    pass
+
+
+_DUPLICATE = _Duplicate("\0duplicate")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag

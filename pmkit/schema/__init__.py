@@ -1,0 +1,262 @@
+"""Stage 2: each document against its kind's JSON Schema (Draft 2020-12).
+
+jsonschema's messages are written for programmers ("Decimal('10.005') is not
+a 'money'"); each error is turned into a finding with a code a program
+manager can look up, the offending field by name, and a hint taken from the
+schema's own description or a "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+from pmkit.kinds import KINDS, Kind
+from pmkit.loader import Document
+
+MISSING_FIELD = Code(
+    "missing-field", Severity.ERROR, "schema",
+    "A required field is missing. The message names it and the hint says what "
+    "it holds; add it to the record.",
+)
+UNKNOWN_FIELD = Code(
+    "unknown-field", Severity.ERROR, "schema",
+    "A field that this kind of record does not have, usually a typo "
+    "(`owner` written `ower`). pmkit rejects it rather than ignore data you "
+    "meant to set. The hint suggests the closest known field.",
+)
+WRONG_TYPE = Code(
+    "wrong-type", Severity.ERROR, "schema",
+    "A value of the wrong type: text where a number is expected "
+    "(`progress: \"fifty\"`), a single value where a list is expected, a number "
+    "where text is expected (quote it: `version: \"1.10\"`).",
+)
+INVALID_VALUE = Code(
+    "invalid-value", Severity.ERROR, "schema",
+    "A value that is not one of those allowed (a status, a category of rule, a "
+    "severity) or breaks the field's form (an empty text, a period that is "
+    "not `YYYY-MM`). The hint lists what is allowed.",
+)
+INVALID_DATE = Code(
+    "invalid-date", Severity.ERROR, "schema",
+    "A date that is not a real calendar date in the form `YYYY-MM-DD` "
+    "(`2026-02-30`, `2026-13-01`, `5/1/2026`).",
+)
+INVALID_ID = Code(
+    "invalid-id", Severity.ERROR, "schema",
+    "An id or a reference to one that is not lower-case letters, digits and "
+    "single dashes (`erp-replacement`, `t1`).",
+)
+OUT_OF_RANGE = Code(
+    "out-of-range", Severity.ERROR, "schema",
+    "A number outside its allowed range: a percent above 100 or below 0, a "
+    "score outside 1–5, an effort or amount that must be positive.",
+)
+MONEY_PRECISION = Code(
+    "money-precision", Severity.ERROR, "schema",
+    "An amount with more decimal places than the program's currency has "
+    "(`10.005` in USD). Money is exact in pmkit, so a fraction of a cent would "
+    "be a real discrepancy; round it as your ledger does.",
+)
+SCHEMA_OTHER = Code(
+    "schema-violation", Severity.ERROR, "schema",
+    "The record breaks its JSON Schema in a way no more specific code covers; "
+    "the message says how.",
+)
+
+#: ISO 4217 currencies whose minor unit is not 2 digits.
+MINOR_DIGITS = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "XPF": 0, "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}
+
+PRIVATE_KEYWORD = "x-pmkit-private"
+
+
+def minor_digits(currency: str | None) -> int:
+    return MINOR_DIGITS.get(currency or "", 2)
+
+
+def schema_dir() -> Any:
+    return resources.files("pmkit") / "schemas"
+
+
+@cache
+def load_schema(kind_name: str) -> dict[str, Any]:
+    """A kind's schema, with numbers as Decimal so bounds compare exactly."""
+    text = (schema_dir() / f"{kind_name}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text, parse_float=Decimal)
+
+
+@cache
+def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
+    checker = FormatChecker(formats=("date", "email"))
+    quantum = Decimal(1).scaleb(-digits)
+
+    @checker.checks("money")
+    def _money(value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return True  # the type keyword reports non-numbers
+        return value % quantum == 0
+
+    return Draft202012Validator(load_schema(kind_name), format_checker=checker)
+
+
+@dataclass
+class SchemaResult:
+    findings: list[Finding] = field(default_factory=list)
+    #: document path -> indexes of invalid list entries, or None if the
+    #: whole document is invalid.
+    invalid: dict[str, set[int] | None] = field(default_factory=dict)
+
+
+def validate(documents: list[Document], currency: str | None = None) -> SchemaResult:
+    result = SchemaResult()
+    digits = minor_digits(currency)
+    for doc in documents:
+        for error in validator(doc.kind.name, digits).iter_errors(doc.data):
+            result.findings.extend(findings_for(doc, error, digits))
+            _mark_invalid(result.invalid, doc, tuple(error.absolute_path))
+    return result
+
+
+def _mark_invalid(invalid: dict[str, set[int] | None], doc: Document, path: tuple[Any, ...]) -> None:
+    list_key = doc.kind.list_key
+    if list_key is not None and len(path) >= 2 and path[0] == list_key and isinstance(path[1], int):
+        entries = invalid.setdefault(doc.path, set())
+        if entries is not None:
+            entries.add(path[1])
+    else:
+        invalid[doc.path] = None
+
+
+def _name(path: tuple[Any, ...]) -> str:
+    """A JSON path as a PM reads it: ``tasks[3].end``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the record"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text `{value}`" if value else "empty text"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (int, Decimal)):
+        return f"`{value}`"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+_TYPE_WORDS = {
+    "string": "text", "number": "a number", "integer": "a whole number",
+    "object": "a mapping of fields", "array": "a list", "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def _describe(schema: dict[str, Any]) -> str | None:
+    text = schema.get("description")
+    if not isinstance(text, str):
+        return None
+    first = " ".join(text.split())
+    return first
+
+
+def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Finding]:
+    """One jsonschema error as findings (one per extra field for unknown ones)."""
+    path = tuple(error.absolute_path)
+    where = _name(path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+
+    def make(code: Code, message: str, hint: str | None = None, at: tuple[Any, ...] = path, on: str = "value") -> Finding:
+        line, column = doc.locate(at, on)
+        return Finding(doc.path, line, column, code.id, message, code.severity, hint)
+
+    if kind == "required":
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        out = []
+        for name in missing:
+            prop = schema.get("properties", {}).get(name, {})
+            out.append(make(MISSING_FIELD, f"`{name}` is missing from {where}", _describe(prop), on="key"))
+        return out
+    if kind == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        out = []
+        for extra in sorted(set(error.instance) - set(known)):
+            close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else f"known fields: {', '.join(known)}"
+            out.append(make(UNKNOWN_FIELD, f"`{extra}` is not a field of {where}", hint, at=(*path, extra), on="key"))
+        return out
+    if kind == "type":
+        wanted = error.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        hint = None
+        if wanted == "string" and isinstance(error.instance, (int, Decimal, bool)):
+            hint = "put the value in quotes to keep it as text"
+        return [make(WRONG_TYPE, f"{where} must be {words}, not {_show(error.instance)}", hint or _describe(schema))]
+    if kind == "enum" or kind == "const":
+        allowed = [str(v) for v in (error.validator_value if kind == "enum" else [error.validator_value])]
+        close = difflib.get_close_matches(str(error.instance), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(allowed)}"
+        return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", hint)]
+    if kind == "format" and error.validator_value == "money":
+        return [make(MONEY_PRECISION, f"{where} `{error.instance}` has more than {digits} decimal places",
+                     f"round it to {digits} decimal places" if digits else "amounts in this currency are whole numbers")]
+    if kind in ("format", "pattern") and schema.get("format") == "date":
+        return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not a real date", "write dates as YYYY-MM-DD")]
+    if kind == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
+        suggestion = "-".join(str(error.instance).lower().replace("_", " ").split())
+        return [make(INVALID_ID, f"{where} {_show(error.instance)} is not a valid id",
+                     f"ids use lower-case letters, digits and dashes, e.g. `{suggestion}`")]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        limits = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                  "exclusiveMaximum": "less than"}
+        return [make(OUT_OF_RANGE, f"{where} is {error.instance}, but must be {limits[kind]} {error.validator_value}",
+                     _describe(schema))]
+    if kind in ("minLength", "minItems", "pattern", "maxLength", "maxItems", "uniqueItems", "minProperties", "propertyNames"):
+        return [make(INVALID_VALUE, f"{where}: {_plain(error)}", _describe(schema))]
+    return [make(SCHEMA_OTHER, f"{where}: {_plain(error)}", _describe(schema))]
+
+
+def _plain(error: ValidationError) -> str:
+    """jsonschema's message with Python reprs of our Decimals cleaned up."""
+    return error.message.replace("Decimal('", "").replace("')", "")
+
+
+def private_paths(kind: Kind) -> list[tuple[str, ...]]:
+    """JSON paths (with ``*`` for list items) of a kind's private fields."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if not isinstance(node, dict):
+            return
+        if node.get(PRIVATE_KEYWORD) is True:
+            found.append(path)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, (*path, name))
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], (*path, "*"))
+
+    walk(load_schema(kind.name), ())
+    return found
+
+
+__all__ = ["validate", "load_schema", "private_paths", "KINDS", "jsonschema"]

@@ -1,0 +1,102 @@
+"""Where a program's bytes come from.
+
+The loader takes ``(path, bytes)`` pairs and never opens files itself, so the
+same pipeline reads a directory on disk today and git blobs for ``pmkit diff``
+and ``pmkit history``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+
+NOT_A_FILE = Code(
+    "not-a-file", Severity.ERROR, "yaml",
+    "A path that looks like a record file (ends in `.yaml`) is a directory or "
+    "some other non-regular file. Rename it or move it out of the program.",
+)
+PATH_OUTSIDE = Code(
+    "path-outside-program", Severity.ERROR, "yaml",
+    "A symbolic link points outside the program directory. pmkit reads only "
+    "files inside the program, so a review of the repository sees everything "
+    "that is published; copy the file in instead of linking to it.",
+)
+FILE_TOO_LARGE = Code(
+    "file-too-large", Severity.ERROR, "yaml",
+    "A file is larger than the bound (20 MB by default, `settings.max_file_size_mb` "
+    "in program.yaml). Split it, e.g. expenses into one file per month.",
+)
+UNREADABLE = Code(
+    "unreadable-file", Severity.ERROR, "yaml",
+    "A file could not be read (permissions or an I/O error).",
+)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative POSIX path inside the program
+    data: bytes
+
+
+class DirectorySource:
+    """The YAML files of a program directory on disk, in sorted order."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root.resolve()
+        self.max_bytes = max_bytes
+        self.findings: list[Finding] = []
+
+    def paths(self) -> list[str]:
+        """Relative paths of every ``*.yaml`` / ``*.yml`` entry, sorted."""
+        found: list[str] = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel = Path(folder).relative_to(self.root)
+            for name in (*files, *dirs):
+                if name.endswith((".yaml", ".yml")):
+                    found.append((rel / name).as_posix())
+        return sorted(set(found))
+
+    def read(self, path: str) -> SourceFile | None:
+        """The bytes of one file, or None with a finding explaining why not."""
+        full = self.root / path
+        try:
+            real = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self._report(UNREADABLE, path, "the file cannot be opened (broken link?)")
+            return None
+        if not real.is_relative_to(self.root):
+            self._report(PATH_OUTSIDE, path, f"`{path}` is a link to a file outside the program directory")
+            return None
+        if not real.is_file():
+            self._report(NOT_A_FILE, path, f"`{path}` is a directory, not a YAML file")
+            return None
+        size = real.stat().st_size
+        if size > self.max_bytes:
+            self._report(
+                FILE_TOO_LARGE, path,
+                f"the file is {size / 1e6:.1f} MB, over the bound of {self.max_bytes / 1e6:.0f} MB",
+                hint="split it into smaller files (expenses can use one file per month)",
+            )
+            return None
+        try:
+            return SourceFile(path, real.read_bytes())
+        except OSError as exc:
+            self._report(UNREADABLE, path, f"the file cannot be read: {exc.strerror}")
+            return None
+
+    def files(self) -> Iterator[SourceFile]:
+        for path in self.paths():
+            read = self.read(path)
+            if read is not None:
+                yield read
+
+    def _report(self, code: Code, path: str, message: str, hint: str | None = None) -> None:
+        self.findings.append(Finding(path, 1, 1, code.id, message, code.severity, hint))

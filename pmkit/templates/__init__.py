@@ -1,0 +1,19 @@
+"""Jinja2 templates for every report and page pmkit writes."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pmkit", "templates"),
+        autoescape=jinja2.select_autoescape(["xml", "html", "svg", "xml.j2", "html.j2", "svg.j2"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
