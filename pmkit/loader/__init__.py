@@ -32,12 +32,25 @@ INVALID_FILE_ID = Code(
 
 @dataclass
 class Document:
-    """One parsed record file."""
+    """One parsed record file.
+
+    Positions are worked out only when a finding needs one: re-parsing the
+    few files that have findings costs far less than keeping a line and
+    column for every value of a 100 MB program.
+    """
 
     path: str
     kind: Kind
     data: dict[str, Any]
-    positions: PositionTable = field(repr=False)
+    source: bytes = field(repr=False)
+    max_depth: int = DEFAULT_MAX_DEPTH
+    _positions: PositionTable | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> PositionTable:
+        if self._positions is None:
+            self._positions = parse(self.path, self.source, self.max_depth).positions
+        return self._positions
 
     @property
     def id(self) -> str | None:
@@ -83,14 +96,22 @@ def load(files: Iterable[SourceFile], max_depth: int = DEFAULT_MAX_DEPTH) -> Loa
         name_problem = _check_file_name(source.path, kind)
         if name_problem is not None:
             loaded.findings.append(name_problem)
-        parsed = parse(source.path, source.data, max_depth)
-        loaded.findings.extend(parsed.findings)
-        if parsed.value is None:
+        document, findings = load_one(source, kind, max_depth)
+        loaded.findings.extend(findings)
+        if document is None:
             if kind.id_from_file:
                 loaded.unparsed.setdefault(kind.name, set()).add(file_id(source.path))
             continue
-        loaded.documents.append(Document(source.path, kind, parsed.value, parsed.positions))
+        loaded.documents.append(document)
     return loaded
+
+
+def load_one(source: SourceFile, kind: Kind, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[Document | None, list[Finding]]:
+    """Parse one record file; a document only if it parsed cleanly."""
+    parsed = parse(source.path, source.data, max_depth, want_positions=False)
+    if parsed.value is None:
+        return None, parsed.findings
+    return Document(source.path, kind, parsed.value, source.data, max_depth), parsed.findings
 
 
 def _unknown(path: str) -> Finding:

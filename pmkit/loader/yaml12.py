@@ -20,7 +20,7 @@ from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
 try:  # the C parser; the pure one gives the same events, only slower
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - wheels ship libyaml
     from yaml import Loader as _Parser  # type: ignore[assignment]
 
