@@ -56,7 +56,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--as-of", type=IsoDate(), help="Date for date-dependent rules. Default: status_date, else today.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
-def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | None, output: Path | None) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Re-check every file. By default unchanged files' results come from the cache "
+                   "($PMKIT_CACHE_DIR, else ~/.cache/pmkit).")
+def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | None, output: Path | None,
+             no_cache: bool) -> None:
     """Check a program directory: YAML, schemas, references and business rules.
 
     Reports every problem in one run, sorted by file and line, each with a
@@ -76,7 +80,7 @@ def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | No
     directory = _program_dir(directory)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    result = validate_directory(directory, as_of)
+    result = validate_directory(directory, as_of, use_cache=not no_cache)
     color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     rendered = FORMATS[fmt](Report(result.findings, result.files, directory.as_posix(), color))
     if output is not None:

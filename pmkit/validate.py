@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,9 @@ from pmkit import checks, codes, schema
 from pmkit.checks.index import Index, build_index
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
-from pmkit.loader import Document, Loaded, load
+from pmkit.cache import FileCache, FileOutcome, default_dir
+from pmkit.kinds import BY_NAME, file_id, kind_of
+from pmkit.loader import Document, Loaded, file_name_finding, load, load_one
 from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
 from pmkit.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
 
@@ -76,31 +79,78 @@ def read_settings(program_yaml: bytes | None) -> Settings:
     return settings
 
 
-def run_pipeline(loaded: Loaded, settings: Settings, as_of: dt.date | None) -> Result:
-    checked = schema.validate(loaded.documents, settings.currency)
+def check_file(source: SourceFile, settings: Settings) -> FileOutcome:
+    """The per-file stages, YAML and schema: all that one file decides alone."""
+    kind = kind_of(source.path)
+    if kind is None:
+        loaded = load([source], settings.max_depth)
+        return FileOutcome(None, None, loaded.findings, None)
+    name_problem = file_name_finding(source.path, kind)
+    document, findings = load_one(source, kind, settings.max_depth)
+    findings = [name_problem, *findings] if name_problem else findings
+    if document is None:
+        return FileOutcome(kind.name, None, findings, None)
+    checked = schema.validate([document], settings.currency)
+    return FileOutcome(kind.name, document.data, [*findings, *checked.findings], checked.invalid.get(source.path, set()))
+
+
+def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
+                 file_cache: FileCache | None = None) -> Result:
+    loaded = Loaded([], [], 0)
+    invalid: dict[str, set[int] | None] = {}
+    file_cache = file_cache or FileCache(None, "")
+    for source in files:
+        loaded.files += 1
+        key = file_cache.key(source.path, source.data)
+        outcome = file_cache.get(key)
+        if outcome is None:
+            outcome = check_file(source, settings)
+            file_cache.put(key, outcome)
+        _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
-    index = build_index(loaded, checked.invalid, day)
-    found = [*loaded.findings, *checked.findings, *checks.run(index, settings.overrides)]
+    index = build_index(loaded, invalid, day)
+    found = [*loaded.findings, *checks.run(index, settings.overrides)]
     found.extend(_override_findings(loaded.documents, settings.overrides))
     return Result(sorted(set(found)), loaded.files, index)
 
 
-def validate_directory(root: Path, as_of: dt.date | None = None) -> Result:
+def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
+             outcome: FileOutcome, settings: Settings) -> None:
+    loaded.findings.extend(outcome.findings)
+    if outcome.kind is None:
+        return
+    kind = BY_NAME[outcome.kind]
+    if outcome.data is None:
+        if kind.id_from_file:
+            loaded.unparsed.setdefault(kind.name, set()).add(file_id(source.path))
+        return
+    loaded.documents.append(Document(source.path, kind, outcome.data, source.data, settings.max_depth))
+    if outcome.invalid is None or outcome.invalid:
+        invalid[source.path] = outcome.invalid
+
+
+def settings_key(settings: Settings) -> str:
+    """What, besides a file's bytes, changes the per-file stages' outcome."""
+    return f"{settings.max_depth}|{schema.minor_digits(settings.currency)}"
+
+
+def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
+                       cache_dir: Path | None = None) -> Result:
     source = DirectorySource(root)
     program = source.root / "program.yaml"
     settings = read_settings(program.read_bytes() if program.is_file() else None)
     source.max_bytes = settings.max_bytes
-    loaded = load(source.files(), settings.max_depth)
-    loaded.findings.extend(source.findings)
-    return run_pipeline(loaded, settings, as_of)
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
+    result = run_pipeline(source.files(), settings, as_of, file_cache)
+    if source.findings:
+        result.findings = sorted(set(result.findings) | set(source.findings))
+    return result
 
 
 def validate_files(files: list[SourceFile], as_of: dt.date | None = None) -> Result:
     """The same pipeline over (path, bytes) pairs from anywhere (git blobs, tests)."""
     program = next((f.data for f in files if f.path == "program.yaml"), None)
-    settings = read_settings(program)
-    loaded = load(files, settings.max_depth)
-    return run_pipeline(loaded, settings, as_of)
+    return run_pipeline(files, read_settings(program), as_of)
 
 
 def _override_findings(documents: list[Document], overrides: dict[str, str]) -> list[Finding]:

@@ -87,3 +87,9 @@ def codes(result: Result) -> set[str]:
 
 
 IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI runs in tests must not read or fill the user's real cache."""
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path_factory.mktemp("pmkit-cache")))

@@ -93,7 +93,7 @@ def load(files: Iterable[SourceFile], max_depth: int = DEFAULT_MAX_DEPTH) -> Loa
         if kind is None:
             loaded.findings.append(_unknown(source.path))
             continue
-        name_problem = _check_file_name(source.path, kind)
+        name_problem = file_name_finding(source.path, kind)
         if name_problem is not None:
             loaded.findings.append(name_problem)
         document, findings = load_one(source, kind, max_depth)
@@ -123,7 +123,7 @@ def _unknown(path: str) -> Finding:
     return Finding(path, 1, 1, UNKNOWN_FILE.id, "pmkit does not read this file", UNKNOWN_FILE.severity, hint)
 
 
-def _check_file_name(path: str, kind: Kind) -> Finding | None:
+def file_name_finding(path: str, kind: Kind) -> Finding | None:
     if kind.folder is None or kind.list_key is not None:
         return None
     name = file_id(path)

@@ -1,0 +1,96 @@
+"""A content-addressed cache of per-file results (parse + schema layers).
+
+A re-run after a one-file change re-parses only that file: every other file's
+parsed data and findings come back from here, keyed by a hash of its bytes,
+its path, the schemas, pmkit's version and the settings that affect them.
+Cross-file rules always run again, since a change anywhere can affect them.
+
+The cache lives in the user's cache directory, never inside the program:
+entries are pickles, and a pull request must not be able to plant one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pmkit import __version__
+from pmkit.findings import Finding
+
+FORMAT = 1
+
+
+@dataclass
+class FileOutcome:
+    """What the per-file stages found in one file."""
+
+    kind: str | None
+    data: dict[str, Any] | None
+    findings: list[Finding]
+    #: None: the whole record is schema-invalid; a set: invalid list entries.
+    invalid: set[int] | None
+
+
+def default_dir() -> Path:
+    if "PMKIT_CACHE_DIR" in os.environ:
+        return Path(os.environ["PMKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pmkit"
+
+
+@cache
+def _schemas_fingerprint() -> str:
+    from pmkit.schema import schema_dir
+
+    digest = hashlib.blake2b(digest_size=16)
+    for entry in sorted(schema_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+class FileCache:
+    def __init__(self, directory: Path | None, settings_key: str) -> None:
+        self.directory = directory
+        self.prefix = f"{FORMAT}|{__version__}|{_schemas_fingerprint()}|{settings_key}|".encode()
+
+    def key(self, path: str, data: bytes) -> str:
+        digest = hashlib.blake2b(self.prefix, digest_size=20)
+        digest.update(path.encode())
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / "files" / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> FileOutcome | None:
+        if self.directory is None:
+            return None
+        try:
+            with open(self._file(key), "rb") as fh:
+                outcome = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return None  # missing, unreadable or from another layout: recompute
+        return outcome if isinstance(outcome, FileOutcome) else None
+
+    def put(self, key: str, outcome: FileOutcome) -> None:
+        if self.directory is None:
+            return
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            self.directory = None  # read-only or full: carry on without a cache

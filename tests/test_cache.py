@@ -1,0 +1,43 @@
+"""The per-file cache must never change what validate reports."""
+
+from pathlib import Path
+
+from conftest import only
+from pmkit.validate import validate_directory
+
+
+def test_cached_run_reports_the_same_and_sees_edits(program, tmp_path: Path):
+    cache = tmp_path / "cache"
+    program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
+    cold = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    entries = list(cache.rglob("*.pickle"))
+    assert len(entries) == cold.files == 16
+    warm = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    assert warm.findings == cold.findings and [f.code for f in warm.findings] == ["unknown-reference"]
+    # The finding's position is still right when its file came from the cache.
+    assert (warm.findings[0].line, warm.findings[0].column) == (3, 8)
+
+    program.replace("projects/infra.yaml", "owner: bobb", "owner: bob")
+    program.replace("projects/payroll.yaml", "progress: 50", "progress: 500")
+    edited = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    assert [f.code for f in edited.findings] == ["out-of-range"]
+    assert len(list(cache.rglob("*.pickle"))) == 18  # two new entries, nothing rewritten
+
+
+def test_corrupt_cache_entry_is_recomputed(program, tmp_path: Path):
+    cache = tmp_path / "cache"
+    validate_directory(program.root, use_cache=True, cache_dir=cache)
+    for entry in cache.rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
+    result = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    assert [f.code for f in result.findings] == ["unknown-reference"]
+
+
+def test_currency_is_part_of_the_key(program, tmp_path: Path):
+    """10.50 is fine in USD and wrong in JPY: a cached USD verdict must not leak."""
+    cache = tmp_path / "cache"
+    assert validate_directory(program.root, use_cache=True, cache_dir=cache).findings == []
+    program.replace("program.yaml", "currency: USD", "currency: JPY")
+    result = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    assert only(result, "money-precision")
