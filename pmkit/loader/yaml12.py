@@ -10,6 +10,7 @@ stack, so every one of those becomes a finding with a position instead.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -106,14 +107,28 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT10.match(text):
-        return int(text)
+        return _int(text, 10)
     if _FLOAT.match(text):
         return Decimal(text)
     if _INT8.match(text):
-        return int(text[2:], 8)
+        return _int(text[2:], 8)
     if _INT16.match(text):
-        return int(text[2:], 16)
+        return _int(text[2:], 16)
     return text
+
+
+def _int(digits: str, base: int) -> int | Decimal:
+    """An integer, or the same number as a Decimal when it is too long for int.
+
+    Python refuses to convert integers of more than a few thousand digits to
+    and from text (``sys.get_int_max_str_digits``), so such a number, which
+    no pmkit field takes anyway, would raise in every message that shows it.
+    """
+    limit = sys.get_int_max_str_digits() or len(digits) + 1
+    if base == 10:
+        return int(digits) if len(digits.lstrip("+-")) < limit else Decimal(digits)
+    value = int(digits, base)  # no limit for power-of-two bases
+    return value if value.bit_length() < 3 * limit else Decimal(value)
 
 
 @dataclass
