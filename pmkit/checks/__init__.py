@@ -26,7 +26,7 @@ INTERNAL = Code(
     "your data; the message names the rule. Please report it with the file.",
 )
 
-_SKIP = {"index", "util"}
+_SKIP = {"compliance", "index", "util"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""Ids that other records use to name an entry are unique where they must be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from pmkit.checks.index import Index, Record
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+
+CODE = Code(
+    "duplicate-id", Severity.ERROR, "reference",
+    "An id is used twice where it must name exactly one thing: a task or a "
+    "milestone within a project, a candidate within a position, a contract "
+    "across all vendors (expenses name contracts by id alone), an expense "
+    "across all expense files, a transfer, a funding source, or a program "
+    "objective. Anything that refers to that id (a task dependency, an "
+    "expense's contract, a refund, a project's objectives) cannot tell which "
+    "one is meant, and totals may count the wrong one. The finding is on the "
+    "second use and the hint names the first: give one of them a new id.",
+)
+
+Entry = tuple[Record, tuple[str | int, ...], str]  # record, path of the id, id
+
+
+def _duplicates(what: str, entries: Iterable[Entry], scope: str = "") -> Iterator[Finding]:
+    first: dict[str, Entry] = {}
+    for record, path, ident in entries:
+        if not isinstance(ident, str):
+            continue
+        if ident not in first:
+            first[ident] = (record, path, ident)
+            continue
+        earlier, earlier_path, _ = first[ident]
+        line, _column = earlier.locate(*earlier_path)
+        yield record.finding(
+            CODE, f"{what} id `{ident}` is used twice{scope}",
+            f"first used at {earlier.file}:{line}; give one of them another id",
+            at=path,
+        )
+
+
+def _within(record: Record, key: str) -> Iterator[Entry]:
+    for i, item in enumerate(record.data.get(key) or []):
+        yield record, (key, i, "id"), item.get("id")
+
+
+def _entries(records: list[Record]) -> Iterator[Entry]:
+    for record in sorted(records, key=lambda r: (r.file, r.path)):
+        yield record, ("id",), record.data.get("id")
+
+
+def check(ix: Index) -> Iterator[Finding]:
+    if ix.program is not None:
+        yield from _duplicates("objective", _within(ix.program, "objectives"), " in program.yaml")
+    for project_id in sorted(ix.projects):
+        project = ix.projects[project_id]
+        yield from _duplicates("task", _within(project, "tasks"), f" in project `{project_id}`")
+        yield from _duplicates("milestone", _within(project, "milestones"), f" in project `{project_id}`")
+    for position_id in sorted(ix.positions):
+        yield from _duplicates("candidate", _within(ix.positions[position_id], "candidates"),
+                               f" in position `{position_id}`")
+    contracts = (entry for vendor_id in sorted(ix.vendors) for entry in _within(ix.vendors[vendor_id], "contracts"))
+    yield from _duplicates("contract", contracts, " across vendors")
+    yield from _duplicates("expense", _entries(ix.expenses), " across the expense files")
+    yield from _duplicates("transfer", _entries(ix.transfers), " in budget/transfers.yaml")
+    yield from _duplicates("funding source", _entries(ix.funding), " in budget/funding.yaml")
