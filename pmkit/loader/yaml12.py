@@ -22,8 +22,12 @@ from pmkit.findings import Finding, Severity
 
 try:  # the C parser; the pure one gives the same events, only slower
     from yaml._yaml import CParser as _Parser
+
+    _BYTE_OFFSETS = True  # libyaml reports reader errors at a UTF-8 byte offset
 except ImportError:  # pragma: no cover - wheels ship libyaml
     from yaml import Loader as _Parser  # type: ignore[assignment]
+
+    _BYTE_OFFSETS = False
 
 SYNTAX = Code(
     "yaml-syntax", Severity.ERROR, "yaml",
@@ -201,9 +205,12 @@ class _Builder:
                 if not self.handle(parser.get_event()):
                     break
         except yaml.MarkedYAMLError as exc:
-            self.syntax_error(exc)
+            self.syntax_error(exc, text)
             return self.result
-        except yaml.YAMLError as exc:  # unmarked reader errors (control characters)
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+            self.reader_error(exc, text)
+            return self.result
+        except yaml.YAMLError as exc:  # pragma: no cover - libyaml raises only the above
             self.report(SYNTAX, None, f"YAML syntax error: {exc}")
             return self.result
         finally:
@@ -223,10 +230,16 @@ class _Builder:
             self.result.value = self.root
         return self.result
 
-    def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
+    def syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
         problem = exc.problem or "invalid YAML"
+        mark = exc.problem_mark
+        if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
+            depth = min(self.max_depth, _LIBYAML_MAX_DEPTH)
+            self.report(TOO_DEEP, mark, f"nesting deeper than {depth} levels",
+                        "flatten the data; pmkit records need only a few levels")
+            return
         hint = None
-        if "\\t" in problem or "'\\t'" in str(exc):
+        if "tab" in problem or _tab_at(text, mark):
             hint = "YAML does not allow tabs for indentation; indent with spaces"
         elif "mapping values are not allowed" in problem:
             hint = "a value that contains ': ' must be put in quotes"
@@ -236,6 +249,18 @@ class _Builder:
             hint = "remove control characters from the text"
         context = f" ({exc.context})" if exc.context else ""
         self.report(SYNTAX, exc.problem_mark, f"YAML syntax error: {problem}{context}", hint)
+
+    def reader_error(self, exc: yaml.reader.ReaderError, text: str) -> None:
+        position = exc.position if isinstance(exc.position, int) else 0
+        if _BYTE_OFFSETS:
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        line, column = _line_column(text, position)
+        self.result.findings.append(Finding(
+            self.path, line, column, SYNTAX.id,
+            f"YAML syntax error: the character U+{char:04X} is not allowed in YAML text ({exc.reason})",
+            SYNTAX.severity, "remove control characters from the text",
+        ))
 
     def handle(self, event: Any) -> bool:
         """Consume one event; False stops parsing (the file cannot be used)."""
@@ -343,6 +368,29 @@ class _Builder:
         if self.want_positions:
             self.result.positions[path] = (*kpos, *vpos)
         return path
+
+
+_LIBYAML_MAX_DEPTH = 1000
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character index, counting line breaks as libyaml does."""
+    before = text[:position]
+    breaks = list(_LINE_BREAK.finditer(before))
+    return len(breaks) + 1, position - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _tab_at(text: str, mark: Any) -> bool:
+    """Whether the line of an error is indented with a tab (libyaml does not always say so)."""
+    if mark is None:
+        return False
+    lines = _LINE_BREAK.split(text, maxsplit=mark.line + 1)
+    if mark.line >= len(lines):
+        return False
+    line = lines[mark.line]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indent or line[mark.column : mark.column + 1] == "\t"
 
 
 class _Duplicate(str):
