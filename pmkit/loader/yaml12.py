@@ -158,11 +158,12 @@ def decode(path: str, data: bytes) -> tuple[str | None, Finding | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Everything before the first bad byte is valid: count characters in
+        # it, as an editor does, not bytes.
+        before = data[: exc.start].decode("utf-8")
+        line, column = _line_column(before, len(before))
         byte = data[exc.start : exc.start + 1].hex()
         hint = None
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -172,6 +173,14 @@ def decode(path: str, data: bytes) -> tuple[str | None, Finding | None]:
             f"byte 0x{byte} is not valid UTF-8", ENCODING.severity,
             hint or "save the file as UTF-8 in your editor",
         )
+    nul = text.find("\0")
+    if nul >= 0:  # valid UTF-8, but no text file holds NUL: UTF-16 without a byte order mark
+        line, column = _line_column(text, nul)
+        return None, Finding(
+            path, line, column, ENCODING.id, "the file contains NUL bytes, so it is not UTF-8 text",
+            ENCODING.severity, "the file looks like UTF-16 (or is not a text file); save it as UTF-8",
+        )
+    return text, None
 
 
 def parse(path: str, data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, want_positions: bool = True) -> Parsed:
