@@ -89,6 +89,24 @@ def minor_digits(currency: str | None) -> int:
     return MINOR_DIGITS.get(currency or "", 2)
 
 
+def decimal_places(value: int | Decimal) -> int:
+    """Decimal places a number really has (``10.50`` has 1, ``1E-9`` has 9).
+
+    Read from the digits, not by arithmetic: ``value % 0.01`` raises
+    DivisionImpossible from 10**28 on and rounds ``1E-999999999`` to zero,
+    which would accept a fraction of a cent.
+    """
+    if isinstance(value, int) or not value.is_finite():
+        return 0
+    _, numerals, exponent = value.as_tuple()
+    significant = len(numerals)
+    while significant and numerals[significant - 1] == 0:
+        significant -= 1
+    if not significant:
+        return 0
+    return max(0, -(int(exponent) + len(numerals) - significant))
+
+
 def schema_dir() -> Any:
     return resources.files("pmkit") / "schemas"
 
@@ -103,13 +121,12 @@ def load_schema(kind_name: str) -> dict[str, Any]:
 @cache
 def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
     checker = FormatChecker(formats=("date", "email"))
-    quantum = Decimal(1).scaleb(-digits)
 
     @checker.checks("money")
     def _money(value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             return True  # the type keyword reports non-numbers
-        return value % quantum == 0
+        return decimal_places(value) <= digits
 
     return Draft202012Validator(load_schema(kind_name), format_checker=checker)
 
