@@ -1,0 +1,155 @@
+"""Budget lines, categories, vendors' spend, spend by month and funding.
+
+A line is a project x category. As of D:
+  current   = baseline + transfers in - transfers out   (transfers dated <= D)
+  actual    = expenses dated <= D (refunds are negative)
+  committed = per contract: value - its invoices dated <= D, never below 0
+  available = current - actual - committed
+Cancelled projects stay in every money figure: money spent is spent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pmkit.model import Line, Model
+from pmkit.rollup.figures import ZERO, Money, Percent, percent
+
+
+@dataclass
+class Budget:
+    """The money figures of one line, or of any group of lines summed."""
+
+    baseline: Money = ZERO
+    transfers_in: Money = ZERO
+    transfers_out: Money = ZERO
+    actual: Money = ZERO
+    committed: Money = ZERO
+    current: Money = ZERO
+    available: Money = ZERO
+    spent_pct: Percent = None
+
+    def finish(self) -> Budget:
+        self.current = self.baseline + self.transfers_in - self.transfers_out
+        self.available = self.current - self.actual - self.committed
+        self.spent_pct = percent(self.actual, self.current)
+        return self
+
+    def add(self, other: Budget) -> None:
+        self.baseline += other.baseline
+        self.transfers_in += other.transfers_in
+        self.transfers_out += other.transfers_out
+        self.actual += other.actual
+        self.committed += other.committed
+
+
+def total(budgets: Iterable[Budget]) -> Budget:
+    out = Budget()
+    for b in budgets:
+        out.add(b)
+    return out.finish()
+
+
+def lines(model: Model, as_of: dt.date) -> dict[Line, Budget]:
+    """Every budget line with its figures as of a date, in sorted order."""
+    table: dict[Line, Budget] = defaultdict(Budget)
+    for project in model.projects.values():
+        for category, amount in project.budget.items():
+            table[Line(project.id, category)].baseline += amount
+    for transfer in model.transfers:
+        if transfer.date <= as_of:
+            table[transfer.source].transfers_out += transfer.amount
+            table[transfer.target].transfers_in += transfer.amount
+    for expense in model.expenses:
+        if expense.date <= as_of:
+            table[expense.line].actual += expense.amount
+    for contract_line, remaining in committed(model, as_of).items():
+        table[contract_line].committed += remaining
+    return {key: table[key].finish() for key in sorted(table, key=lambda k: (k.project, k.category))}
+
+
+def invoiced(model: Model, as_of: dt.date) -> dict[str, Decimal]:
+    """Per contract id: invoices against it dated <= D (refunds included)."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for expense in model.expenses:
+        if expense.contract is not None and expense.date <= as_of:
+            out[expense.contract] += expense.amount
+    return out
+
+
+def committed(model: Model, as_of: dt.date) -> dict[Line, Decimal]:
+    """Contract value not yet invoiced, on the contract's line, never below 0."""
+    spent = invoiced(model, as_of)
+    out: dict[Line, Decimal] = defaultdict(Decimal)
+    for contract in model.contracts.values():
+        remaining = max(ZERO, contract.value - spent.get(contract.id, ZERO))
+        out[Line(contract.project, contract.category)] += remaining
+    return out
+
+
+def by_project(table: dict[Line, Budget]) -> dict[str, Budget]:
+    groups: dict[str, list[Budget]] = defaultdict(list)
+    for line, figures in table.items():
+        groups[line.project].append(figures)
+    return {project: total(items) for project, items in sorted(groups.items())}
+
+
+def by_category(table: dict[Line, Budget], categories: Iterable[str]) -> dict[str, Budget]:
+    groups: dict[str, list[Budget]] = {c: [] for c in categories}
+    for line, figures in table.items():
+        groups.setdefault(line.category, []).append(figures)
+    return {category: total(items) for category, items in groups.items()}
+
+
+def spend_by_month(model: Model, as_of: dt.date) -> dict[str, Decimal]:
+    """Actual spend per calendar month (YYYY-MM), up to the as-of date."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for expense in model.expenses:
+        if expense.date <= as_of:
+            out[expense.date.strftime("%Y-%m")] += expense.amount
+    return dict(sorted(out.items()))
+
+
+@dataclass
+class VendorSpend:
+    contracts_value: Money = ZERO
+    invoiced: Money = ZERO  # expenses naming the vendor, dated <= D
+    committed: Money = ZERO
+
+
+def vendor_spend(model: Model, as_of: dt.date) -> dict[str, VendorSpend]:
+    out = {vendor_id: VendorSpend() for vendor_id in model.vendors}
+    spent = invoiced(model, as_of)
+    for vendor in model.vendors.values():
+        for contract in vendor.contracts:
+            out[vendor.id].contracts_value += contract.value
+            out[vendor.id].committed += max(ZERO, contract.value - spent.get(contract.id, ZERO))
+    for expense in model.expenses:
+        if expense.vendor in out and expense.date <= as_of:
+            out[expense.vendor].invoiced += expense.amount
+    return out
+
+
+@dataclass
+class Funding:
+    requested: Money = ZERO
+    approved: Money = ZERO
+    received: Money = ZERO
+    funded: Money = ZERO  # approved + received
+    total_current_budget: Money = ZERO
+    funding_gap: Money = ZERO  # current budget - funded; negative is a surplus
+    sources: list[dict[str, object]] = field(default_factory=list)
+
+
+def funding(model: Model, current_budget: Decimal) -> Funding:
+    out = Funding()
+    for source in model.funding:
+        setattr(out, source.status, getattr(out, source.status) + source.amount)
+    out.funded = out.approved + out.received
+    out.total_current_budget = current_budget
+    out.funding_gap = current_budget - out.funded
+    return out

@@ -1,0 +1,78 @@
+"""Number types of the rollup and how they are written to JSON.
+
+Money stays ``Decimal`` through every sum and ratio and is rounded only when
+written: in JSON it is a string with the currency's minor digits
+(``"1234.50"``). Percentages and indices are JSON numbers, rounded for
+display; a ratio whose divisor is zero is ``None`` (JSON null).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Annotated, Any
+
+Money = Annotated[Decimal, "money"]
+Percent = Annotated[Decimal | None, "percent"]  # 0-100, rounded to 2 places
+Ratio = Annotated[Decimal | None, "ratio"]  # an index such as CPI, 4 places
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+PERCENT_PLACES = Decimal("0.01")
+RATIO_PLACES = Decimal("0.0001")
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator, or None when the divisor is zero."""
+    return None if denominator == 0 else numerator / denominator
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    value = ratio(part, whole)
+    return None if value is None else value * HUNDRED
+
+
+def quantize_money(value: Decimal, digits: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def money_text(value: Decimal, digits: int) -> str:
+    return f"{quantize_money(value, digits):f}"
+
+
+def _number(value: Decimal, places: Decimal) -> int | float:
+    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=True)
+
+
+def _tag(hint: Any) -> str | None:
+    if typing.get_origin(hint) is Annotated:
+        return hint.__metadata__[0]
+    return None
+
+
+def to_json(value: Any, digits: int, tag: str | None = None) -> Any:
+    """A rollup value as JSON-ready data, by the annotations of its fields."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hints = _hints(type(value))
+        return {f.name: to_json(getattr(value, f.name), digits, _tag(hints[f.name]))
+                for f in dataclasses.fields(value) if not f.metadata.get("internal")}
+    if isinstance(value, dict):
+        return {str(k): to_json(v, digits, tag) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v, digits, tag) for v in value]
+    if isinstance(value, Decimal):
+        if tag == "money":
+            return money_text(value, digits)
+        return _number(value, RATIO_PLACES if tag == "ratio" else PERCENT_PLACES)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
