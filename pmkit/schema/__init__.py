@@ -279,6 +279,17 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
                      f"round it to {digits} decimal places" if digits else "amounts in this currency are whole numbers")]
     if kind in ("format", "pattern") and schema.get("format") == "date":
         return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not a real date", "write dates as YYYY-MM-DD")]
+    if kind == "format" and error.validator_value == "email":
+        return [make(INVALID_VALUE, f"{where} {_show(error.instance)} is not an e-mail address",
+                     "write it as name@example.org")]
+    if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
+        # The error is on a key of the mapping (a budget category): point at that key.
+        at = (*path, error.instance)
+        if kind == "pattern":
+            suggestion = "-".join(error.instance.lower().replace("_", " ").split())
+            return [make(INVALID_ID, f"`{error.instance}` in {where} is not a valid id",
+                         f"ids use lower-case letters, digits and dashes, e.g. `{suggestion}`", at=at, on="key")]
+        return [make(INVALID_VALUE, f"`{error.instance}` in {where}: {_plain(error)}", _describe(schema), at=at, on="key")]
     if kind == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         suggestion = "-".join(str(error.instance).lower().replace("_", " ").split())
         return [make(INVALID_ID, f"{where} {_show(error.instance)} is not a valid id",
