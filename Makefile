@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean readme
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,6 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/pmkit validate program
-	@echo
-	$(BIN)/pmkit status program
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -29,3 +27,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist public .pmkit-cache
+
+readme: $(STAMP)
+	$(BIN)/python -m pmkit.docs README.md

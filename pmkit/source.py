@@ -33,7 +33,8 @@ FILE_TOO_LARGE = Code(
 )
 UNREADABLE = Code(
     "unreadable-file", Severity.ERROR, "yaml",
-    "A file could not be read (permissions or an I/O error).",
+    "A file could not be read: its permissions forbid it, it is a broken link, "
+    "or the disk reported an I/O error. Fix the file or remove it.",
 )
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
