@@ -1,0 +1,52 @@
+"""Invoices against a contract stay within its value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from pmkit.checks.budget_lines import contracts, ledger, money
+from pmkit.checks.index import Index, Record
+from pmkit.codes import Code
+from pmkit.findings import Finding, Severity
+
+CODE = Code(
+    "contract-overrun", Severity.ERROR, "business", configurable=True, doc=(
+        "The invoices booked against a contract (expenses naming it in "
+        "`contract`, refunds included, dated on or before the as-of date) add "
+        "up to more than the contract's `value`. Paying beyond the agreed "
+        "value needs a contract amendment, and the budget counted only the "
+        "value as committed. The finding points at the expense that pushed "
+        "the total over. Check that invoice, or record the amendment by "
+        "raising the contract's `value` in its vendor file."
+    ),
+)
+
+
+def check(ix: Index) -> Iterator[Finding]:
+    books = ledger(ix)
+    known = contracts(ix)
+    invoices: dict[str, list[tuple[object, int, Record]]] = {}
+    for i, record in enumerate(ix.expenses):
+        cid = record.data.get("contract")
+        if cid in known and books.expense_dates[i] <= ix.as_of:
+            invoices.setdefault(cid, []).append((books.expense_dates[i], i, record))
+    for cid in sorted(invoices):
+        vid, vendor, index, contract = known[cid]
+        value = Decimal(contract["value"])
+        booked = sorted(invoices[cid], key=lambda item: item[:2])
+        total = Decimal(0)
+        crossing: Record | None = None
+        for _, _, record in booked:
+            before = total
+            total += record.data["amount"]
+            if before <= value < total:
+                crossing = record
+        if total <= value or crossing is None:
+            continue
+        yield crossing.finding(
+            CODE, f"invoices against contract `{cid}` (vendor `{vid}`) add up to {money(total, ix)} "
+            f"as of {ix.as_of.isoformat()}, {money(total - value, ix)} over its value of {money(value, ix)}; "
+            f"expense `{crossing.id}` ({money(crossing.data['amount'], ix)}) takes it over",
+            f"check this invoice, or amend the contract: raise `value` of `{cid}` in {vendor.file}",
+            at=("amount",))
