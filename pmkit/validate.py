@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,10 @@ BAD_OVERRIDE = Code(
     "re-graded (only business rules can; a file that does not parse or breaks "
     "its schema is always an error). The override is ignored.",
 )
+
+
+#: A ceiling on `settings.max_file_size_mb` (1 TB): beyond it nothing changes.
+MAX_FILE_SIZE_MB = 1024 * 1024
 
 
 @dataclass
@@ -64,7 +69,8 @@ def read_settings(program_yaml: bytes | None) -> Settings:
     limits = data.get("settings") if isinstance(data.get("settings"), dict) else {}
     size = limits.get("max_file_size_mb")
     if isinstance(size, (int, Decimal)) and not isinstance(size, bool) and size > 0:
-        settings.max_bytes = int(size * 1024 * 1024)
+        # Compare before multiplying: 1e999999999 MB would overflow Decimal.
+        settings.max_bytes = int(min(size, MAX_FILE_SIZE_MB) * 1024 * 1024)
     depth = limits.get("max_depth")
     if isinstance(depth, int) and not isinstance(depth, bool) and depth >= 4:
         settings.max_depth = depth
@@ -137,14 +143,28 @@ def settings_key(settings: Settings) -> str:
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
                        cache_dir: Path | None = None) -> Result:
     source = DirectorySource(root)
-    program = source.root / "program.yaml"
-    settings = read_settings(program.read_bytes() if program.is_file() else None)
+    settings = read_settings(_program_bytes(source))
     source.max_bytes = settings.max_bytes
     file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
     result = run_pipeline(source.files(), settings, as_of, file_cache)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result
+
+
+def _program_bytes(source: DirectorySource) -> bytes | None:
+    """program.yaml for its settings, read under the same guards as every file.
+
+    A program.yaml that cannot be read (no permission, a link out of the
+    program, a directory, over the default size bound) gives the default
+    settings; reading the files reports why, once.
+    """
+    if not os.path.lexists(source.root / "program.yaml"):
+        return None
+    reported = len(source.findings)
+    read = source.read("program.yaml")
+    del source.findings[reported:]
+    return read.data if read is not None else None
 
 
 def validate_files(files: list[SourceFile], as_of: dt.date | None = None) -> Result:
