@@ -29,6 +29,19 @@ class IsoDate(click.ParamType):
 PROGRAM_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
+class IOProblem(click.ClickException):
+    """A file that cannot be read or written: exit 2, a message, no traceback."""
+
+    exit_code = EXIT_USAGE
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise IOProblem(f"cannot write {path}: {exc.strerror}") from exc
+
+
 def _program_dir(path: Path) -> Path:
     if not (path / "program.yaml").is_file():
         raise click.UsageError(f"{path} holds no program.yaml; is it a pmkit program directory?")
@@ -80,13 +93,18 @@ def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | No
     directory = _program_dir(directory)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    result = validate_directory(directory, as_of, use_cache=not no_cache)
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    try:
+        result = validate_directory(directory, as_of, use_cache=not no_cache)
+    except OSError as exc:
+        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+    # Colour for text on a terminal: click strips the styles when stdout is
+    # not a TTY (piped, redirected, CI logs); NO_COLOR (non-empty) turns it off.
+    color = fmt == "text" and output is None and not os.environ.get("NO_COLOR")
     rendered = FORMATS[fmt](Report(result.findings, result.files, directory.as_posix(), color))
     if output is not None:
-        output.write_text(rendered, encoding="utf-8")
+        _write(output, rendered)
     else:
-        click.echo(rendered, nl=False, color=color)
+        click.echo(rendered, nl=False, color=None if color else False)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
@@ -131,8 +149,11 @@ def schema(kind: str | None, output: Path | None) -> None:
             return
         click.echo((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
         return
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IOProblem(f"cannot create {output}: {exc.strerror}") from exc
     for name in [kind] if kind else names:
         text = (schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8")
-        (output / f"{name}.schema.json").write_text(text, encoding="utf-8")
+        _write(output / f"{name}.schema.json", text)
         click.echo(f"wrote {output / f'{name}.schema.json'}")
