@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import click
 
@@ -39,11 +41,44 @@ class Report:
         return {"files": self.files, "errors": self.errors, "warnings": self.warnings}
 
 
+# Characters a YAML value may carry (as "\x1b" escapes) that must not reach a
+# terminal, a CI log or an XML report raw: control characters (an ANSI escape
+# would recolour or rewrite the screen; a newline would forge a finding line;
+# XML 1.0 forbids most of them even escaped), line separators, bidirectional
+# overrides, surrogates and non-characters.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(value: str, keep: str = "") -> str:
+    """``value`` with unprintable characters shown as ``\\n``, ``\\xNN`` or ``\\uNNNN``."""
+
+    def show(match: re.Match[str]) -> str:
+        char = match[0]
+        if char in keep:
+            return char
+        if char in "\n\r":
+            return "\\n" if char == "\n" else "\\r"
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(show, value)
+
+
+def _printable_report(report: Report, keep: str = "") -> Report:
+    findings = [
+        replace(f, file=printable(f.file), code=printable(f.code), message=printable(f.message, keep),
+                hint=printable(f.hint, keep) if f.hint else f.hint)
+        for f in report.findings
+    ]
+    return Report(findings, report.files, printable(report.root), report.color)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def text(report: Report) -> str:
+    report = _printable_report(report)
     lines = []
     for f in report.findings:
         colour = "red" if f.severity is Severity.ERROR else "yellow"
@@ -79,6 +114,7 @@ def _escape_property(value: str) -> str:
 
 def github(report: Report) -> str:
     """GitHub Actions workflow commands: one inline annotation per finding."""
+    report = _printable_report(report, keep="\r\n")  # a multi-line annotation is fine, escaped below
     lines = []
     for f in report.findings:
         message = f.message + (f"\n\nHint: {f.hint}" if f.hint else "")
@@ -95,7 +131,7 @@ def github(report: Report) -> str:
 
 def junit(report: Report) -> str:
     """JUnit XML: one test case per finding; errors fail, warnings pass with output."""
-    return environment().get_template("junit.xml.j2").render(report=report)
+    return environment().get_template("junit.xml.j2").render(report=_printable_report(report))
 
 
 FORMATS: dict[str, Formatter] = {"text": text, "json": as_json, "github": github, "junit": junit}
