@@ -37,7 +37,8 @@ UNREADABLE = Code(
     "or the disk reported an I/O error. Fix the file or remove it.",
 )
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_MB = 1024 * 1024  # settings.max_file_size_mb counts binary megabytes
+DEFAULT_MAX_BYTES = 20 * _MB
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class DirectorySource:
         if size > self.max_bytes:
             self._report(
                 FILE_TOO_LARGE, path,
-                f"the file is {size / 1e6:.1f} MB, over the bound of {self.max_bytes / 1e6:.0f} MB",
+                f"the file is {size / _MB:.1f} MB, over the bound of {round(self.max_bytes / _MB, 3):g} MB",
                 hint="split it into smaller files (expenses can use one file per month)",
             )
             return None
