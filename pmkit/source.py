@@ -84,7 +84,7 @@ class DirectorySource:
         if size > self.max_bytes:
             self._report(
                 FILE_TOO_LARGE, path,
-                f"the file is {size / _MB:.1f} MB, over the bound of {round(self.max_bytes / _MB, 3):g} MB",
+                f"the file is {size / _MB:.1f} MB, over the bound of {_megabytes(self.max_bytes)} MB",
                 hint="split it into smaller files (expenses can use one file per month)",
             )
             return None
@@ -102,3 +102,9 @@ class DirectorySource:
 
     def _report(self, code: Code, path: str, message: str, hint: str | None = None) -> None:
         self.findings.append(Finding(path, 1, 1, code.id, message, code.severity, hint))
+
+
+def _megabytes(size: int) -> str:
+    """A bound in MB as the setting wrote it: 20, 0.5, 0.0005."""
+    mb = size / _MB
+    return f"{mb:.0f}" if mb >= 1000 else f"{mb:.3g}"
