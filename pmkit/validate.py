@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -100,8 +102,31 @@ def check_file(source: SourceFile, settings: Settings) -> FileOutcome:
     return FileOutcome(kind.name, document.data, [*findings, *checked.findings], checked.invalid.get(source.path, set()))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of objects are built.
+
+    Parsed YAML holds no reference cycles, and with the collector running a
+    100 MB program takes about twice as long: each collection walks a heap
+    that only ever grows.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
                  file_cache: FileCache | None = None) -> Result:
+    with _collector_paused():
+        return _run_pipeline(files, settings, as_of, file_cache)
+
+
+def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
+                  file_cache: FileCache | None = None) -> Result:
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
     file_cache = file_cache or FileCache(None, "")

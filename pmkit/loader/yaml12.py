@@ -87,6 +87,10 @@ _INT8 = re.compile(r"^0o[0-7]+$")
 _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
+_NUMBER_START = frozenset("0123456789+-.")
+_WORD_START = frozenset("~nNtTfF")
+_WORDS: dict[str, Any] = {"~": None, "null": None, "Null": None, "NULL": None, **_BOOL}
+
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")} | {"!"}
 _COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq", "!"}
@@ -106,18 +110,21 @@ def resolve_plain(text: str) -> Any:
     them, and text makes the schema say "not a number" at the right place.
     Dates stay text: YAML 1.2 has no timestamp type; schemas check them.
     """
-    if _NULL.match(text):
+    if not text:
         return None
-    if text in _BOOL:
-        return _BOOL[text]
-    if _INT10.match(text):
-        return _int(text, 10)
-    if _FLOAT.match(text):
-        return Decimal(text)
-    if _INT8.match(text):
-        return _int(text[2:], 8)
-    if _INT16.match(text):
-        return _int(text[2:], 16)
+    first = text[0]
+    if first in _NUMBER_START:
+        if _INT10.match(text):
+            return _int(text, 10)
+        if _FLOAT.match(text):
+            return Decimal(text)
+        if _INT8.match(text):
+            return _int(text[2:], 8)
+        if _INT16.match(text):
+            return _int(text[2:], 16)
+        return text
+    if first in _WORD_START and text in _WORDS:
+        return _WORDS[text]
     return text
 
 
@@ -188,7 +195,86 @@ def parse(path: str, data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, want_posit
     text, problem = decode(path, data)
     if text is None:
         return Parsed(findings=[problem] if problem else [])
+    if not want_positions:
+        value = _plain_record(text, max_depth)
+        if value is not _UNUSUAL:
+            return Parsed(value=value)
     return _Builder(path, max_depth, want_positions).run(text)
+
+
+_UNUSUAL = object()
+
+
+def _plain_record(text: str, max_depth: int) -> Any:
+    """The value of an ordinary record file, or ``_UNUSUAL``.
+
+    The hot path for the ~all files that are fine: one flat loop without
+    positions or findings. Anything out of the ordinary (an anchor, alias,
+    tag, duplicate key, complex key, deep nesting, a second document, a
+    syntax error, a top level that is not a mapping) returns ``_UNUSUAL``,
+    and ``_Builder`` parses the file again to say precisely what and where.
+    tests/test_loader_paths.py checks both agree on every value.
+    """
+    parser = _Parser(text)
+    next_event = parser.get_event
+    scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end, doc_start = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+    ends = (map_end, seq_end)
+    quiet = (yaml.StreamStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent)
+    no_key = _NO_KEY
+    containers: list[Any] = []
+    keys: list[Any] = []  # the pending key of each open mapping (no_key: none yet)
+    root: Any = _UNUSUAL
+    documents = 0
+    try:
+        while (event := next_event()) is not None:
+            kind = type(event)
+            if kind is scalar or kind is map_start or kind is seq_start:
+                if event.anchor is not None or event.tag is not None:
+                    return _UNUSUAL
+                if kind is scalar:
+                    value = resolve_plain(event.value) if event.implicit[0] else event.value
+                elif len(containers) >= max_depth:
+                    return _UNUSUAL
+                else:
+                    value = {} if kind is map_start else []
+                if not containers:
+                    if kind is not map_start:
+                        return _UNUSUAL
+                    root = value
+                else:
+                    parent = containers[-1]
+                    if type(parent) is dict:
+                        key = keys[-1]
+                        if key is no_key:
+                            if kind is not scalar or event.value in parent:
+                                return _UNUSUAL
+                            keys[-1] = event.value
+                            continue
+                        parent[key] = value
+                        keys[-1] = no_key
+                    else:
+                        parent.append(value)
+                if kind is not scalar:
+                    containers.append(value)
+                    keys.append(no_key)
+            elif kind in ends:
+                containers.pop()
+                keys.pop()
+            elif kind is doc_start:
+                documents += 1
+                if documents > 1:
+                    return _UNUSUAL
+            elif kind not in quiet:
+                return _UNUSUAL  # an alias
+    except yaml.YAMLError:
+        return _UNUSUAL
+    finally:
+        parser.dispose()
+    return root
+
+
+_NO_KEY = object()
 
 
 class _Builder:
