@@ -1,0 +1,319 @@
+"""Stage 2, the schema layer: one test per finding code, at the exact place.
+
+Lines and columns are counted on tests/fixtures/minimal; e.g. in
+projects/infra.yaml the task's `progress: 80` is line 18, with the key at
+column 5 and the value at column 15.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from pmkit.kinds import PROJECT
+from pmkit.loader import load_one
+from pmkit.schema import decimal_places, findings_for
+from pmkit.source import SourceFile
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import only  # noqa: E402
+
+INFRA = "projects/infra.yaml"
+EXPENSES = "budget/expenses/2026-h1.yaml"
+
+
+def where(finding) -> tuple[str, int, int]:
+    return (finding.file, finding.line, finding.column)
+
+
+def findings(program, code: str):
+    return only(program.validate(), code)
+
+
+# --- missing-field ----------------------------------------------------------------
+
+
+def test_missing_top_level_field_is_placed_at_the_start_of_the_record(program):
+    program.replace(INFRA, "owner: bob\n", "")
+    [f] = findings(program, "missing-field")
+    assert where(f) == (INFRA, 1, 1)
+    assert f.message == "`owner` is missing from the record"
+    assert f.hint == "The person accountable for the project (a staff id)."
+    assert f.severity == "error"
+
+
+def test_missing_field_of_a_list_item_is_placed_at_the_item(program):
+    program.replace(INFRA, "    title: Network upgrade\n", "")
+    [f] = findings(program, "missing-field")
+    assert where(f) == (INFRA, 12, 5)  # "  - id: network": the item starts at `id`
+    assert f.message == "`title` is missing from tasks[0]"
+    assert f.hint == "What the task delivers."
+
+
+def test_every_missing_field_is_reported(program):
+    program.write("teams/empty-ish.yaml", "purpose: Nothing yet.\n")
+    found = [f for f in findings(program, "missing-field") if f.file == "teams/empty-ish.yaml"]
+    assert sorted(f.message.split("`")[1] for f in found) == ["department", "name"]  # lead is optional
+    assert {(f.line, f.column) for f in found} == {(1, 1)}
+
+
+# --- unknown-field --------------------------------------------------------------
+
+
+def test_unknown_field_with_did_you_mean(program):
+    program.replace(INFRA, "owner: bob", "ower: bob")
+    [f] = findings(program, "unknown-field")
+    assert where(f) == (INFRA, 3, 1)
+    assert f.message == "`ower` is not a field of the record"
+    assert f.hint == "did you mean `owner`?"
+    [missing] = findings(program, "missing-field")
+    assert missing.message == "`owner` is missing from the record"
+
+
+def test_unknown_field_in_a_list_item(program):
+    program.replace(INFRA, "progress: 80", "progres: 80")
+    [f] = findings(program, "unknown-field")
+    assert where(f) == (INFRA, 18, 5)
+    assert f.message == "`progres` is not a field of tasks[0]"
+    assert f.hint == "did you mean `progress`?"
+
+
+def test_unknown_field_without_a_close_match_lists_the_known_ones(program):
+    program.append("teams/ops.yaml", "zzz: 1\n")
+    [f] = findings(program, "unknown-field")
+    assert where(f) == ("teams/ops.yaml", 4, 1)
+    assert f.hint == "known fields: department, lead, name, purpose"
+
+
+# --- wrong-type -----------------------------------------------------------------
+
+
+def test_text_where_a_number_is_expected(program):
+    program.replace(INFRA, "progress: 80", 'progress: "fifty"')
+    [f] = findings(program, "wrong-type")
+    assert where(f) == (INFRA, 18, 15)
+    assert f.message == "tasks[0].progress must be a number, not text `fifty`"
+
+
+def test_single_value_where_a_list_is_expected(program):
+    program.replace(INFRA, "objectives: [faster-payroll]", "objectives: faster-payroll")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == (INFRA, 2, 13)
+    assert f.message == "objectives must be a list, not text `faster-payroll`"
+
+
+def test_fraction_where_a_whole_number_is_expected(program):
+    program.replace("risks/vendor-delay.yaml", "impact: 4", "impact: 4.5")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == ("risks/vendor-delay.yaml", 10, 9)
+    assert f.message == "impact must be a whole number, not `4.5`"
+
+
+def test_yes_is_text_not_a_boolean(program):
+    program.replace(INFRA, "progress: 80", "progress: yes")
+    [f] = findings(program, "wrong-type")
+    assert f.message == "tasks[0].progress must be a number, not text `yes`"
+
+
+# --- invalid-value --------------------------------------------------------------
+
+
+def test_bad_status_with_did_you_mean(program):
+    program.replace(INFRA, "status: active", "status: activ")
+    [f] = findings(program, "invalid-value")
+    assert where(f) == (INFRA, 5, 9)
+    assert f.message == "status cannot be text `activ`"
+    assert f.hint == "did you mean `active`?"
+
+
+def test_bad_status_without_a_close_match_lists_what_is_allowed(program):
+    program.replace(INFRA, "status: active", "status: zzz")
+    [f] = findings(program, "invalid-value")
+    assert f.hint == "allowed: proposed, active, on-hold, done, cancelled"
+
+
+def test_empty_text(program):
+    program.replace("teams/ops.yaml", "name: Operations", 'name: ""')
+    [f] = findings(program, "invalid-value")
+    assert where(f) == ("teams/ops.yaml", 1, 7)
+    assert f.message.startswith("name: ")
+
+
+def test_bad_email(program):
+    program.replace("staff/ann.yaml", "email: ann@example.org", "email: ann.example.org")
+    [f] = findings(program, "invalid-value")
+    assert where(f) == ("staff/ann.yaml", 6, 8)
+    assert f.message == "email text `ann.example.org` is not an e-mail address"
+
+
+# --- invalid-date ---------------------------------------------------------------
+
+
+def test_february_30th(program):
+    program.replace(INFRA, "start: 2026-01-15", "start: 2026-02-30")
+    [f] = findings(program, "invalid-date")
+    assert where(f) == (INFRA, 16, 12)
+    assert f.message == "tasks[0].start text `2026-02-30` is not a real date"
+    assert f.hint == "write dates as YYYY-MM-DD"
+
+
+def test_month_13(program):
+    program.replace(INFRA, "end: 2026-12-31", "end: 2026-13-01")
+    [f] = findings(program, "invalid-date")
+    assert where(f) == (INFRA, 7, 6)
+    assert f.message == "end text `2026-13-01` is not a real date"
+
+
+def test_us_style_date(program):
+    program.replace(INFRA, "end: 2026-12-31", "end: 12/31/2026")
+    [f] = findings(program, "invalid-date")  # format and pattern both fail: one finding
+    assert where(f) == (INFRA, 7, 6)
+
+
+# --- invalid-id -----------------------------------------------------------------
+
+
+def test_id_with_capitals_and_spaces(program):
+    program.replace(INFRA, "id: network", "id: Net Work")
+    [f] = findings(program, "invalid-id")
+    assert where(f) == (INFRA, 12, 9)
+    assert f.message == "tasks[0].id text `Net Work` is not a valid id"
+    assert f.hint == "ids use lower-case letters, digits and dashes, e.g. `net-work`"
+
+
+def test_reference_that_is_not_an_id(program):
+    program.replace(INFRA, "owner: bob", "owner: Bob Stone")
+    [f] = findings(program, "invalid-id")
+    assert where(f) == (INFRA, 3, 8)
+    assert f.hint.endswith("`bob-stone`")
+
+
+def test_budget_category_key_that_is_not_an_id_is_reported_at_the_key(program):
+    program.replace(INFRA, "labor: 40000.00", "Lab Or: 40000.00")
+    [f] = findings(program, "invalid-id")
+    assert where(f) == (INFRA, 10, 3)  # the second budget line, not the budget mapping
+    assert f.message == "`Lab Or` in budget is not a valid id"
+
+
+# --- out-of-range ---------------------------------------------------------------
+
+
+def test_progress_above_100(program):
+    program.replace(INFRA, "progress: 80", "progress: 101")
+    [f] = findings(program, "out-of-range")
+    assert where(f) == (INFRA, 18, 15)
+    assert f.message == "tasks[0].progress is 101, but must be at most 100"
+
+
+def test_progress_below_0(program):
+    program.replace(INFRA, "progress: 80", "progress: -0.5")
+    [f] = findings(program, "out-of-range")
+    assert f.message == "tasks[0].progress is -0.5, but must be at least 0"
+
+
+def test_score_outside_1_to_5(program):
+    program.replace("hiring/payroll-lead.yaml", "score: 5", "score: 6")
+    [f] = findings(program, "out-of-range")
+    assert where(f) == ("hiring/payroll-lead.yaml", 28, 16)
+    assert f.message == "candidates[1].interviews[0].score is 6, but must be at most 5"
+
+
+def test_bound_is_compared_exactly(program):
+    program.replace(INFRA, "progress: 80", "progress: 100.0000000000000000001")  # 100.0 as a float
+    [f] = findings(program, "out-of-range")
+    assert where(f) == (INFRA, 18, 15)
+
+
+def test_huge_amount(program):
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 1e999999999")
+    [f] = findings(program, "out-of-range")
+    assert where(f) == (EXPENSES, 14, 13)
+
+
+# --- money-precision ------------------------------------------------------------
+
+
+def test_fraction_of_a_cent_in_usd(program):
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 10.005")
+    [f] = findings(program, "money-precision")
+    assert where(f) == (EXPENSES, 14, 13)
+    assert f.message == "expenses[1].amount `10.005` has more than 2 decimal places"
+    assert f.hint == "round it to 2 decimal places"
+
+
+def test_trailing_zeros_are_not_extra_precision(program):
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 10.500")
+    assert findings(program, "money-precision") == []
+
+
+def test_tiny_and_huge_amounts_do_not_slip_through_or_crash(program):
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 1e-999999999")
+    program.replace(EXPENSES, "amount: 10000.00", "amount: 100000000000000000000000000000")
+    assert [(f.line, f.code) for f in program.validate().findings if f.file == EXPENSES] == [
+        (6, "out-of-range"),
+        (14, "money-precision"),
+    ]
+
+
+def test_cents_in_a_currency_without_minor_unit(program):
+    program.replace("program.yaml", "currency: USD", "currency: JPY")
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 10.5")
+    found = findings(program, "money-precision")
+    # e2 as edited, and the fixture's e3 (8000.50) and e4 (-500.50); 10000.00 is whole.
+    assert [(f.file, f.line, f.column) for f in found] == [(EXPENSES, 14, 13), (EXPENSES, 20, 13), (EXPENSES, 25, 13)]
+    assert found[0].message == "expenses[1].amount `10.5` has more than 0 decimal places"
+    assert found[0].hint == "amounts in this currency are whole numbers"
+
+
+def test_three_digit_currency(program):
+    program.replace("program.yaml", "currency: USD", "currency: KWD")
+    program.replace(EXPENSES, "amount: 12000.00", "amount: 10.005")
+    assert findings(program, "money-precision") == []
+
+
+def test_decimal_places():
+    from decimal import Decimal
+
+    cases = {"10.50": 1, "10.005": 3, "1E-9": 9, "1E+999999999": 0, "0.00": 0, "-500.50": 1, "100": 0}
+    assert {text: decimal_places(Decimal(text)) for text in cases} == cases
+    assert decimal_places(10**5000) == 0
+
+
+# --- schema-violation -----------------------------------------------------------
+
+
+def test_keywords_without_a_specific_code_fall_back_to_schema_violation():
+    # No shipped schema uses `not`, `oneOf` or `dependentRequired` today, so
+    # schema-violation is unreachable from data; the fallback must still work.
+    document, _ = load_one(SourceFile("projects/x.yaml", b"name: X\nsummary: Y\n"), PROJECT)
+    schema = {"dependentRequired": {"summary": ["owner"]}}
+    [error] = Draft202012Validator(schema).iter_errors(document.data)
+    [f] = findings_for(document, error, 2)
+    assert (f.file, f.line, f.column, f.code) == ("projects/x.yaml", 1, 1, "schema-violation")
+    assert f.message == "the record: 'owner' is a dependency of 'summary'"
+
+
+# --- an invalid list entry drops only itself ------------------------------------
+
+
+def test_one_bad_expense_drops_only_that_expense(program):
+    # e2: a wrong amount and an unknown project; e3: an unknown project.
+    program.replace(EXPENSES, "amount: 12000.00", "amount: twelve")
+    program.replace(EXPENSES, "project: payroll\n    category: software", "project: payrol\n    category: software")
+    program.replace(EXPENSES, "project: infra", "project: infr")
+    result = program.validate()
+    assert [(f.line, f.column, f.code) for f in result.findings if f.file == EXPENSES] == [
+        (14, 13, "wrong-type"),
+        (18, 14, "unknown-reference"),  # e3 is still checked; e2's `payrol` (line 12) is not
+    ]
+    assert [e.id for e in result.index.expenses] == ["e1", "e3", "e4"]
+
+
+def test_a_bad_record_file_is_left_out_whole(program):
+    program.replace(INFRA, "progress: 80", "progress: 101")
+    program.replace(INFRA, "owner: bob", "owner: nobody")
+    result = program.validate()
+    assert "infra" not in result.index.projects
+    assert only(result, "unknown-reference") == []  # infra is not checked further
