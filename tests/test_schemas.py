@@ -86,7 +86,9 @@ def with_defs(root: dict, sub: dict) -> dict:
 
 
 def test_one_schema_per_kind_and_nothing_else():
-    assert sorted(p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.json")) == KINDS
+    # rollup.schema.json describes `pmkit rollup --format json` output, not a kind
+    found = sorted(p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.json"))
+    assert [name for name in found if name != "rollup"] == KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)
