@@ -157,3 +157,40 @@ def schema(kind: str | None, output: Path | None) -> None:
         text = (schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8")
         _write(output / f"{name}.schema.json", text)
         click.echo(f"wrote {output / f'{name}.schema.json'}")
+
+
+@main.command()
+@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="Output format.")
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+    """Print every progress, budget, EVM, staffing and hiring figure as of a date.
+
+    The program is validated first; with any error the findings go to stderr
+    and nothing is computed (exit 1). The same input and date always give the
+    same output, byte for byte. Schema: schemas/rollup.schema.json.
+
+    \b
+    Examples:
+      pmkit rollup program
+      pmkit rollup program --as-of 2026-10-31 > rollup.json
+    """
+    import json
+
+    from pmkit import model as domain
+    from pmkit.formats import FORMATS, Report
+    from pmkit.rollup import as_json, compute
+    from pmkit.validate import read_settings, validate_directory
+
+    directory = _program_dir(directory)
+    day = as_of or read_settings((directory / "program.yaml").read_bytes()).status_date or dt.date.today()
+    result = validate_directory(directory, day, use_cache=not no_cache)
+    if result.errors or result.index is None:
+        rendered = FORMATS["text"](Report(result.findings, result.files, directory.as_posix()))
+        click.echo(rendered, nl=False, err=True)
+        click.echo(f"pmkit rollup: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
+        sys.exit(EXIT_FINDINGS)
+    document = as_json(compute(domain.build(result.index), day))
+    click.echo(json.dumps(document, indent=2))

@@ -1,0 +1,251 @@
+"""The sections of the rollup document, in the contract's key order.
+
+``sections(model, as_of)`` returns program, projects, teams, vendors, staff,
+objectives, categories, funding, milestones, compliance, hiring and risks
+(``as_of`` and ``currency`` are added by :func:`pmkit.rollup.as_json`). Every
+value is a dataclass, dict or list that ``figures.to_json`` writes. Mappings
+are sorted by id, except objectives (program.yaml order) and categories (the
+program's ``categories`` order, then any other category a line uses).
+
+Which records count where (see schedule.py, evm.py, budget.py, people.py):
+- Money (budget, lines, categories, funding, vendors' contracts and spend,
+  spend by month) covers every project, cancelled ones included: money spent
+  is spent. So ``program.budget.current`` includes a cancelled project's
+  budget while ``program.evm.bac`` (counted projects only) does not.
+- Progress, planned, EVM, late and upcoming milestones and every by-group
+  figure leave cancelled projects out. A cancelled project's own row still
+  shows its progress and planned percent (``counted`` is false), with every
+  EVM figure null, ``milestones_late`` 0 and none of its milestones late or
+  upcoming; its milestones are not in the ``milestones`` list.
+- ``schedule_gap`` = program progress - planned, in percentage points (null
+  when either is null).
+- teams: ``members`` counts the staff of the team employed on D; ``fte`` is
+  their FTE. staff: ``allocations`` sums the person's active allocations on D
+  per project (people.active_allocations), so ``fte`` = sum / 100.
+- objectives: ``projects`` lists the counted projects naming the objective;
+  metric values (baseline, target, current) are numbers with up to 4 places.
+- program ``open_problems`` = every open risk and issue, with or without a
+  project; a project's counts the open ones naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pmkit.model import FundingSource, Model
+from pmkit.rollup import budget, evm, people, schedule
+from pmkit.rollup.budget import Budget, Funding, VendorSpend
+from pmkit.rollup.evm import EVM
+from pmkit.rollup.figures import ZERO, Money, Percent
+from pmkit.rollup.schedule import Amount, MilestoneCounts, MilestoneRow, Progress, to_decimal
+
+MoneyByKey = Annotated[dict[str, Decimal], "money"]
+
+
+@dataclass
+class ProgramFigures:
+    name: str
+    goal: str
+    start: dt.date
+    end: dt.date
+    progress: Percent
+    planned: Percent
+    schedule_gap: Percent
+    budget: Budget
+    evm: EVM
+    funded: Money
+    funding_gap: Money
+    milestones_late: int
+    milestones_upcoming: int
+    spend_by_month: MoneyByKey
+    staffing: people.Staffing
+    open_problems: int
+
+
+@dataclass
+class ProjectFigures:
+    name: str
+    status: str
+    counted: bool
+    owner: str
+    team: str
+    start: dt.date
+    end: dt.date
+    progress: Percent
+    planned: Percent
+    tasks: int
+    effort: Amount
+    budget: Budget
+    lines: dict[str, Budget]
+    evm: EVM
+    milestones_late: int
+    milestones: MilestoneCounts
+    fte: Decimal
+    open_problems: int
+    depends_on: list[str]
+
+
+@dataclass
+class TeamFigures:
+    name: str
+    department: str
+    lead: str | None
+    progress: Percent
+    planned: Percent
+    tasks: int
+    effort: Amount
+    members: int
+    fte: Decimal
+
+
+@dataclass
+class VendorFigures:
+    name: str
+    progress: Percent
+    planned: Percent
+    tasks: int
+    effort: Amount
+    contracts_value: Money
+    invoiced: Money
+    committed: Money
+
+
+@dataclass
+class PersonFigures:
+    name: str
+    team: str
+    employment: str
+    vendor: str | None
+    fte: Decimal
+    allocations: dict[str, Percent]
+    over_allocated: bool
+    progress: Percent
+    tasks: int
+
+
+@dataclass
+class ObjectiveFigures:
+    title: str
+    metric: str
+    unit: str | None
+    baseline: Amount
+    target: Amount
+    current: Amount
+    progress_to_target: Percent
+    projects: list[str]
+    progress: Percent
+    planned: Percent
+
+
+@dataclass
+class SourceFigures:
+    id: str
+    name: str
+    amount: Money
+    status: str
+    date: dt.date | None
+    fiscal_year: int | None
+
+
+def _source(source: FundingSource) -> SourceFigures:
+    return SourceFigures(source.id, source.name, source.amount, source.status, source.date, source.fiscal_year)
+
+
+def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
+    table = budget.lines(model, as_of)
+    per_project = budget.by_project(table)
+    program_budget = budget.total(per_project.values())
+    funding: Funding = budget.funding(model, program_budget.current)
+    funding.sources = [_source(s) for s in model.funding]  # type: ignore[misc]
+
+    own = schedule.project_tallies(model, as_of)
+    program_tally = schedule.program_tally(model, as_of, own)
+    by = schedule.groups(model, as_of, own)
+    milestone_rows: list[MilestoneRow] = schedule.milestones(model, as_of)
+
+    fte_by_project = people.project_fte(model, as_of)
+    fte_by_team = people.team_fte(model, as_of)
+    fte_by_person = people.person_fte(model, as_of)
+    over = set(people.over_allocated(model, as_of))
+    problems = people.open_problems_by_project(model)
+    risks = people.risks(model, as_of)
+
+    projects: dict[str, ProjectFigures] = {}
+    bases: list[evm.Basis] = []
+    for pid, project in model.projects.items():
+        figures = per_project.get(pid) or Budget().finish()
+        t = own[pid]
+        if project.counted:
+            basis = evm.project_basis(figures.current, figures.actual, t.progress, t.planned)
+            bases.append(basis)
+            earned = evm.figures(basis)
+        else:
+            earned = evm.unmeasured()
+        counts = schedule.milestone_counts(project, as_of)
+        projects[pid] = ProjectFigures(
+            project.name, project.status, project.counted, project.owner, project.team, project.start, project.end,
+            to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort, figures,
+            {line.category: b for line, b in table.items() if line.project == pid}, earned,
+            counts.late, counts, fte_by_project.get(pid, ZERO), problems.get(pid, 0), list(project.depends_on),
+        )
+
+    progress, planned = program_tally.progress, program_tally.planned
+    program = ProgramFigures(
+        model.program.name, model.program.goal, model.program.start, model.program.end,
+        to_decimal(progress), to_decimal(planned),
+        None if progress is None or planned is None else to_decimal(progress - planned),
+        program_budget, evm.figures(evm.program_basis(bases)), funding.funded, funding.funding_gap,
+        sum(r.status == "late" for r in milestone_rows), sum(r.status == "upcoming" for r in milestone_rows),
+        budget.spend_by_month(model, as_of), people.staffing(model, as_of), risks.open,
+    )
+
+    teams = {}
+    for tid, team in model.teams.items():
+        t = by.teams[tid]
+        members = sum(p.team == tid and p.employed_on(as_of) for p in model.people.values())
+        teams[tid] = TeamFigures(team.name, team.department, team.lead, to_decimal(t.progress), to_decimal(t.planned),
+                                 t.tasks, t.effort, members, fte_by_team.get(tid, ZERO))
+
+    spend: dict[str, VendorSpend] = budget.vendor_spend(model, as_of)
+    vendors = {}
+    for vid, vendor in model.vendors.items():
+        t, s = by.vendors[vid], spend[vid]
+        vendors[vid] = VendorFigures(vendor.name, to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort,
+                                     s.contracts_value, s.invoiced, s.committed)
+
+    staff = {}
+    for pid, person in model.people.items():
+        t = by.people[pid]
+        allocations: dict[str, Decimal] = {}
+        for allocation in people.active_allocations(model, person, as_of):
+            allocations[allocation.project] = allocations.get(allocation.project, ZERO) + allocation.percent
+        staff[pid] = PersonFigures(person.name, person.team, person.employment, person.vendor,
+                                   fte_by_person.get(pid, ZERO), dict(sorted(allocations.items())), pid in over,
+                                   to_decimal(t.progress), t.tasks)
+
+    objectives = {}
+    for objective in model.program.objectives:
+        t = by.objectives[objective.id]
+        objectives[objective.id] = ObjectiveFigures(
+            objective.title, objective.metric, objective.unit, objective.baseline, objective.target,
+            objective.current, to_decimal(schedule.progress_to_target(objective)),
+            schedule.objective_projects(model, objective.id), to_decimal(t.progress), to_decimal(t.planned),
+        )
+
+    return {
+        "program": program,
+        "projects": projects,
+        "teams": teams,
+        "vendors": vendors,
+        "staff": staff,
+        "objectives": objectives,
+        "categories": budget.by_category(table, model.program.categories),
+        "funding": funding,
+        "milestones": milestone_rows,
+        "compliance": people.compliance(model, as_of),
+        "hiring": people.hiring(model, as_of),
+        "risks": risks,
+    }
