@@ -343,7 +343,7 @@ class _Builder:
         elif "special characters are not allowed" in problem:
             hint = "remove control characters from the text"
         context = f" ({exc.context})" if exc.context else ""
-        self.report(SYNTAX, exc.problem_mark, f"YAML syntax error: {problem}{context}", hint)
+        self.report(SYNTAX, _inside(text, mark), f"YAML syntax error: {problem}{context}", hint)
 
     def reader_error(self, exc: yaml.reader.ReaderError, text: str) -> None:
         position = exc.position if isinstance(exc.position, int) else 0
@@ -474,6 +474,20 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
     before = text[:position]
     breaks = list(_LINE_BREAK.finditer(before))
     return len(breaks) + 1, position - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _inside(text: str, mark: Any) -> Any:
+    """The mark, or the end of the last line if it lies past it.
+
+    At the end of a file that does not end in a line break, libyaml moves to
+    a line of its own that no editor shows ("line 4" of a three-line file).
+    """
+    if mark is None:
+        return None
+    lines = _LINE_BREAK.split(text)
+    if mark.line < len(lines):
+        return mark
+    return yaml.Mark(mark.name, mark.index, len(lines) - 1, len(lines[-1]), None, None)
 
 
 def _tab_at(text: str, mark: Any) -> bool:
