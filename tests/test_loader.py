@@ -69,6 +69,15 @@ def test_unclosed_flow_list_is_a_syntax_error(program):
     assert cli(program) == 1
 
 
+def test_syntax_error_at_the_end_of_a_file_without_final_newline(program):
+    program.write_bytes(TEAM, b"name: Applications\ndepartment: Finance IT\nlead")
+    f = the(program, "yaml-syntax")
+    # libyaml reports it on a fourth line of its own; the file has three, and
+    # the last, "lead", ends at column 4.
+    assert where(f) == (TEAM, 3, 5)
+    assert f.hint == "each line of a mapping needs `key: value`; check the indentation"
+
+
 def test_duplicate_key_is_reported_at_the_second_key(program):
     program.replace("projects/infra.yaml", "team: ops\n", "team: ops\nowner: ann\n")
     f = the(program, "duplicate-key")
