@@ -194,3 +194,183 @@ def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> 
         sys.exit(EXIT_FINDINGS)
     document = as_json(compute(domain.build(result.index), day))
     click.echo(json.dumps(document, indent=2))
+
+
+# --- human views of the rollup: status, budget, staff, report ------------------------
+
+VIEW_FORMATS = ["table", "json", "csv", "markdown"]
+
+
+def _status_date(directory: Path) -> dt.date:
+    """The program's status_date, else today: the default date of every figure."""
+    from pmkit.validate import read_settings
+
+    try:
+        return read_settings((directory / "program.yaml").read_bytes()).status_date or dt.date.today()
+    except OSError as exc:
+        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+
+
+def _figures(directory: Path, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
+    """Validate, then compute the rollup document as of ``day``. With any error the
+    findings go to stderr and the command exits 1: no figure from invalid data."""
+    from pmkit import model as domain
+    from pmkit.formats import FORMATS, Report
+    from pmkit.rollup import as_json, compute
+    from pmkit.validate import validate_directory
+
+    try:
+        result = validate_directory(directory, day, use_cache=not no_cache)
+    except OSError as exc:
+        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+    if result.errors or result.index is None:
+        click.echo(FORMATS["text"](Report(result.findings, result.files, directory.as_posix())), nl=False, err=True)
+        click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
+        sys.exit(EXIT_FINDINGS)
+    model = domain.build(result.index)
+    return model, as_json(compute(model, day))
+
+
+def _view_options(by: tuple[str, ...]):
+    def decorate(command):
+        for option in reversed([
+            click.argument("directory", type=PROGRAM_DIR, default="."),
+            click.option("--by", type=click.Choice(by), default=by[0], show_default=True,
+                         help="Grouping of the main table (the csv output)."),
+            click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today."),
+            click.option("--format", "fmt", type=click.Choice(VIEW_FORMATS), default="table", show_default=True,
+                         help="table: aligned text; markdown: GitHub tables; csv: the main table, raw values; "
+                              "json: the view's sections of `pmkit rollup`."),
+            click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache."),
+        ]):
+            command = option(command)
+        return command
+    return decorate
+
+
+def _show_view(name: str, directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+    from pmkit.render import render, views
+
+    directory = _program_dir(directory)
+    day = as_of or _status_date(directory)
+    model, document = _figures(directory, day, no_cache, name)
+    if name == "budget":
+        from pmkit.render.report import transfer_records
+
+        view = views.budget(document, by, transfer_records(model, dt.date.min, day))
+    else:
+        view = getattr(views, name)(document, by)
+    click.echo(render(view, fmt), nl=False)
+
+
+@main.command()
+@_view_options(("project", "team", "vendor", "objective"))
+def status(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+    """Progress against plan, schedule gap, late and upcoming milestones, open problems.
+
+    The same numbers as `pmkit rollup` (computed from its document); the
+    program is validated first and with any error nothing is shown (exit 1).
+    Gap = progress - planned, in percentage points. --format json prints the
+    program, the --by section, milestones and risks of `pmkit rollup`.
+
+    \b
+    Examples:
+      pmkit status program
+      pmkit status program --by team --as-of 2026-09-30
+      pmkit status program --by vendor --format csv > vendors.csv
+      pmkit status program --format markdown >> notes.md
+    """
+    _show_view("status", directory, by, as_of, fmt, no_cache)
+
+
+@main.command()
+@_view_options(("project", "category", "vendor", "line"))
+def budget(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+    """Budget lines, transfers, funding and gap, earned value (EVM).
+
+    Current = baseline + transfers in - out; available = current - actual -
+    committed, all as of the date. Table and markdown also list the transfers
+    dated on or before it and the funding sources. --format json prints the
+    program, the --by section (projects for `line`) and funding of `pmkit
+    rollup`; csv prints the main table with raw values (money as in `pmkit
+    rollup`, without separators).
+
+    \b
+    Examples:
+      pmkit budget program
+      pmkit budget program --by category --format markdown
+      pmkit budget program --by line --format csv > lines.csv
+      pmkit budget program --as-of 2026-06-30 --format json
+    """
+    _show_view("budget", directory, by, as_of, fmt, no_cache)
+
+
+@main.command()
+@_view_options(("project", "team", "person"))
+def staff(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+    """FTE by project, team or person; over-allocation; contractor share; compliance; hiring.
+
+    FTE counts the allocations active on the date (person employed, inside
+    the allocation's and the project's dates). Compliance is per rule and per
+    team; hiring per position. --format json prints the program, the --by
+    section (staff for `person`), compliance and hiring of `pmkit rollup`.
+
+    \b
+    Examples:
+      pmkit staff program
+      pmkit staff program --by person
+      pmkit staff program --by team --format csv > fte.csv
+    """
+    _show_view("staff", directory, by, as_of, fmt, no_cache)
+
+
+class Period(click.ParamType):
+    name = "YYYY-MM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pmkit.render.report import period_bounds
+
+        try:
+            period_bounds(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a month in the form YYYY-MM", param, ctx)
+        return str(value)
+
+
+@main.command()
+@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.option("--period", required=True, type=Period(), help="The month reported on.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def report(directory: Path, period: str, output: Path | None, no_cache: bool) -> None:
+    """The monthly status report for superiors, in Markdown.
+
+    Figures as of the period's last day, or the program's status date if that
+    is earlier (a period starting after the status date has no figures yet:
+    exit 2). Headline, progress by team, vendor and project, milestones hit
+    in the period and missed, budget lines and the period's transfers, top
+    open problems, hiring, compliance, and each team's narrative from
+    reports/<period>.yaml. Without that file the report says so and still
+    shows the figures. With any validation error nothing is written (exit 1).
+
+    \b
+    Examples:
+      pmkit report program --period 2026-10
+      pmkit report program --period 2026-09 -o status-2026-09.md
+    """
+    from pmkit.render.report import narrative_record, period_bounds, report_date, transfer_records
+    from pmkit.render.report import report as render_report
+
+    directory = _program_dir(directory)
+    status_date = _status_date(directory)
+    first, _ = period_bounds(period)
+    if first > status_date:
+        raise click.UsageError(f"period {period} begins after the status date {status_date}: it has no figures yet")
+    day = report_date(period, status_date)
+    model, document = _figures(directory, day, no_cache, "report")
+    text = render_report(document, period, narrative_record(model, period), transfer_records(model, first, day),
+                         status_date)
+    if output is not None:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
