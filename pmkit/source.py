@@ -96,6 +96,13 @@ class DirectorySource:
 
     def files(self) -> Iterator[SourceFile]:
         for path in self.paths():
+            if not _is_utf8(path):
+                # A name that is not UTF-8 (os.walk hands it over with lone
+                # surrogates) cannot be printed, hashed or put in JSON.
+                shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                self._report(UNREADABLE, shown, "the file name is not valid UTF-8 text",
+                             hint="rename the file: ids use lower-case letters, digits and dashes")
+                continue
             read = self.read(path)
             if read is not None:
                 yield read
@@ -108,3 +115,11 @@ def _megabytes(size: int) -> str:
     """A bound in MB as the setting wrote it: 20, 0.5, 0.0005."""
     mb = size / _MB
     return f"{mb:.0f}" if mb >= 1000 else f"{mb:.3g}"
+
+
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
