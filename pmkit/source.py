@@ -78,7 +78,8 @@ class DirectorySource:
             self._report(PATH_OUTSIDE, path, f"`{path}` is a link to a file outside the program directory")
             return None
         if not real.is_file():
-            self._report(NOT_A_FILE, path, f"`{path}` is a directory, not a YAML file")
+            what = "a directory" if real.is_dir() else "not a regular file (a device, socket or pipe)"
+            self._report(NOT_A_FILE, path, f"`{path}` is {what}, not a YAML file")
             return None
         size = real.stat().st_size
         if size > self.max_bytes:
