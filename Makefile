@@ -18,6 +18,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/pmkit validate program
+	@echo
+	$(BIN)/pmkit status program
 
 test: $(STAMP)
 	$(BIN)/pytest
