@@ -345,6 +345,27 @@ def test_directory_named_like_a_record(program):
     assert cli(program) == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_named_pipe_is_not_read(program):
+    os.mkfifo(program.root / "teams/pipe.yaml")  # reading it would block forever
+    f = the(program, "not-a-file")
+    assert where(f) == ("teams/pipe.yaml", 1, 1)
+    assert "not a regular file" in f.message
+
+
+def test_file_name_that_is_not_utf8(program):
+    try:
+        with open(os.path.join(os.fsencode(program.root), b"teams", b"o\xffps.yaml"), "wb") as fh:
+            fh.write(program.read("teams/ops.yaml").encode())
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    f = the(program, "unreadable-file")
+    assert where(f) == ("teams/o\ufffdps.yaml", 1, 1)
+    assert f.message == "the file name is not valid UTF-8 text"
+    assert cli(program) == 1
+    assert cli(program, "--format", "json") == 1
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
 def test_symlink_pointing_outside_the_program(program, tmp_path):
     outside = tmp_path / "secret.yaml"
