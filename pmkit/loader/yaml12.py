@@ -96,6 +96,8 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")} 
 _COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq", "!"}
 
 DEFAULT_MAX_DEPTH = 32
+#: YAML-layer findings reported for one file before pmkit stops reading it.
+MAX_FINDINGS_PER_FILE = 100
 
 Path = tuple[str | int, ...]
 #: path -> (key line, key column, value line, value column), all 1-based.
@@ -299,6 +301,9 @@ class _Builder:
             while parser.check_event():
                 if not self.handle(parser.get_event()):
                     break
+                if len(self.result.findings) >= MAX_FINDINGS_PER_FILE:
+                    self.stop_reading()
+                    break
         except yaml.MarkedYAMLError as exc:
             self.syntax_error(exc, text)
             return self.result
@@ -324,6 +329,19 @@ class _Builder:
         if self.documents == 1 and isinstance(self.root, dict) and not self.result.findings:
             self.result.value = self.root
         return self.result
+
+    def stop_reading(self) -> None:
+        """Give up on a file that is problems all the way down.
+
+        20 MB of `- *a` would otherwise be four million findings (and a CI
+        log, or a JSON report, fifty times the size of the file).
+        """
+        last = self.result.findings[-1]
+        self.result.findings.append(Finding(
+            self.path, last.line, last.column, last.code,
+            f"pmkit stopped reading the file here, after {MAX_FINDINGS_PER_FILE} problems",
+            last.severity, "fix the problems above and run pmkit again",
+        ))
 
     def syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
         problem = exc.problem or "invalid YAML"
