@@ -152,6 +152,20 @@ def test_billion_laughs_is_refused_instantly_without_expansion(program):
     assert cli(program) == 1
 
 
+def test_a_flood_of_aliases_stops_at_100_findings(program):
+    # 20 MB (just under the size bound) of `- *a`: four million aliases.
+    program.write_bytes("teams/flood.yaml", b"name: &a x\nlead:\n" + b"- *a\n" * 4_000_000)
+    started = time.perf_counter()
+    found = [f for f in program.validate().findings if f.file == "teams/flood.yaml"]
+    assert time.perf_counter() - started < 5
+    assert len(found) == 101
+    assert [(f.line, f.column) for f in found[:2]] == [(1, 7), (3, 3)]
+    # The anchor and 99 aliases (lines 3 to 101), then where pmkit gave up.
+    assert (found[-1].line, found[-1].column, found[-1].code) == (101, 3, "yaml-alias")
+    assert found[-1].message == "pmkit stopped reading the file here, after 100 problems"
+    assert cli(program) == 1
+
+
 # --- size and depth -----------------------------------------------------------
 
 
