@@ -120,7 +120,7 @@ def _check(root: Path, result) -> None:
     ET.fromstring(FORMATS["junit"](report).encode("utf-8"))
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=400, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_damaged_file_gives_findings_never_a_crash(data):
