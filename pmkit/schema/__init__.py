@@ -299,7 +299,9 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
                   "exclusiveMaximum": "less than"}
         return [make(OUT_OF_RANGE, f"{where} is {error.instance}, but must be {limits[kind]} {error.validator_value}",
                      _describe(schema))]
-    if kind in ("minLength", "minItems", "pattern", "maxLength", "maxItems", "uniqueItems", "minProperties", "propertyNames"):
+    if kind == "pattern":  # a currency code, a period: say what is wrong, not the regex
+        return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", _describe(schema))]
+    if kind in ("minLength", "minItems", "maxLength", "maxItems", "uniqueItems", "minProperties", "propertyNames"):
         return [make(INVALID_VALUE, f"{where}: {_plain(error)}", _describe(schema))]
     return [make(SCHEMA_OTHER, f"{where}: {_plain(error)}", _describe(schema))]
 
