@@ -141,6 +141,14 @@ def test_empty_text(program):
     assert f.message.startswith("name: ")
 
 
+def test_value_in_the_wrong_form_is_explained_without_a_regex(program):
+    program.replace("program.yaml", "currency: USD", "currency: usd")
+    [f] = findings(program, "invalid-value")
+    assert where(f) == ("program.yaml", 8, 11)
+    assert f.message == "currency cannot be text `usd`"
+    assert "three capital letters" in f.hint
+
+
 def test_bad_email(program):
     program.replace("staff/ann.yaml", "email: ann@example.org", "email: ann.example.org")
     [f] = findings(program, "invalid-value")
