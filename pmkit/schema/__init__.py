@@ -128,7 +128,24 @@ def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
             return True  # the type keyword reports non-numbers
         return decimal_places(value) <= digits
 
-    return Draft202012Validator(load_schema(kind_name), format_checker=checker)
+    return _Validator(load_schema(kind_name), format_checker=checker)
+
+
+def _is_integer(checker: Any, instance: object) -> bool:
+    """JSON Schema's integer: any number without a fractional part, `30.0` too.
+
+    jsonschema knows only int and float; a YAML `30.0` is a Decimal here, and
+    must be an integer as it is for jsonschema-rs (the pre-check), editors and
+    every other validator of the published schemas.
+    """
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and decimal_places(instance) == 0
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
 
 
 def _money_as_multiple(node: Any, quantum: Decimal) -> Any:
