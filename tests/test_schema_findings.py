@@ -111,6 +111,15 @@ def test_fraction_where_a_whole_number_is_expected(program):
     assert f.message == "impact must be a whole number, not `4.5`"
 
 
+def test_whole_number_written_with_a_zero_fraction_is_an_integer(program):
+    # JSON Schema: 30.0 is an integer. The verdict must not depend on whether
+    # something else in the file sends it past the fast pre-check.
+    program.replace("rules/conduct.yaml", "acknowledge_within_days: 30", "acknowledge_within_days: 30.0")
+    assert program.validate().findings == []
+    program.append("rules/conduct.yaml", "typo: 1\n")
+    assert [f.code for f in program.validate().findings] == ["unknown-field"]
+
+
 def test_yes_is_text_not_a_boolean(program):
     program.replace(INFRA, "progress: 80", "progress: yes")
     [f] = findings(program, "wrong-type")
