@@ -240,7 +240,7 @@ class Project:
     budget: dict[str, int] = field(default_factory=dict)  # whole currency units
     depends_on: list[str] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
-    staff: list[str] = field(default_factory=list)
+    staff: list[tuple[str, int, int]] = field(default_factory=list)  # (person, from, to)
 
     @property
     def spend_end(self) -> int:
@@ -322,8 +322,8 @@ class Generator:
                 lead = i < len(team_ids)
                 start = r.randint(EARLIEST_HIRE, PROGRAM_START - 30 if lead else STATUS_DATE + 90)
                 end = None
-                if not lead and r.random() < 0.05:
-                    end = min(PROGRAM_END, start + r.randint(400, 3000))
+                if not lead and r.random() < 0.05:  # leaves during the program
+                    end = r.randint(max(start + 200, PROGRAM_START + 60), PROGRAM_END)
                 vendor = None
             role = "Team lead" if i < len(team_ids) else r.choice(ROLES[:-1])
             self.people.append(Person(
@@ -363,7 +363,10 @@ class Generator:
                 x = r.random()
                 status = "on-hold" if x < 0.06 else "cancelled" if x < 0.09 else "active"
             team = self.teams[i % len(self.teams)]["id"] if i < len(self.teams) else r.choice(self.teams)["id"]
-            members = [p for p in self.members[team] if p.employment == "employee"] or self.people[:1]
+            # The owner is an employee employed all through the project (the
+            # team lead always is).
+            members = [p for p in self.members[team] if p.employment == "employee" and p.start <= start
+                       and (p.end is None or p.end >= end)] or self.members[team][:1]
             objectives = [self.objectives[i % n.objectives]]
             if n.objectives > 1 and r.random() < 0.3:
                 other = r.choice(self.objectives)
@@ -406,7 +409,7 @@ class Generator:
                     lo, hi = max(proj.start, person.start), min(proj.end, pend)
                     if lo <= hi and all(a[0] != proj.id for a in person.allocations):
                         person.allocations.append((proj.id, percent, lo, hi))
-                        proj.staff.append(person.id)
+                        proj.staff.append((person.id, lo, hi))
                         break
 
     def build_tasks(self) -> None:
@@ -420,13 +423,13 @@ class Generator:
                 s = p.start + r.randint(0, span - 5)
                 tasks.append(Task(start=s, end=min(p.end, s + r.randint(5, 60))))
             tasks.sort(key=lambda t: (t.start, t.end))
-            members = p.staff or [m.id for m in self.members[p.team]]
+            lead = self.members[p.team][0].id
             for k, t in enumerate(tasks):
                 t.id = f"t{k + 1}"
                 t.title = f"{r.choice(TASK_VERBS)} {r.choice(TASK_OBJECTS)}"
                 x = r.random()
-                if x < 0.7 and members:
-                    t.assignee = r.choice(members)
+                if x < 0.7:
+                    t.assignee = self._person_for(p, t, lead)
                 elif x < 0.85:
                     t.assignee = p.team
                 else:
@@ -448,6 +451,15 @@ class Generator:
                     last = max(other.tasks, key=lambda t: t.end)
                     tasks[-1].depends_on.append(f"{other.id}/{last.id}")
             p.tasks = tasks
+
+    def _person_for(self, p: Project, t: Task, lead: str) -> str:
+        """Someone allocated to the project over the task's dates, else the
+        team lead (employed all along)."""
+        for _ in range(3 if p.staff else 0):
+            person, lo, hi = self.rng.choice(p.staff)
+            if lo <= t.start and t.end <= hi:
+                return person
+        return lead
 
     def _progress(self, p: Project, t: Task) -> int:
         if p.status == "done":
@@ -744,7 +756,8 @@ class Generator:
         openings = r.randint(1, 2)
         status = r.choice(["open", "open", "filled", "closed"])
         members = self.members[team["id"]]
-        employees = [p for p in self.people[:200] if p.employment == "employee"] or self.people[:1]
+        # Interviewers are team leads: employees employed all along.
+        employees = self.people[:len(self.teams)]
         hires: list[str] = []
         if status == "filled":
             fresh = [p.id for p in members if p.start > opened and p.id not in used]

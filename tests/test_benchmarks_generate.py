@@ -152,6 +152,25 @@ def test_cross_file_rules_hold(docs: dict) -> None:
                 p = projects[a["project"]]
                 assert max(p["start"], s["start"]) <= a["from"] <= a["to"] <= min(p["end"], s.get("end", "9999"))
 
+    staff = {k[6:-5]: d for k, d in docs.items() if k.startswith("staff/")}
+
+    def employed(person: str, first: str, last: str) -> bool:
+        s = staff[person]
+        return s["start"] <= first and last <= s.get("end", "9999")
+
+    for pid, p in projects.items():
+        assert employed(p["owner"], p["start"], p["end"])
+        for t in p.get("tasks", []):
+            if t["assignee"] in people:
+                assert employed(t["assignee"], t["start"], t["end"])
+    for k, pos in docs.items():
+        if k.startswith("hiring/"):
+            hired = [c for c in pos["candidates"] if c["stage"] == "hired"]
+            assert len(hired) <= pos["openings"] and all(c["hired_as"] in people for c in hired)
+            for c in pos["candidates"]:
+                for i in c.get("interviews", []):
+                    assert employed(i["interviewer"], i["date"], i["date"])
+
     contracts = {c["id"]: (v, c) for k, d in docs.items() if k.startswith("vendors/")
                  for v in [k[8:-5]] for c in d.get("contracts", [])}
     current = {(pid, cat): Decimal(amount) for pid, p in projects.items() for cat, amount in p["budget"].items()}
