@@ -374,3 +374,80 @@ def report(directory: Path, period: str, output: Path | None, no_cache: bool) ->
         _write(output, text)
     else:
         click.echo(text, nl=False)
+
+
+# --- the status site: pmkit site build | serve ---------------------------------------
+
+
+@main.group()
+def site() -> None:
+    """Build or serve the status website of a program (MkDocs with the pmkit plugin).
+
+    The site uses DIR/mkdocs.yml or DIR/../mkdocs.yml when it lists the pmkit
+    plugin (your own pages and theme), else pmkit's default pages. It works
+    offline: no web fonts, no CDN, nothing fetched from elsewhere.
+
+    \b
+    Examples:
+      pmkit site build program --output public
+      pmkit site serve program
+    """
+
+
+@site.command("build")
+@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the site. Default: the mkdocs.yml's site_dir, else ./public.")
+@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any MkDocs warning, as `mkdocs build --strict`.")
+def site_build(directory: Path, output: Path | None, as_of: dt.date | None, strict: bool) -> None:
+    """Build the static status site of a program.
+
+    With validation errors the site is still built, showing no figures and
+    listing the findings on its data-quality page; the command then exits 1.
+
+    \b
+    Examples:
+      pmkit site build program --output public
+      pmkit site build program --as-of 2026-09-30 -o public-september
+    """
+    from mkdocs.exceptions import MkDocsException
+
+    from pmkit.site.build import build
+
+    directory = _program_dir(directory)
+    try:
+        built = build(directory, output, as_of, strict)
+    except MkDocsException as exc:
+        raise click.ClickException(f"the site was not built: {exc}") from exc
+    except OSError as exc:
+        raise IOProblem(f"cannot build the site: {exc.filename or ''} {exc.strerror}") from exc
+    click.echo(f"Built the status site of {directory} in {built.site_dir}: open {built.site_dir / 'index.html'}")
+    if built.errors:
+        click.echo(f"pmkit site build: {built.errors} validation error(s): the site shows no figures until they "
+                   "are fixed (`pmkit validate`).", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@site.command("serve")
+@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
+@click.option("--dev-addr", "-a", metavar="IP:PORT", help="Address to serve on. Default: 127.0.0.1:8000.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def site_serve(directory: Path, as_of: dt.date | None, dev_addr: str | None, open_browser: bool) -> None:
+    """Serve the status site with live reload: edit a YAML file, the page rebuilds.
+
+    \b
+    Examples:
+      pmkit site serve program
+      pmkit site serve program -a 0.0.0.0:8080
+    """
+    from mkdocs.exceptions import MkDocsException
+
+    from pmkit.site.build import serve
+
+    directory = _program_dir(directory)
+    try:
+        serve(directory, as_of, dev_addr, open_browser)
+    except MkDocsException as exc:
+        raise click.ClickException(f"the site cannot be served: {exc}") from exc

@@ -1,0 +1,136 @@
+"""The MkDocs plugin: a thin adapter over :func:`pmkit.site.pages.render_site`.
+
+```yaml
+plugins:
+  - search
+  - pmkit:
+      program: program      # the program directory, relative to mkdocs.yml
+      as_of: 2026-10-31     # optional; default: program.yaml status_date, else today
+```
+
+- ``on_startup`` is defined so that MkDocs keeps one instance across
+  ``mkdocs serve`` rebuilds.
+- ``on_config`` checks the program directory, adds it to ``config.watch`` (so
+  ``mkdocs serve`` rebuilds when a YAML file changes), makes sure the
+  Markdown extensions the pages use are on, and sets the navigation (the
+  index pages, then the hand-written pages) when mkdocs.yml has no ``nav``.
+- ``on_files`` validates the program, builds the model and the rollup, renders
+  the pages and charts and adds each as ``File.generated``, with the pages'
+  stylesheet (assets/pmkit/site.css, put first in ``extra_css``). Per-item
+  pages (one per project, team, report) are not in the navigation.
+
+With validation errors the site still builds: every page says the figures
+are unavailable and the data-quality page lists the findings; the plugin
+logs a warning, so ``mkdocs build --strict`` fails (after writing the site).
+
+MkDocs 1.6 is the last release with plugins; keep this module small so that
+porting it (to a 1.x fork or another generator) means rewriting only it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+log = logging.getLogger("mkdocs.plugins.pmkit")
+
+#: Markdown extensions the generated pages use.
+EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
+#: The styles of the generated pages, added to every site.
+STYLESHEET = "assets/pmkit/site.css"
+
+
+class PmkitConfig(Config):
+    program = c.Type(str, default="program")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    cache = c.Type(bool, default=True)
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise PluginError(f"pmkit: as_of {value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+class PmkitPlugin(BasePlugin[PmkitConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.program_dir: Path | None = None
+        self.as_of: dt.date | None = None
+        self.nav_is_ours = False
+        self.errors = self.warnings = 0  # of the last build's validation
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        program = Path(self.config.program).expanduser()
+        self.program_dir = program if program.is_absolute() else (base / program)
+        if not (self.program_dir / "program.yaml").is_file():
+            raise PluginError(f"pmkit: {self.program_dir} holds no program.yaml (plugin option `program`)")
+        self.as_of = _as_date(self.config.as_of)
+        if str(self.program_dir) not in config.watch:
+            config.watch.append(str(self.program_dir))
+        for name in EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        self.nav_is_ours = config.nav is None
+        if self.nav_is_ours:
+            config.nav = navigation(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from pmkit.site.data import load
+        from pmkit.site.pages import NAV, render_site
+
+        assert self.program_dir is not None
+        data = load(self.program_dir, self.as_of, use_cache=self.config.cache)
+        self.errors, self.warnings = data.errors, len(data.findings) - data.errors
+        pages = render_site(data.model, data.document, data.findings, data.as_of)
+        in_nav = {path for _, path in NAV}
+        for path, content in pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"pmkit generates {path}; the hand-written {path} in docs_dir is ignored")
+                files.remove(existing)
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav or not path.endswith(".md") \
+                else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+        css = (Path(__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, STYLESHEET, content=css))
+        if data.errors:
+            log.warning(f"pmkit: {data.errors} validation error(s) in {self.program_dir}: the site shows "
+                        "no figures, only the data-quality page (run `pmkit validate`)")
+        else:
+            log.info(f"pmkit: {len(pages)} pages and charts as of {data.as_of.isoformat()}, "
+                     f"{len(data.findings)} warning(s) on the data-quality page")
+        return files
+
+
+def navigation(config: MkDocsConfig) -> list[Any]:
+    """The generated index pages, then every hand-written page of docs_dir."""
+    from mkdocs.structure.files import get_files
+
+    from pmkit.site.pages import NAV
+
+    generated = {path for _, path in NAV}
+    hand_written = sorted(
+        f.src_uri for f in get_files(config).documentation_pages()
+        if f.src_uri not in generated and f.inclusion.is_included()
+    )
+    return [{title: path} for title, path in NAV] + hand_written
