@@ -128,7 +128,26 @@ def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
             return True  # the type keyword reports non-numbers
         return decimal_places(value) <= digits
 
-    return _Validator(load_schema(kind_name), format_checker=checker)
+    return _Validator(_end_anchors(load_schema(kind_name)), format_checker=checker)
+
+
+def _end_anchors(node: Any) -> Any:
+    """The schema with each pattern's final ``$`` as ``\\Z``.
+
+    JSON Schema patterns are ECMA-262, where ``$`` matches only at the end
+    of the text; in Python's ``re`` it also matches before a final newline,
+    so ``id: "ann\\n"`` (or a ``|`` block) passed as a valid id here while
+    jsonschema-rs and other validators reject it.
+    """
+    if isinstance(node, dict):
+        out = {k: _end_anchors(v) for k, v in node.items()}
+        pattern = out.get("pattern")
+        if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
+            out["pattern"] = pattern[:-1] + "\\Z"
+        return out
+    if isinstance(node, list):
+        return [_end_anchors(v) for v in node]
+    return node
 
 
 def _is_integer(checker: Any, instance: object) -> bool:
