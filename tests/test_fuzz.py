@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from pmkit.codes import all_codes
 from pmkit.formats import FORMATS, Report
+from pmkit.kinds import kind_of
 from pmkit.loader.yaml12 import parse
+from pmkit.schema import fast_validator, validator
 from pmkit.validate import validate_directory
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -40,7 +42,7 @@ TEXT = st.text(min_size=1, max_size=8).map(lambda s: s.encode("utf-8", "surrogat
 VALUES = [
     "0", "-1", "1", "5", "100", "101", "0.5", "0.01", "-0.01", "999999999999.99", "-999999999999.99",
     "0001-01-01", "9999-12-31", "2024-02-29", "2026-01-01", "2026-06-30", "2026-12-31", "2027-01-01",
-    "[]", "{}", "''", "null", "true", "2026-06", "9999-12",
+    "[]", "{}", "''", "null", "true", "2026-06", "9999-12", "30.0", "4.0", "1e2", "1e-2", '"ann\\n"', "|\n  ann",
     "ann", "bob", "cy", "payroll", "infra", "apps", "ops", "acme", "acme-build", "e1", "e3", "e4",
     "conduct", "design", "build", "train", "network", "infra/network", "payroll/build", "faster-payroll",
     "labor", "hardware", "software", "contractors", "travel",
@@ -131,7 +133,19 @@ def test_damaged_file_gives_findings_never_a_crash(data):
         shutil.copytree(MINIMAL, root)
         (root / name).write_bytes(damaged)
         _check(root, validate_directory(root))
-    _same_on_both_paths(damaged, parse(name, damaged))
+    careful = parse(name, damaged)
+    _same_on_both_paths(damaged, careful)
+    if careful.value is not None:
+        _same_schema_verdict(kind_of(name).name, careful.value)
+
+
+def _same_schema_verdict(kind: str, data: dict) -> None:
+    """The compiled pre-check (valid or not) agrees with jsonschema, the reference."""
+    for digits in (0, 2):
+        fast = fast_validator(kind, digits)
+        if fast is not None:
+            errors = [e.message for e in validator(kind, digits).iter_errors(data)]
+            assert fast.is_valid(data) == (not errors), (kind, digits, errors, data)
 
 
 def _same_on_both_paths(raw: bytes, careful) -> None:

@@ -200,6 +200,13 @@ def test_id_with_capitals_and_spaces(program):
     assert f.hint == "ids use lower-case letters, digits and dashes, e.g. `net-work`"
 
 
+def test_id_with_a_trailing_newline(program):
+    program.replace(INFRA, "owner: bob", "owner: |\n  bob")  # a block scalar keeps its newline
+    [f] = findings(program, "invalid-id")
+    assert where(f) == (INFRA, 3, 8)
+    assert f.message == "owner text `bob\n` is not a valid id"
+
+
 def test_reference_that_is_not_an_id(program):
     program.replace(INFRA, "owner: bob", "owner: Bob Stone")
     [f] = findings(program, "invalid-id")
