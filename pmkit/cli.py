@@ -400,7 +400,8 @@ def site() -> None:
               help="Folder for the site. Default: the mkdocs.yml's site_dir, else ./public.")
 @click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any MkDocs warning, as `mkdocs build --strict`.")
-def site_build(directory: Path, output: Path | None, as_of: dt.date | None, strict: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def site_build(directory: Path, output: Path | None, as_of: dt.date | None, strict: bool, no_cache: bool) -> None:
     """Build the static status site of a program.
 
     With validation errors the site is still built, showing no figures and
@@ -417,7 +418,7 @@ def site_build(directory: Path, output: Path | None, as_of: dt.date | None, stri
 
     directory = _program_dir(directory)
     try:
-        built = build(directory, output, as_of, strict)
+        built = build(directory, output, as_of, strict, use_cache=not no_cache)
     except MkDocsException as exc:
         raise click.ClickException(f"the site was not built: {exc}") from exc
     except OSError as exc:

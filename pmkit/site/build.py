@@ -62,27 +62,29 @@ def find_config(program_dir: Path) -> Path | None:
     return None
 
 
-def _pmkit_options(program_dir: Path, as_of: dt.date | None, old: Any) -> dict[str, Any]:
+def _pmkit_options(program_dir: Path, as_of: dt.date | None, old: Any, use_cache: bool = True) -> dict[str, Any]:
     options = dict(old) if isinstance(old, dict) else {}
     options["program"] = str(program_dir.resolve())
     if as_of is not None:
         options["as_of"] = as_of.isoformat()
+    if not use_cache:
+        options["cache"] = False
     return options
 
 
-def patched_plugins(config_file: Path, program_dir: Path, as_of: dt.date | None) -> Any:
+def patched_plugins(config_file: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Any:
     """The plugins of a configuration with pmkit's options pointed at ``program_dir``."""
     data = _read_config(config_file) or {}
     plugins = data.get("plugins")
     if isinstance(plugins, dict):
-        return {name: (_pmkit_options(program_dir, as_of, opts) if name == "pmkit" else opts)
+        return {name: (_pmkit_options(program_dir, as_of, opts, use_cache) if name == "pmkit" else opts)
                 for name, opts in plugins.items()}
     patched = []
     for entry in plugins or []:
         if entry == "pmkit":
-            patched.append({"pmkit": _pmkit_options(program_dir, as_of, None)})
+            patched.append({"pmkit": _pmkit_options(program_dir, as_of, None, use_cache)})
         elif isinstance(entry, dict) and "pmkit" in entry:
-            patched.append({"pmkit": _pmkit_options(program_dir, as_of, entry["pmkit"])})
+            patched.append({"pmkit": _pmkit_options(program_dir, as_of, entry["pmkit"], use_cache)})
         else:
             patched.append(entry)
     return patched
@@ -99,7 +101,7 @@ def _program_name(program_dir: Path) -> str:
     return " ".join(name.split()) if isinstance(name, str) and name.strip() else "Program status"
 
 
-def default_config(folder: Path, program_dir: Path, as_of: dt.date | None) -> Path:
+def default_config(folder: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Path:
     """Write a self-contained MkDocs configuration into ``folder``."""
     docs, overrides = folder / "docs", folder / "overrides"
     shutil.copytree(DEFAULT / "docs", docs)
@@ -120,7 +122,7 @@ def default_config(folder: Path, program_dir: Path, as_of: dt.date | None) -> Pa
             "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
             "features": ["navigation.top", "navigation.footer", "search.highlight", "toc.follow"],
         },
-        "plugins": ["search", {"pmkit": _pmkit_options(program_dir, as_of, None)}],
+        "plugins": ["search", {"pmkit": _pmkit_options(program_dir, as_of, None, use_cache)}],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", "admonition", "toc"],
         "extra_css": ["stylesheets/pmkit.css"],
         "extra": {"generator": False},
@@ -131,14 +133,14 @@ def default_config(folder: Path, program_dir: Path, as_of: dt.date | None) -> Pa
 
 
 @contextmanager
-def site_config(program_dir: Path, as_of: dt.date | None) -> Iterator[tuple[Path, Any]]:
+def site_config(program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Iterator[tuple[Path, Any]]:
     """(config file, plugins override) for a program; a temporary one if needed."""
     found = find_config(program_dir)
     if found is not None:
-        yield found, patched_plugins(found, program_dir, as_of)
+        yield found, patched_plugins(found, program_dir, as_of, use_cache)
         return
     with tempfile.TemporaryDirectory(prefix="pmkit-site-") as tmp:
-        path = default_config(Path(tmp), program_dir, as_of)
+        path = default_config(Path(tmp), program_dir, as_of, use_cache)
         yield path, None
 
 
@@ -150,13 +152,13 @@ class Built:
 
 
 def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None = None,
-          strict: bool = False) -> Built:
+          strict: bool = False, use_cache: bool = True) -> Built:
     """Build the site of a program into ``output`` (default: the config's site_dir,
     else ./public)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    with site_config(program_dir, as_of) as (config_file, plugins):
+    with site_config(program_dir, as_of, use_cache) as (config_file, plugins):
         if output is None and plugins is None:
             output = Path("public")
         config = load_config(config_file=str(config_file), plugins=plugins,

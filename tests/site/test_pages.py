@@ -1,0 +1,232 @@
+"""render_site as a pure function: the pages of the example program and what they show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from pmkit.site import text
+from pmkit.site.data import load
+from pmkit.site.pages import NAV, render_site
+from sitehelp import FIXTURES, PROGRAM
+
+PER_ITEM = re.compile(r"^(projects|teams|reports)/(?!index\.md$)[^/]+\.md$")
+
+
+@pytest.fixture(scope="module")
+def site() -> tuple[dict[str, str], dict]:
+    data = load(PROGRAM, use_cache=False)
+    assert data.errors == 0 and data.document is not None
+    return render_site(data.model, data.document, data.findings, data.as_of), data.document
+
+
+def _ids(folder: str) -> list[str]:
+    return sorted(p.stem for p in (PROGRAM / folder).glob("*.yaml"))
+
+
+def test_the_expected_pages(site):
+    pages, _ = site
+    expected = {path for _, path in NAV}
+    expected |= {f"projects/{i}.md" for i in _ids("projects")}
+    expected |= {f"teams/{i}.md" for i in _ids("teams")}
+    expected |= {f"reports/{i}.md" for i in _ids("reports")}
+    assert {p for p in pages if p.endswith(".md")} == expected
+    others = {p for p in pages if not p.endswith(".md")}
+    assert others and all(p.startswith("charts/") and p.endswith(".svg") for p in others)
+
+
+def test_every_chart_a_page_shows_is_rendered(site):
+    pages, _ = site
+    for path, content in pages.items():
+        if not path.endswith(".md"):
+            continue
+        for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", content):
+            assert posixpath.normpath(posixpath.join(posixpath.dirname(path), image)) in pages, (path, image)
+
+
+def test_the_rendering_is_pure_and_deterministic():
+    first = load(PROGRAM, use_cache=False)
+    again = load(PROGRAM, use_cache=False)
+    assert render_site(first.model, first.document, first.findings, first.as_of) == \
+        render_site(again.model, again.document, again.findings, again.as_of)
+
+
+def test_the_dashboard_shows_the_rollup_figures_as_formatted(site):
+    pages, doc = site
+    index = pages["index.md"]
+    program, currency = doc["program"], doc["currency"]
+    for shown in (
+        text.percent(program["progress"]),
+        text.percent(program["planned"]),
+        text.money(program["evm"]["bac"], currency),
+        text.money(program["evm"]["ac"], currency),
+        text.money(program["evm"]["eac"], currency),
+        text.index(program["evm"]["cpi"]),
+        text.money(program["budget"]["current"], currency),
+    ):
+        assert str(shown) in index
+    # and the formatting itself, on the example's own figures
+    assert program["progress"] == 69.36 and "69.4%" in index
+    assert program["evm"]["bac"] == "18825000.00" and "$18,825,000.00" in index
+    assert program["evm"]["ac"] == "11524049.80" and "$11,524,049.80" in index
+
+
+def test_the_dashboard_has_the_spec_sections(site):
+    pages, doc = site
+    index = pages["index.md"]
+    for heading in ("## Projects", "## Objectives", "## Earned value", "## Late milestones", "## Top problems",
+                    "## Progress against plan", "## Budget burn"):
+        assert heading in index
+    assert str(text.md_text(doc["program"]["goal"])) in index
+    for objective in doc["objectives"].values():
+        assert str(text.md_text(objective["title"])) in index
+    late = [m for m in doc["milestones"] if m["status"] == "late"]
+    assert late and all(str(text.md_text(m["title"])) in index for m in late)
+    assert "charts/budget-burn.svg" in index and "charts/progress.svg" in index
+
+
+def test_each_project_page_exists_and_is_linked_from_the_index(site):
+    pages, doc = site
+    listing = pages["projects/index.md"]
+    for pid, row in doc["projects"].items():
+        assert f"projects/{pid}.md" in pages
+        assert f"]({pid}.md)" in listing
+        page = pages[f"projects/{pid}.md"]
+        assert str(text.md_text(row["name"])) in page
+        for section in ("## Tasks", "## Milestones", "## Budget by category", "## Earned value", "## Problems",
+                        "## Dependencies"):
+            assert section in page, (pid, section)
+
+
+def test_team_and_report_pages_are_linked_from_their_index(site):
+    pages, _ = site
+    for tid in _ids("teams"):
+        assert f"]({tid}.md)" in pages["teams/index.md"]
+    for period in _ids("reports"):
+        assert f"]({period}.md)" in pages["reports/index.md"]
+
+
+def test_no_per_item_page_in_the_navigation():
+    paths = [path for _, path in NAV]
+    assert not [p for p in paths if PER_ITEM.match(p)]
+    assert all(p.endswith(".md") for p in paths) and len(set(paths)) == len(paths)
+
+
+def test_project_rag_is_reported_else_derived(site):
+    pages, _ = site
+    # erp-replacement's team reported amber in 2026-10; identity-sso is done
+    assert "reported by" in pages["projects/erp-replacement.md"]
+    assert "pmkit-rag-amber" in pages["projects/erp-replacement.md"]
+    assert "pmkit-rag-done" in pages["projects/identity-sso.md"]
+    assert "RAG: a project in flight takes the RAG its team gave" in pages["index.md"]
+
+
+def test_without_a_report_the_rag_is_derived():
+    data = load(FIXTURES / "minimal", use_cache=False)
+    pages = render_site(data.model, data.document, data.findings, data.as_of)
+    assert "derived" in pages["projects/infra.md"]  # team ops has no report entry
+    assert "reported by" in pages["projects/payroll.md"]  # team apps reported green
+
+
+def test_staff_and_hiring_pages_hold_no_private_field(site):
+    pages, _ = site
+    staff, hiring = pages["staff.md"], pages["hiring.md"]
+    assert "@" not in staff and "dor.example.gov" not in staff
+    for name in ("Tanya Greer", "Samir Nasser", "recruit.dor.example.gov", "Strong SQL"):
+        assert all(name not in page for page in pages.values())
+    assert "Candidates by current stage" in hiring
+
+
+def test_invalid_data_shows_no_figures(program_copy):
+    root = program_copy(FIXTURES / "minimal")
+    path = root / "projects" / "payroll.yaml"
+    path.write_text(path.read_text().replace("owner: ann", "owner: nobody"))
+    data = load(root, use_cache=False)
+    assert data.errors and data.model is None and data.document is None
+    pages = render_site(data.model, data.document, data.findings, data.as_of)
+    assert set(pages) == {path for _, path in NAV}
+    for title, path in NAV:
+        if path != "data-quality.md":
+            assert "Figures unavailable until the errors are fixed" in pages[path]
+            assert not re.search(r"\$\d|\d%", pages[path]), path
+    assert "unknown-reference" in pages["data-quality.md"]
+    assert "projects/payroll.yaml" in pages["data-quality.md"]
+
+
+def test_an_error_among_the_findings_alone_withholds_the_figures(site):
+    from pmkit.findings import Finding, Severity
+
+    data = load(PROGRAM, use_cache=False)
+    broken = [*data.findings, Finding("projects/x.yaml", 1, 1, "yaml-syntax", "bad", Severity.ERROR)]
+    pages = render_site(data.model, data.document, broken, data.as_of)
+    assert "Figures unavailable" in pages["index.md"] and "projects/erp-replacement.md" not in pages
+
+
+# ---------------------------------------------------------------- escaping
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("plain words", "plain words"),
+    ("a <b> & c", "a &lt;b&gt; &amp; c"),
+    ("**bold** _em_", "&#42;&#42;bold&#42;&#42; &#95;em&#95;"),
+    ("[x](javascript:alert(1))", "&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41;"),
+    ("a | b", "a &#124; b"),
+    ("line one\nline two\n\n# three", "line one line two &#35; three"),
+    ("`code` \\ !", "&#96;code&#96; &#92; &#33;"),
+    ("{: onclick=x }", "&#123;: onclick&#61;x &#125;"),
+    ("- item", "&#45; item"),
+    ("1. first", "1&#46; first"),
+    ("2026-10-31 ends", "2026-10-31 ends"),
+    ("tab\there\x00\u202e", "tab here"),
+])
+def test_md_text(raw, shown):
+    assert str(text.md_text(raw)) == shown
+
+
+def test_md_cell_is_never_empty():
+    assert str(text.md_cell("")) == "—" and str(text.md_cell(None)) == "—"
+    assert "|" not in str(text.md_cell("a | b"))
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/x?a=1&b=2", True),
+    ("http://example.org", True),
+    ("javascript:alert(1)", False),
+    ("JaVaScRiPt:alert(1)", False),
+    (" javascript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("vbscript:msgbox(1)", False),
+    ("//evil.example/x", False),
+    ("https:evil", False),
+    ("https://exa mple.org", False),
+])
+def test_links_only_to_http_urls(url, linked):
+    shown = str(text.link(url, "the rule"))
+    assert shown.startswith("[the rule](") is linked
+    if not linked:
+        assert "](" not in shown
+
+
+def test_a_linked_url_cannot_leave_its_markdown_or_attribute():
+    shown = str(text.link('https://example.org/a?x="><script>alert(1)</script>) [y](z', "r"))
+    href = shown[len("[r]("):-1]
+    assert not set(href) & set('"<>()[] \'`')
+
+
+def test_number_formats():
+    assert str(text.money("1234.50", "USD")) == "$1,234.50"
+    assert str(text.money("-75000.00", "USD")) == "-$75,000.00"
+    assert str(text.money("10.00", "CHF")) == "10.00 CHF"
+    assert str(text.money_short("18825000.00", "USD")) == "$18.8M"
+    assert str(text.percent(69.36)) == "69.4%" and str(text.percent(None)) == "—"
+    assert str(text.points(-4.51)) == "-4.5 pts" and str(text.points(0)) == "0.0 pts"
+    assert str(text.index(1.1423)) == "1.14"
+
+
+def test_as_of_defaults_to_the_status_date():
+    assert load(PROGRAM, use_cache=False).as_of == dt.date(2026, 10, 31)
+    assert load(PROGRAM, dt.date(2026, 9, 30), use_cache=False).as_of == dt.date(2026, 9, 30)
