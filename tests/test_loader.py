@@ -65,7 +65,11 @@ def test_syntax_error_has_its_position_and_a_hint(program):
 def test_unclosed_flow_list_is_a_syntax_error(program):
     program.replace("projects/infra.yaml", "objectives: [faster-payroll]", "objectives: [faster-payroll")
     f = the(program, "yaml-syntax")
-    assert f.file == "projects/infra.yaml" and f.line >= 2
+    # Inside the open list, "faster-payroll" runs on into line 3 as one plain
+    # value ("faster-payroll owner"); the ':' of "owner: bob" (column 6) is
+    # where a ',' or ']' was due.
+    assert where(f) == ("projects/infra.yaml", 3, 6)
+    assert f.message == "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)"
     assert cli(program) == 1
 
 
