@@ -332,10 +332,6 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
         "Cumulative spend against the current budget")
     due = {o.id: o.due for o in model.program.objectives}
     objectives = [{"id": oid, **row, "due": due.get(oid)} for oid, row in doc["objectives"].items()]
-    objectives_chart = charts.add("charts/objectives.svg", lambda c: c.bar_chart(
-        [(o["title"], _d(o["progress_to_target"]) or Decimal(0)) for o in objectives],
-        "Objectives: progress to target", "percent", chart_id="objectives"),
-        "Objectives: progress to target") if objectives else None
     rows = []
     for pid, row in doc["projects"].items():
         rows.append({"id": pid, **row, "gap": gap(row), "rag": rags[pid]})
@@ -343,8 +339,7 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     late = [m for m in doc["milestones"] if m["status"] == "late"]
     site.page("index.md", "index.md.j2", program=program, model_program=model.program,
               manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
-              late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn,
-                                                                  "objectives": objectives_chart})
+              late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
 
 
 def _projects(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:

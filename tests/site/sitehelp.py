@@ -1,5 +1,7 @@
-"""Helpers of the site tests: build a program's site, read it back, parse its HTML.
+"""Helpers and fixtures of the site tests: build a program's site, read it back, parse its HTML.
 
+The fixtures are imported by the test modules that use them (a conftest.py
+here would shadow tests/conftest.py, which other tests import as `conftest`).
 The fixture programs under tests/fixtures/site-hostile and site-private are
 meant for the browser tests too: build them with `pmkit site build DIR -o OUT`.
 """
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pmkit.cli import main
@@ -96,3 +99,37 @@ def parse_html(text: str) -> Parsed:
     parser.close()
     parser.out.text = " ".join("".join(parser.chunks).split())
     return parser.out
+
+
+@pytest.fixture(scope="session")
+def program_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example program's site, built by `pmkit site build program`."""
+    out = tmp_path_factory.mktemp("program-site") / "public"
+    code, output = build_site(PROGRAM, out)
+    assert code == 0, output
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile-site") / "public"
+    code, output = build_site(HOSTILE, out)
+    assert code == 0, output
+    return out
+
+
+@pytest.fixture(scope="session")
+def private_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("private-site") / "public"
+    code, output = build_site(PRIVATE, out)
+    assert code == 0, output
+    return out
+
+
+@pytest.fixture
+def program_copy(tmp_path: Path):
+    def copy(source: Path) -> Path:
+        target = tmp_path / source.name
+        shutil.copytree(source, target)
+        return target
+    return copy

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sitehelp import FIXTURES, PROGRAM, REPO, build_site, files, parse_html, read_bytes
+from sitehelp import program_copy, program_site  # noqa: F401 (fixtures)
 
 #: Pieces of pages whose references must stay on the site (an <a> may link out).
 LOADING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src", "video": "src",

@@ -12,7 +12,7 @@ import pytest
 from pmkit.site import text
 from pmkit.site.data import load
 from pmkit.site.pages import NAV, render_site
-from sitehelp import FIXTURES, PROGRAM
+from sitehelp import FIXTURES, PROGRAM, program_copy  # noqa: F401 (fixtures)
 
 PER_ITEM = re.compile(r"^(projects|teams|reports)/(?!index\.md$)[^/]+\.md$")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitehelp import PRIVATE, build_site, files, read_bytes
+from sitehelp import PRIVATE, build_site, files, private_site, read_bytes  # noqa: F401 (fixtures)
 
 from pmkit.kinds import KINDS, kind_of
 from pmkit.loader.yaml12 import parse

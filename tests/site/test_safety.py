@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sitehelp import HOSTILE, files, parse_html
+from sitehelp import HOSTILE, files, hostile_site, parse_html  # noqa: F401 (fixtures)
 
 from pmkit.site.data import load
 
