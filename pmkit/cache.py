@@ -44,22 +44,33 @@ def default_dir() -> Path:
     return Path(base) / "pmkit"
 
 
+#: The code whose behaviour decides a file's outcome: a change to any of it
+#: (a fixed position, a new message) must not leave stale results behind,
+#: even when the version number stays the same.
+_PER_FILE_CODE = ("cache.py", "findings.py", "kinds.py", "source.py", "validate.py", "loader", "schema")
+
+
 @cache
-def _schemas_fingerprint() -> str:
+def _fingerprint() -> str:
+    """A digest of the schemas and of the per-file stages' source code."""
     from pmkit.schema import schema_dir
 
+    package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for entry in sorted(schema_dir().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
+    entries = [Path(str(e)) for e in schema_dir().iterdir() if e.name.endswith(".json")]
+    for name in _PER_FILE_CODE:
+        entry = package / name
+        entries.extend(sorted(entry.glob("*.py")) if entry.is_dir() else [entry])
+    for entry in sorted(entries):
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()
 
 
 class FileCache:
     def __init__(self, directory: Path | None, settings_key: str) -> None:
         self.directory = directory
-        self.prefix = f"{FORMAT}|{__version__}|{_schemas_fingerprint()}|{settings_key}|".encode()
+        self.prefix = f"{FORMAT}|{__version__}|{_fingerprint()}|{settings_key}|".encode()
 
     def key(self, path: str, data: bytes) -> str:
         digest = hashlib.blake2b(self.prefix, digest_size=20)

@@ -41,3 +41,15 @@ def test_currency_is_part_of_the_key(program, tmp_path: Path):
     program.replace("program.yaml", "currency: USD", "currency: JPY")
     result = validate_directory(program.root, use_cache=True, cache_dir=cache)
     assert only(result, "money-precision")
+
+
+def test_code_changes_invalidate_the_cache(monkeypatch):
+    """Entries made by other loader or schema code must not be reused."""
+    from pmkit import cache
+
+    before = cache.FileCache(None, "k").key("a.yaml", b"x: 1\n")
+    cache._fingerprint.cache_clear()
+    monkeypatch.setattr(cache, "_PER_FILE_CODE", (*cache._PER_FILE_CODE, "model.py"))
+    after = cache.FileCache(None, "k").key("a.yaml", b"x: 1\n")
+    cache._fingerprint.cache_clear()
+    assert before != after
