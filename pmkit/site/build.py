@@ -16,6 +16,7 @@ Both run the same plugin as ``mkdocs build``, so the output is the same.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -177,6 +178,12 @@ def serve(program_dir: Path, as_of: dt.date | None = None, dev_addr: str | None 
     """``mkdocs serve`` of a program: rebuilds when a file of the program changes."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:  # show where it serves and each rebuild, as `mkdocs serve` does
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     with site_config(program_dir, as_of) as (config_file, plugins):
         mkdocs_serve(config_file=str(config_file), plugins=plugins, dev_addr=dev_addr,
                      open_in_browser=open_in_browser)
