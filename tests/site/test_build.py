@@ -179,3 +179,22 @@ def test_the_checker_catches_a_remote_reference(tmp_path: Path):
     (tmp_path / "site.css").write_text("body { background: url(//fonts.example.org/x.png) }")
     with pytest.raises(AssertionError):
         assert_self_contained(tmp_path)
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_site_and_registers_the_plugin(tmp_path: Path):
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
+                   check=True, capture_output=True)
+    [wheel] = tmp_path.glob("pmkit-*.whl")
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    for shipped in ("pmkit/site/assets/site.css", "pmkit/site/default/docs/about.md",
+                    "pmkit/site/default/docs/stylesheets/pmkit.css", "pmkit/site/default/overrides/main.html",
+                    "pmkit/templates/site/index.md.j2", "pmkit/templates/site/projects/project.md.j2"):
+        assert shipped in names, shipped
+    entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "[mkdocs.plugins]" in entry_points and "pmkit = pmkit.site.plugin:PmkitPlugin" in entry_points
+    metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "Requires-Dist: mkdocs-material" in metadata
