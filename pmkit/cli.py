@@ -179,20 +179,9 @@ def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> 
     """
     import json
 
-    from pmkit import model as domain
-    from pmkit.formats import FORMATS, Report
-    from pmkit.rollup import as_json, compute
-    from pmkit.validate import read_settings, validate_directory
-
     directory = _program_dir(directory)
-    day = as_of or read_settings((directory / "program.yaml").read_bytes()).status_date or dt.date.today()
-    result = validate_directory(directory, day, use_cache=not no_cache)
-    if result.errors or result.index is None:
-        rendered = FORMATS["text"](Report(result.findings, result.files, directory.as_posix()))
-        click.echo(rendered, nl=False, err=True)
-        click.echo(f"pmkit rollup: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
-        sys.exit(EXIT_FINDINGS)
-    document = as_json(compute(domain.build(result.index), day))
+    day = as_of or _status_date(directory)
+    _model, document = _figures(directory, day, no_cache, "rollup")
     click.echo(json.dumps(document, indent=2))
 
 
