@@ -192,10 +192,10 @@ VIEW_FORMATS = ["table", "json", "csv", "markdown"]
 
 def _status_date(directory: Path) -> dt.date:
     """The program's status_date, else today: the default date of every figure."""
-    from pmkit.validate import read_settings
+    from pmkit.pipeline import status_date
 
     try:
-        return read_settings((directory / "program.yaml").read_bytes()).status_date or dt.date.today()
+        return status_date(directory) or dt.date.today()
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
 
@@ -203,21 +203,19 @@ def _status_date(directory: Path) -> dt.date:
 def _figures(directory: Path, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
     """Validate, then compute the rollup document as of ``day``. With any error the
     findings go to stderr and the command exits 1: no figure from invalid data."""
-    from pmkit import model as domain
     from pmkit.formats import FORMATS, Report
-    from pmkit.rollup import as_json, compute
-    from pmkit.validate import validate_directory
+    from pmkit.pipeline import figures
 
     try:
-        result = validate_directory(directory, day, use_cache=not no_cache)
+        computed = figures(directory, day, use_cache=not no_cache)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
-    if result.errors or result.index is None:
+    if not computed.ok:
+        result = computed.result
         click.echo(FORMATS["text"](Report(result.findings, result.files, directory.as_posix())), nl=False, err=True)
         click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
-    model = domain.build(result.index)
-    return model, as_json(compute(model, day))
+    return computed.model, computed.document
 
 
 def _view_options(by: tuple[str, ...]):

@@ -46,6 +46,8 @@ def all_codes() -> list[Code]:
     import pmkit.checks  # noqa: F401  (registers the rule modules)
     import pmkit.loader  # noqa: F401
     import pmkit.schema  # noqa: F401
+    import pmkit.source  # noqa: F401
+    import pmkit.validate  # noqa: F401  (the check-override code)
 
     return sorted(_REGISTRY.values(), key=lambda c: (LAYERS.index(c.layer), c.id))
 

@@ -40,7 +40,7 @@ from pmkit.rollup import budget, evm, people, schedule
 from pmkit.rollup.budget import Budget, Funding, VendorSpend
 from pmkit.rollup.evm import EVM
 from pmkit.rollup.figures import ZERO, Money, Percent
-from pmkit.rollup.schedule import Amount, MilestoneCounts, MilestoneRow, Progress, to_decimal
+from pmkit.rollup.schedule import Amount, MilestoneCounts, MilestoneRow, to_decimal
 
 MoneyByKey = Annotated[dict[str, Decimal], "money"]
 

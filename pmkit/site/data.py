@@ -1,10 +1,10 @@
 """What the site is rendered from: validate, build the model, compute the rollup.
 
-``load(program_dir, as_of)`` runs the same pipeline as ``pmkit rollup`` and
-returns everything :func:`pmkit.site.pages.render_site` needs. The date of
-the figures is ``as_of``, else program.yaml's ``status_date``, else today
-(SPEC §4). With any validation error there is no model and no rollup: the
-site shows the findings and no figure computed from invalid data.
+``load(program_dir, as_of)`` runs :func:`pmkit.pipeline.figures`, the same
+pipeline as ``pmkit rollup``, and returns everything
+:func:`pmkit.site.pages.render_site` needs, with private values redacted
+from the findings. With any validation error there is no model and no
+rollup: the site shows the findings and no figure computed from invalid data.
 """
 
 from __future__ import annotations
@@ -32,26 +32,11 @@ class SiteData:
         return sum(f.severity == "error" for f in self.findings)
 
 
-def status_date(program_dir: Path) -> dt.date | None:
-    from pmkit.validate import read_settings
-
-    try:
-        return read_settings((program_dir / "program.yaml").read_bytes()).status_date
-    except (OSError, ValueError):
-        return None
-
-
 def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> SiteData:
-    from pmkit import model as domain
-    from pmkit.rollup import as_json, compute
+    from pmkit.pipeline import figures
     from pmkit.site.privacy import collect, redact
-    from pmkit.validate import validate_directory
 
-    day = as_of or status_date(program_dir) or dt.date.today()
-    result = validate_directory(program_dir, day, use_cache=use_cache)
+    computed = figures(program_dir, as_of, use_cache)
+    result = computed.result
     findings = redact(result.findings, collect(program_dir))
-    data = SiteData(program_dir, day, findings, result.files)
-    if result.errors == 0 and result.index is not None and result.index.program is not None:
-        data.model = domain.build(result.index)
-        data.document = as_json(compute(data.model, day))
-    return data
+    return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document)
