@@ -63,21 +63,19 @@ _WORDS = {"staff": "person (staff/)", "team": "team (teams/)", "vendor": "vendor
           "contract": "vendor contract", "expenses": "expense"}
 
 
-def known_ids(ix: Index) -> dict[str, set[str]]:
-    ids = {kind: set(values) for kind, values in ix.known.items()}
-    ids["objective"] = set(ix.objectives)
-    ids["contract"] = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])}
-    if ix.program is None and "program" in ix.known and ix.known["program"]:
-        ids["objective"] = _ANY  # program.yaml broke its schema: do not cascade
+def known_ids(ix: Index) -> dict[str, set[str] | None]:
+    """Existing ids per kind; None where a broken file hides some of them.
+
+    Objectives live in program.yaml and contracts inside vendor files: if
+    such a file failed its schema, its ids are unknown, and reporting every
+    reference to them would bury the one real finding under a cascade.
+    """
+    ids: dict[str, set[str] | None] = {kind: set(values) for kind, values in ix.known.items()}
+    ids["objective"] = set(ix.objectives) if ix.program is not None or not ix.known.get("program") else None
+    vendors_complete = len(ix.vendors) == len(ix.known.get("vendor", ()))
+    ids["contract"] = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])} \
+        if vendors_complete else None
     return ids
-
-
-class _Anything(set[str]):
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-_ANY = _Anything()
 
 
 def check(ix: Index) -> Iterator[Finding]:
@@ -86,9 +84,10 @@ def check(ix: Index) -> Iterator[Finding]:
         kind = record.doc.kind.name
         for pattern, targets in REFERENCES.get(kind, ()):
             for path, value in walk(record.data, pattern):
-                if not isinstance(value, str) or any(value in ids.get(t, ()) for t in targets):
+                known = [ids.get(t) for t in targets]
+                if not isinstance(value, str) or any(k is None or value in k for k in known):
                     continue
-                pool = [i for t in targets for i in ids.get(t, ())]
+                pool = [i for k in known if k for i in k]
                 what = " or ".join(_WORDS[t] for t in targets)
                 yield record.finding(
                     CODE, f"`{field_name(path)}` names `{value}`, but there is no such {what}",

@@ -46,3 +46,10 @@ def test_reference_to_a_record_that_failed_its_schema_is_not_reported_twice(prog
     result = program.validate()
     assert only(result, "unknown-reference") == []
     assert [f.file for f in only(result, "invalid-value")] == ["staff/bob.yaml"]
+
+
+def test_contracts_of_a_broken_vendor_file_are_not_reported_as_unknown(program):
+    program.replace("vendors/acme.yaml", "name: Acme Consulting", "name: 12")
+    result = program.validate()
+    assert [f.file for f in only(result, "wrong-type")] == ["vendors/acme.yaml"]
+    assert only(result, "unknown-reference") == []
