@@ -15,14 +15,18 @@ Why it is built this way:
 - Medians, because a 2-core machine is noisy; ratios to a baseline measured in
   the same run, because ratios hold better than seconds across machines.
 - A row is one small function registered with ``@row``; a target is one
-  ``Target`` in TARGETS. Adding a comparison (rollup vs hledger, site build vs
-  mkdocs) is adding one function and, if it has a goal, one target.
+  ``Target`` in TARGETS. Adding a comparison is adding one function and, if it
+  has a goal, one target.
+- The rollup row is also a correctness check: its output is compared with
+  hledger's, line by line, to the cent (see :func:`crosscheck`).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import os
 import platform
@@ -33,7 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -118,23 +124,28 @@ class Context:
     program: Path
     scale: float
     repeat: int
+    journal: Path | None = None  # the same expenses as an hledger journal
     python: str = sys.executable
     results: dict[str, Row] = field(default_factory=dict)
+    checks: dict[str, "CrossCheck"] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
 # Running children
 
 
-def run_child(cmd: list[str], log: Path | None = None, cwd: Path = REPO) -> Run:
+def run_child(cmd: list[str], log: Path | None = None, cwd: Path = REPO, output: Path | None = None) -> Run:
     """Run cmd to completion; time it and read its own peak RSS via wait4.
 
     Output goes to a file (not a pipe) so a chatty child cannot block and the
-    wait4 call is the only wait.
+    wait4 call is the only wait. With ``output``, stdout goes there and only
+    stderr to ``log`` (for rows whose output is checked afterwards).
     """
-    with tempfile.TemporaryFile() if log is None else open(log, "wb") as out:
+    with ExitStack() as files:
+        out = files.enter_context(tempfile.TemporaryFile() if log is None else open(log, "wb"))
+        stdout = out if output is None else files.enter_context(open(output, "wb"))
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.STDOUT if output is None else out, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -143,12 +154,13 @@ def run_child(cmd: list[str], log: Path | None = None, cwd: Path = REPO) -> Run:
     return Run(seconds=round(seconds, 3), peak_rss_mb=round(rss, 1), returncode=proc.returncode)
 
 
-def repeat(ctx: Context, name: str, cmd: list[str], note: str = "") -> Row:
-    """The same command ``ctx.repeat`` times; the last output is kept in out/."""
+def repeat(ctx: Context, name: str, cmd: list[str], note: str = "", output: Path | None = None) -> Row:
+    """The same command ``ctx.repeat`` times; the last output is kept in out/
+    (stdout in ``output`` when given, for a check that reads it)."""
     log = LOGS / f"{slugify(name)}.log"
     row = Row(name, note=note)
     for _ in range(ctx.repeat):
-        row.runs.append(run_child(cmd, log))
+        row.runs.append(run_child(cmd, log, output=output))
     return with_exit_note(row, log)
 
 
@@ -165,13 +177,17 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def pmkit_validate_options(ctx: Context) -> set[str] | None:
-    """The options ``pmkit validate`` accepts, or None when there is no such command."""
-    proc = subprocess.run([ctx.python, "-m", "pmkit", "validate", "--help"], capture_output=True, text=True,
+def pmkit_options(ctx: Context, *command: str) -> set[str] | None:
+    """The options ``pmkit COMMAND`` accepts, or None when there is no such command."""
+    proc = subprocess.run([ctx.python, "-m", "pmkit", *command, "--help"], capture_output=True, text=True,
                           cwd=REPO)
     if proc.returncode != 0:
         return None
     return set(re.findall(r"--[a-z][a-z-]*", proc.stdout))
+
+
+def pmkit_validate_options(ctx: Context) -> set[str] | None:
+    return pmkit_options(ctx, "validate")
 
 
 # --------------------------------------------------------------------------
@@ -271,6 +287,97 @@ def check_jsonschema(ctx: Context) -> Row:
     return with_exit_note(result, log)
 
 
+@row("rollup")
+def rollup(ctx: Context) -> Row:
+    """Every SPEC §4 figure as JSON, validation included, no cache; as of the
+    last day of the program, so that every expense counts (as in hledger's
+    report). The output of the last run is kept for the cross-check."""
+    name = "pmkit rollup (json, no cache)"
+    if pmkit_options(ctx, "rollup") is None:
+        return Row(name, note="n/a: no `pmkit rollup` command yet")
+    return repeat(ctx, name, rollup_cmd(ctx.python, ctx.program, program_period()[2]),
+                  output=LOGS / "rollup.json")
+
+
+@row("hledger")
+def hledger(ctx: Context) -> Row:
+    """``hledger balance --budget`` on the same postings: actual per
+    project:category against its budget (lines + transfers) over the program."""
+    name = "hledger balance --budget"
+    exe = shutil.which("hledger")
+    if exe is None:
+        return Row(name, note="n/a: hledger not installed (apt-get install hledger)")
+    if ctx.journal is None or not ctx.journal.exists():
+        return Row(name, note="n/a: no journal (generate.py --hledger)")
+    begin, end, _ = program_period()
+    return repeat(ctx, name, hledger_cmd(exe, ctx.journal, begin, end), output=LOGS / "hledger.csv")
+
+
+# The plain-MkDocs baseline of the site: the pages render_site produces for the
+# program, written once as Markdown files under the same configuration as
+# `pmkit site build` (build.default_config: theme, overrides, hand-written
+# pages, extensions, styles) minus the pmkit plugin, with the nav the plugin
+# would set. Untimed; only `mkdocs build` of the result is timed.
+PLAIN_SITE_SCRIPT = """
+import posixpath, sys, yaml
+from pathlib import Path
+from pmkit.site import build as site_build
+from pmkit.site.data import load
+from pmkit.site.pages import NAV, render_site
+from pmkit.site.plugin import STYLESHEET
+program, folder = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
+config_file = site_build.default_config(folder, program, None)
+config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+config["plugins"] = [p for p in config["plugins"] if p != "pmkit" and not (isinstance(p, dict) and "pmkit" in p)]
+docs = Path(config["docs_dir"])
+in_nav = {path for _, path in NAV}
+hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+data = load(program, None, use_cache=False)
+if data.errors:
+    sys.exit(f"{data.errors} validation error(s): the site would show no figures")
+pages = render_site(data.model, data.document, data.findings, data.as_of)
+pages[STYLESHEET] = (Path(site_build.__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
+for rel, text in pages.items():
+    path = docs / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+config["nav"] = [{title: path} for title, path in NAV] + [p for p in hand_written if p not in in_nav]
+config["not_in_nav"] = "\\n".join(sorted({"/" + (posixpath.dirname(p) + "/*.md" if "/" in p else p)
+                                           for p in pages if p.endswith(".md") and p not in in_nav}))
+config["extra_css"] = [STYLESHEET] + [c for c in config.get("extra_css", []) if c != STYLESHEET]
+config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+print(len(pages), "files")
+"""
+
+
+@row("mkdocs")
+def plain_mkdocs(ctx: Context) -> Row:
+    """``mkdocs build`` of the site's pages as plain Markdown files (the baseline)."""
+    name = "mkdocs build (same pages, plain .md)"
+    if pmkit_options(ctx, "site", "build") is None:
+        return Row(name, note="n/a: no `pmkit site build` command yet")
+    folder = OUT / "site-plain"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    prepared = run_child([ctx.python, "-c", PLAIN_SITE_SCRIPT, str(ctx.program), str(folder)],
+                         LOGS / "site-plain-prepare.log")
+    if prepared.returncode:
+        return with_exit_note(Row(name, runs=[prepared]), LOGS / "site-plain-prepare.log")
+    pages = sum(1 for _ in (folder / "docs").rglob("*.md"))
+    return repeat(ctx, name, [ctx.python, "-m", "mkdocs", "build", "-f", str(folder / "mkdocs.yml"),
+                              "-d", str(OUT / "site-plain-public")], note=f"{pages} pages")
+
+
+@row("site")
+def site(ctx: Context) -> Row:
+    """``pmkit site build``: validate (no cache), rollup, render, MkDocs."""
+    name = "pmkit site build (no cache)"
+    if pmkit_options(ctx, "site", "build") is None:
+        return Row(name, note="n/a: no `pmkit site build` command yet")
+    return repeat(ctx, name, [ctx.python, "-m", "pmkit", "site", "build", str(ctx.program),
+                              "--output", str(OUT / "site-pmkit-public"), "--no-cache"])
+
+
 def largest_expense_file(program: Path) -> Path:
     files = sorted(program.glob("budget/expenses/*.yaml"))
     return max(files, key=lambda p: (p.stat().st_size, p.name))
@@ -290,32 +397,146 @@ def extra_expense(text: str, i: int) -> str:
 
 
 # --------------------------------------------------------------------------
+# Cross-check: pmkit rollup and hledger must agree on every budget line
+
+
+def program_period() -> tuple[str, str, str]:
+    """(first day, day after the last, last day) of the generated program:
+    hledger's -b/-e and pmkit's --as-of, so both count every posting."""
+    import datetime as dt
+
+    gen = generator()
+    first, last = dt.date.fromordinal(gen.PROGRAM_START), dt.date.fromordinal(gen.PROGRAM_END)
+    return first.isoformat(), (last + dt.timedelta(days=1)).isoformat(), last.isoformat()
+
+
+def rollup_cmd(python: str, program: Path, as_of: str) -> list[str]:
+    return [python, "-m", "pmkit", "rollup", str(program), "--format", "json", "--no-cache", "--as-of", as_of]
+
+
+def hledger_cmd(exe: str, journal: Path, begin: str, end: str) -> list[str]:
+    """Actual and budget goal per account over [begin, end), as CSV: one
+    period, so actual = the sum of the expenses and goal = budget lines +
+    transfers (single-date periodic rules in the journal)."""
+    return [exe, "-f", str(journal), "balance", "--budget", "-b", begin, "-e", end, "-O", "csv", "expenses"]
+
+
+_HLEDGER_AMOUNT = re.compile(r"^(-?[0-9][0-9.]*)(?: ([A-Z]{3}))?$")
+
+
+def hledger_amount(text: str) -> Decimal:
+    """``"1234.50 USD"``, ``"-3.00 USD"`` or ``"0"`` (an empty cell: 0)."""
+    text = text.strip()
+    if not text:
+        return Decimal(0)
+    match = _HLEDGER_AMOUNT.match(text)
+    if not match:
+        raise ValueError(f"unexpected hledger amount {text!r} (several commodities?)")
+    return Decimal(match.group(1))
+
+
+def hledger_lines(csv_text: str) -> dict[str, tuple[Decimal, Decimal]]:
+    """{"project:category": (actual, budget goal)} from ``hledger_cmd``'s CSV;
+    parent accounts (inclusive sums) and the total are left out."""
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    if not rows or rows[0][:1] != ["Account"] or len(rows[0]) != 3:
+        raise ValueError(f"unexpected hledger CSV header {rows[:1]}")
+    lines = {}
+    for account, actual, budget in rows[1:]:
+        parts = account.removeprefix("<unbudgeted>:").split(":")
+        if len(parts) == 3 and parts[0] == "expenses":
+            lines[f"{parts[1]}:{parts[2]}"] = (hledger_amount(actual), hledger_amount(budget))
+    return lines
+
+
+def pmkit_lines(document: dict) -> dict[str, tuple[Decimal, Decimal]]:
+    """{"project:category": (actual, current)} from a rollup JSON document."""
+    return {f"{pid}:{category}": (Decimal(line["actual"]), Decimal(line["current"]))
+            for pid, project in document["projects"].items()
+            for category, line in project["lines"].items()}
+
+
+@dataclass
+class CrossCheck:
+    """pmkit's budget lines against hledger's accounts, to the cent."""
+
+    lines: int
+    actual_mismatches: list[str]  # "project:category pmkit=… hledger=…"
+    budget_mismatches: list[str]  # pmkit current vs hledger's budget goal
+
+    @property
+    def ok(self) -> bool:
+        return not self.actual_mismatches
+
+    def summary(self) -> str:
+        def part(what: str, bad: list[str]) -> str:
+            if not bad:
+                return f"{what} OK"
+            return f"{what} {len(bad)} mismatch(es), e.g. {'; '.join(bad[:3])}"
+        return (f"{self.lines} project:category lines: {part('actual', self.actual_mismatches)}, "
+                f"{part('current budget vs hledger goal', self.budget_mismatches)}")
+
+
+def crosscheck(document: dict, hledger_csv: str) -> CrossCheck:
+    """Compare every line either side holds (a line missing on one side counts 0)."""
+    ours, theirs = pmkit_lines(document), hledger_lines(hledger_csv)
+    zero = (Decimal(0), Decimal(0))
+    actual, budget = [], []
+    for key in sorted(ours.keys() | theirs.keys()):
+        (a, c), (ha, hb) = ours.get(key, zero), theirs.get(key, zero)
+        if a != ha:
+            actual.append(f"{key} pmkit={a} hledger={ha}")
+        if c != hb:
+            budget.append(f"{key} pmkit={c} hledger={hb}")
+    return CrossCheck(len(ours), actual, budget)
+
+
+def hledger_crosscheck(ctx: Context) -> CrossCheck | None:
+    """The check on the last outputs of the rollup and hledger rows, when both ran cleanly."""
+    a, b = ctx.results.get("rollup"), ctx.results.get("hledger")
+    if not (a and b and a.available and b.available) or any(r.returncode for r in a.runs + b.runs):
+        return None
+    document = json.loads((LOGS / "rollup.json").read_text(encoding="utf-8"))
+    return crosscheck(document, (LOGS / "hledger.csv").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------
 # Targets (SPEC §9)
 
 
 @dataclass
 class Target:
     """A goal comparing two rows: passes when left < factor × right
-    (or ≤ when inclusive)."""
+    (or ≤ when inclusive), on the median time or on the peak RSS."""
 
     label: str
     left: str
     right: str
     factor: float = 1.0
     inclusive: bool = False
+    measure: str = "median"  # or "peak_rss_mb"
 
     def verdict(self, results: dict[str, Row]) -> str:
         a, b = results.get(self.left), results.get(self.right)
         if not (a and b and a.available and b.available) or any(r.returncode for r in a.runs + b.runs):
             return "n/a"
-        ok = a.median <= self.factor * b.median if self.inclusive else a.median < self.factor * b.median
-        return "PASS" if ok else "FAIL"
+        x, y = getattr(a, self.measure), self.factor * getattr(b, self.measure)
+        return "PASS" if (x <= y if self.inclusive else x < y) else "FAIL"
+
+    def ratio(self, results: dict[str, Row]) -> float | None:
+        a, b = results.get(self.left), results.get(self.right)
+        if not (a and b and a.available and b.available) or not getattr(b, self.measure):
+            return None
+        return getattr(a, self.measure) / getattr(b, self.measure)
 
 
 TARGETS = [
     Target("cold validate < floor (GC paused)", "cold", "floor"),
     Target("warm validate <= 0.1 x cold", "warm", "cold", factor=0.1, inclusive=True),
     Target("cold validate < check-jsonschema", "cold", "check-jsonschema"),
+    Target("rollup < hledger balance --budget (time)", "rollup", "hledger"),
+    Target("rollup < hledger balance --budget (peak memory)", "rollup", "hledger", measure="peak_rss_mb"),
+    Target("site build <= 1.2 x plain mkdocs build", "site", "mkdocs", factor=1.2, inclusive=True),
 ]
 
 
@@ -323,24 +544,37 @@ TARGETS = [
 # Program directory
 
 
+def generator():
+    """benchmarks/generate.py as a module (benchmarks/ is not a package)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    import generate
+
+    return generate
+
+
+def journal_path(scale: float) -> Path:
+    return OUT / f"scale-{scale}.journal"
+
+
 def ensure_program(scale: float, seed: int = 1) -> Path:
-    """benchmarks/out/scale-<s>/, generated when missing or when generate.py
-    changed since (a stamp beside it records the generator's hash).
-    Written to a temporary folder first, so an interrupted run leaves none."""
+    """benchmarks/out/scale-<s>/ and its hledger journal, generated when
+    missing or when generate.py changed since (a stamp beside it records the
+    generator's hash). Written to a temporary folder first, so an interrupted
+    run leaves none."""
     program = OUT / f"scale-{scale}"
     stamp = OUT / f"scale-{scale}.stamp"
     source = (BENCH / "generate.py").read_bytes()
     want = hashlib.sha256(source + f"{scale} {seed}".encode()).hexdigest()
-    if program.is_dir() and stamp.exists() and stamp.read_text().strip() == want:
+    if program.is_dir() and journal_path(scale).exists() and stamp.exists() and stamp.read_text().strip() == want:
         return program
-    sys.path.insert(0, str(BENCH))
-    import generate  # noqa: E402  (benchmarks/ is not a package)
+    generate = generator()
 
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = OUT / f".scale-{scale}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
-    stats = generate.generate(tmp, scale, seed, hledger=OUT / f"scale-{scale}.journal")
+    stats = generate.generate(tmp, scale, seed, hledger=journal_path(scale))
     shutil.rmtree(program, ignore_errors=True)
     tmp.rename(program)
     stamp.write_text(want + "\n")
@@ -367,7 +601,12 @@ def table(ctx: Context) -> str:
     lines.append("")
     lines.append("SPEC §9 targets:")
     for t in TARGETS:
-        lines.append(f"  {t.verdict(ctx.results):4}  {t.label}")
+        ratio = t.ratio(ctx.results)
+        lines.append(f"  {t.verdict(ctx.results):4}  {t.label}" + (f"  ({ratio:.2f}x)" if ratio is not None else ""))
+    check = ctx.checks.get("hledger")
+    if check is not None:
+        lines.append("")
+        lines.append(f"Cross-check, pmkit rollup vs hledger: {'OK' if check.ok else 'MISMATCH'}  {check.summary()}")
     return "\n".join(lines)
 
 
@@ -379,7 +618,9 @@ def save_json(ctx: Context, path: Path) -> None:
         "python": platform.python_version(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "rows": {key: r.to_json() for key, r in ctx.results.items()},
-        "targets": [{"label": t.label, "verdict": t.verdict(ctx.results)} for t in TARGETS],
+        "targets": [{"label": t.label, "verdict": t.verdict(ctx.results), "ratio": t.ratio(ctx.results)}
+                    for t in TARGETS],
+        "crosscheck": {key: {**asdict(c), "ok": c.ok} for key, c in ctx.checks.items()},
     }
     path.write_text(json.dumps(doc, indent=2) + "\n")
 
@@ -392,19 +633,23 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"run only these rows: {', '.join(ROWS)}")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also save the results as JSON")
     args = ap.parse_args(argv)
-    ctx = Context(program=ensure_program(args.scale), scale=args.scale, repeat=max(1, args.repeat))
+    ctx = Context(program=ensure_program(args.scale), scale=args.scale, repeat=max(1, args.repeat),
+                  journal=journal_path(args.scale))
     LOGS.mkdir(parents=True, exist_ok=True)
     for key, fn in ROWS.items():
         if args.only and key not in args.only:
             continue
         print(f"running {key} ...", file=sys.stderr, flush=True)
         ctx.results[key] = fn(ctx)
+    check = hledger_crosscheck(ctx)
+    if check is not None:
+        ctx.checks["hledger"] = check
     print(f"scale {ctx.scale} ({ctx.program.relative_to(REPO)}), {ctx.repeat} runs per row, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(table(ctx))
     if args.json:
         save_json(ctx, args.json)
-    return 0
+    return 1 if any(not c.ok for c in ctx.checks.values()) else 0
 
 
 if __name__ == "__main__":
