@@ -175,6 +175,9 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
 
     projects: dict[str, ProjectFigures] = {}
     bases: list[evm.Basis] = []
+    lines_of: dict[str, dict[str, Budget]] = {}
+    for line, figures_of_line in table.items():  # sorted by project, then category
+        lines_of.setdefault(line.project, {})[line.category] = figures_of_line
     for pid, project in model.projects.items():
         figures = per_project.get(pid) or Budget().finish()
         t = own[pid]
@@ -188,7 +191,7 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
         projects[pid] = ProjectFigures(
             project.name, project.status, project.counted, project.owner, project.team, project.start, project.end,
             to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort, figures,
-            {line.category: b for line, b in table.items() if line.project == pid}, earned,
+            lines_of.get(pid, {}), earned,
             counts.late, counts, fte_by_project.get(pid, ZERO), problems.get(pid, 0), list(project.depends_on),
         )
 

@@ -64,9 +64,12 @@ def lines(model: Model, as_of: dt.date) -> dict[Line, Budget]:
         if transfer.date <= as_of:
             table[transfer.source].transfers_out += transfer.amount
             table[transfer.target].transfers_in += transfer.amount
-    for expense in model.expenses:
+    actual: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for expense in model.expenses:  # the hot loop: plain tuple keys hash fastest
         if expense.date <= as_of:
-            table[expense.line].actual += expense.amount
+            actual[expense.project, expense.category] += expense.amount
+    for (project, category), amount in actual.items():
+        table[Line(project, category)].actual += amount
     for contract_line, remaining in committed(model, as_of).items():
         table[contract_line].committed += remaining
     return {key: table[key].finish() for key in sorted(table, key=lambda k: (k.project, k.category))}
@@ -107,11 +110,11 @@ def by_category(table: dict[Line, Budget], categories: Iterable[str]) -> dict[st
 
 def spend_by_month(model: Model, as_of: dt.date) -> dict[str, Decimal]:
     """Actual spend per calendar month (YYYY-MM), up to the as-of date."""
-    out: dict[str, Decimal] = defaultdict(Decimal)
+    by_month: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for expense in model.expenses:
         if expense.date <= as_of:
-            out[expense.date.strftime("%Y-%m")] += expense.amount
-    return dict(sorted(out.items()))
+            by_month[expense.date.year, expense.date.month] += expense.amount
+    return {f"{year:04d}-{month:02d}": amount for (year, month), amount in sorted(by_month.items())}
 
 
 @dataclass
