@@ -46,7 +46,7 @@ import jinja2
 from tabulate import tabulate
 
 from pmkit.formats import printable
-from pmkit.templates import environment
+from pmkit.templates import derived
 
 FORMATS = ("table", "json", "csv", "markdown")
 NULL = "—"
@@ -191,9 +191,7 @@ def grid(table: Table, style: str) -> str:
 
 @cache
 def templates() -> jinja2.Environment:
-    env = environment().overlay()
-    env.filters.update(grid=grid, md_cell=md_cell, md_text=md_text, clean=clean, show=show)
-    return env
+    return derived({"grid": grid, "md_cell": md_cell, "md_text": md_text, "clean": clean, "show": show})
 
 
 def as_csv(table: Table) -> str:

@@ -42,7 +42,7 @@ from markupsafe import Markup
 from pmkit.findings import Finding, Severity
 from pmkit.model import Model
 from pmkit.site import text
-from pmkit.templates import environment
+from pmkit.templates import derived
 
 #: The navigation: index pages only, in reading order (title, path).
 NAV: list[tuple[str, str]] = [
@@ -89,9 +89,7 @@ def _finalize(value: Any) -> Any:
 
 @cache
 def templates() -> jinja2.Environment:
-    env = environment().overlay(autoescape=True, finalize=_finalize)
-    env.filters.update(text.FILTERS)
-    return env
+    return derived(text.FILTERS, autoescape=True, finalize=_finalize)
 
 
 @dataclass

@@ -17,3 +17,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def derived(filters: dict[str, object], **options: object) -> jinja2.Environment:
+    """An environment with filters of its own, sharing the template loader.
+
+    Jinja2's ``overlay`` shares its parent's filters dict: two overlays that
+    each add an ``md_text`` filter would overwrite each other, and the site
+    could render with the terminal views' (weaker) escaping.
+    """
+    env = environment().overlay(**options)
+    env.filters = {**environment().filters, **filters}
+    return env
