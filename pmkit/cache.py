@@ -3,7 +3,9 @@
 A re-run after a one-file change re-parses only that file: every other file's
 parsed data and findings come back from here, keyed by a hash of its bytes,
 its path, the schemas, pmkit's version and the settings that affect them.
-Cross-file rules always run again, since a change anywhere can affect them.
+Cross-file rules run again after any change, since a change anywhere can
+affect them; when no file changed (``pmkit site build`` right after
+``pmkit validate`` in CI), their findings come back from here too.
 
 The cache lives in the user's cache directory, never inside the program:
 entries are pickles, and a pull request must not be able to plant one.
@@ -50,21 +52,34 @@ def default_dir() -> Path:
 _PER_FILE_CODE = ("cache.py", "findings.py", "kinds.py", "source.py", "validate.py", "loader", "schema")
 
 
-@cache
-def _fingerprint() -> str:
-    """A digest of the schemas and of the per-file stages' source code."""
-    from pmkit.schema import schema_dir
+#: The code that turns the per-file outcomes into the rules' findings.
+_RULES_CODE = ("checks", "codes.py", "model.py")
 
+
+def _digest(names: tuple[str, ...], extra: list[Path]) -> str:
     package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    entries = [Path(str(e)) for e in schema_dir().iterdir() if e.name.endswith(".json")]
-    for name in _PER_FILE_CODE:
+    entries = list(extra)
+    for name in names:
         entry = package / name
         entries.extend(sorted(entry.glob("*.py")) if entry.is_dir() else [entry])
     for entry in sorted(entries):
         digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def _fingerprint() -> str:
+    """A digest of the schemas and of the per-file stages' source code."""
+    from pmkit.schema import schema_dir
+
+    return _digest(_PER_FILE_CODE, [Path(str(e)) for e in schema_dir().iterdir() if e.name.endswith(".json")])
+
+
+@cache
+def _rules_fingerprint() -> str:
+    return _digest(_RULES_CODE, [])
 
 
 class FileCache:
@@ -79,29 +94,46 @@ class FileCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def _file(self, key: str) -> Path:
+    def program_key(self, file_keys: list[str], context: str) -> str:
+        """The key of the rules' findings: every file's key, the rules' code and
+        what else they depend on (the as-of date, severity overrides)."""
+        digest = hashlib.blake2b(self.prefix, digest_size=20)
+        digest.update(f"{_rules_fingerprint()}|{context}|".encode())
+        for key in file_keys:
+            digest.update(key.encode())
+        return digest.hexdigest()
+
+    def _file(self, key: str, section: str) -> Path:
         assert self.directory is not None
-        return self.directory / "files" / key[:2] / f"{key}.pickle"
+        return self.directory / section / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> FileOutcome | None:
+        outcome = self._load(key, "files")
+        return outcome if isinstance(outcome, FileOutcome) else None
+
+    def get_findings(self, key: str) -> list[Finding] | None:
+        """The rules' findings of an unchanged program, as the last run found them."""
+        found = self._load(key, "programs")
+        return found if isinstance(found, list) and all(isinstance(f, Finding) for f in found) else None
+
+    def _load(self, key: str, section: str) -> object:
         if self.directory is None:
             return None
         try:
-            with open(self._file(key), "rb") as fh:
-                outcome = pickle.load(fh)
+            with open(self._file(key, section), "rb") as fh:
+                return pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
             return None  # missing, unreadable or from another layout: recompute
-        return outcome if isinstance(outcome, FileOutcome) else None
 
-    def put(self, key: str, outcome: FileOutcome) -> None:
+    def put(self, key: str, value: FileOutcome | list[Finding]) -> None:
         if self.directory is None:
             return
-        target = self._file(key)
+        target = self._file(key, "files" if isinstance(value, FileOutcome) else "programs")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
         except OSError:
             self.directory = None  # read-only or full: carry on without a cache

@@ -130,9 +130,11 @@ def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.dat
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
     file_cache = file_cache or FileCache(None, "")
+    keys = []
     for source in files:
         loaded.files += 1
         key = file_cache.key(source.path, source.data)
+        keys.append(key)
         outcome = file_cache.get(key)
         if outcome is None:
             outcome = check_file(source, settings)
@@ -140,7 +142,12 @@ def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.dat
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
     index = build_index(loaded, invalid, day)
-    found = [*loaded.findings, *checks.run(index, settings.overrides)]
+    rules_key = file_cache.program_key(keys, f"{day.isoformat()}|{sorted(settings.overrides.items())}")
+    ruled = file_cache.get_findings(rules_key)
+    if ruled is None:
+        ruled = checks.run(index, settings.overrides)
+        file_cache.put(rules_key, ruled)
+    found = [*loaded.findings, *ruled]
     found.extend(_override_findings(loaded.documents, settings.overrides))
     return Result(sorted(set(found)), loaded.files, index)
 

@@ -10,7 +10,7 @@ def test_cached_run_reports_the_same_and_sees_edits(program, tmp_path: Path):
     cache = tmp_path / "cache"
     program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
     cold = validate_directory(program.root, use_cache=True, cache_dir=cache)
-    entries = list(cache.rglob("*.pickle"))
+    entries = list((cache / "files").rglob("*.pickle"))
     assert len(entries) == cold.files == 16
     warm = validate_directory(program.root, use_cache=True, cache_dir=cache)
     assert warm.findings == cold.findings and [f.code for f in warm.findings] == ["unknown-reference"]
@@ -21,13 +21,13 @@ def test_cached_run_reports_the_same_and_sees_edits(program, tmp_path: Path):
     program.replace("projects/payroll.yaml", "progress: 50", "progress: 500")
     edited = validate_directory(program.root, use_cache=True, cache_dir=cache)
     assert [f.code for f in edited.findings] == ["out-of-range"]
-    assert len(list(cache.rglob("*.pickle"))) == 18  # two new entries, nothing rewritten
+    assert len(list((cache / "files").rglob("*.pickle"))) == 18  # two new entries, nothing rewritten
 
 
 def test_corrupt_cache_entry_is_recomputed(program, tmp_path: Path):
     cache = tmp_path / "cache"
     validate_directory(program.root, use_cache=True, cache_dir=cache)
-    for entry in cache.rglob("*.pickle"):
+    for entry in cache.rglob("*.pickle"):  # file outcomes and the rules' findings
         entry.write_bytes(b"not a pickle")
     program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
     result = validate_directory(program.root, use_cache=True, cache_dir=cache)
@@ -53,3 +53,22 @@ def test_code_changes_invalidate_the_cache(monkeypatch):
     after = cache.FileCache(None, "k").key("a.yaml", b"x: 1\n")
     cache._fingerprint.cache_clear()
     assert before != after
+
+
+def test_unchanged_program_reuses_the_rules_findings(program, tmp_path: Path, monkeypatch):
+    from pmkit import checks
+
+    cache = tmp_path / "cache"
+    program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
+    first = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    calls = []
+    real_run = checks.run
+    monkeypatch.setattr(checks, "run", lambda *a, **k: calls.append(1) or real_run(*a, **k))
+    again = validate_directory(program.root, use_cache=True, cache_dir=cache)
+    assert again.findings == first.findings and calls == []
+    # Another as-of date, or any change to a file, runs the rules again.
+    later = validate_directory(program.root, as_of=__import__("datetime").date(2027, 1, 1), use_cache=True, cache_dir=cache)
+    assert calls == [1] and "milestone-late" in {f.code for f in later.findings}
+    program.replace("projects/infra.yaml", "owner: bobb", "owner: bob")
+    assert validate_directory(program.root, use_cache=True, cache_dir=cache).findings == []
+    assert calls == [1, 1]
