@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import repeat
+from operator import attrgetter
+from typing import Any
 
-from pmkit.checks.index import Index
-from pmkit.checks.util import Pattern, field_name, suggest, walk
+from pmkit.checks.index import Index, Record
+from pmkit.checks.util import Pattern, field_name, suggest
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
+from pmkit.kinds import KINDS
+from pmkit.loader.yaml12 import Path
 
 CODE = Code(
     "unknown-reference", Severity.ERROR, "reference",
@@ -69,8 +74,9 @@ def known_ids(ix: Index) -> dict[str, set[str] | None]:
     Objectives live in program.yaml and contracts inside vendor files: if
     such a file failed its schema, its ids are unknown, and reporting every
     reference to them would bury the one real finding under a cascade.
+    The sets are the index's own: read them, never change them.
     """
-    ids: dict[str, set[str] | None] = {kind: set(values) for kind, values in ix.known.items()}
+    ids: dict[str, set[str] | None] = dict(ix.known)
     ids["objective"] = set(ix.objectives) if ix.program is not None or not ix.known.get("program") else None
     vendors_complete = len(ix.vendors) == len(ix.known.get("vendor", ()))
     ids["contract"] = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])} \
@@ -78,28 +84,155 @@ def known_ids(ix: Index) -> dict[str, set[str] | None]:
     return ids
 
 
+# ------------------------------------------------ REFERENCES, compiled
+#
+# 650,000 records at SPEC §9 scale: walking each pattern with a generic
+# recursive generator per record took most of this rule's time. Instead the
+# ids a pattern names are first gathered for all records of a kind at once
+# (_names); only if some id is unknown, which means findings, does a finder
+# compiled from the pattern walk each record to locate them.
+
+Unknown = tuple[Path, str]  # (path of the field, the id it names)
+Finder = Callable[[Any, set[str]], list[Unknown]]
+
+_MISSING = object()
+
+
+def _get(data: Any, keys: Pattern) -> Any:
+    """``data[k1][k2]...``, or _MISSING where a step is no dict or lacks the key."""
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return _MISSING
+        data = data[key]
+    return data
+
+
+def _finder(pattern: Pattern) -> Finder:
+    """The unknown ids in the data ``pattern`` matches (in ``walk`` order)."""
+    if "*" not in pattern:
+        def leaf(data: Any, known: set[str]) -> list[Unknown]:
+            value = _get(data, pattern)
+            return [(pattern, value)] if isinstance(value, str) and value not in known else []
+        return leaf
+    star = pattern.index("*")
+    head, rest = pattern[:star], pattern[star + 1:]
+    inner = _finder(rest)
+
+    def each(data: Any, known: set[str]) -> list[Unknown]:
+        items = _get(data, head)
+        if not isinstance(items, list):
+            return []
+        return [((*head, i, *path), value)
+                for i, item in enumerate(items) for path, value in inner(item, known)]
+    return each
+
+
+def _names(datas: list[dict[str, Any]], pattern: Pattern) -> set[str]:
+    """Every id ``pattern`` matches in any of ``datas``, one level at a time for all records at once."""
+    values: list[Any] = datas
+    for step in pattern:
+        if step == "*":
+            values = [item for v in values if isinstance(v, list) for item in v]
+        elif values is datas:  # record data is always a dict: skip the test, 500,000 times
+            values = list(map(dict.get, datas, repeat(step)))
+        else:
+            values = [v.get(step) for v in values if isinstance(v, dict)]
+    try:
+        distinct = set(values)  # a few thousand ids from 500,000 values: filter those, not these
+    except TypeError:  # an unhashable value where an id belongs (schemas keep them out)
+        distinct = {v for v in values if isinstance(v, str)}
+    return {v for v in distinct if isinstance(v, str)}
+
+
+def _scan(datas: list[dict[str, Any]], pattern: Pattern, known: set[str]) -> list[tuple[int, Unknown]]:
+    """(position in ``datas``, unknown id) for every record's unknown ids under ``pattern``."""
+    if _names(datas, pattern) <= known:
+        return []  # the usual case: no path needs building
+    find = _finder(pattern)
+    return [(i, unknown) for i, data in enumerate(datas) for unknown in find(data, known)]
+
+
+def _pool(ids: dict[str, set[str] | None], targets: tuple[str, ...]) -> set[str] | None:
+    """The ids a reference to ``targets`` may name; None when any may be hidden (accept all)."""
+    known = [ids.get(t) for t in targets]
+    if any(k is None for k in known):
+        return None
+    return known[0] if len(known) == 1 else {i for k in known if k is not None for i in k}
+
+
+# ------------------------------------------------------------- the rule
+
+
 def check(ix: Index) -> Iterator[Finding]:
     ids = known_ids(ix)
-    for record in ix.all_records():
-        kind = record.doc.kind.name
-        for pattern, targets in REFERENCES.get(kind, ()):
-            for path, value in walk(record.data, pattern):
-                known = [ids.get(t) for t in targets]
-                if not isinstance(value, str) or any(k is None or value in k for k in known):
-                    continue
-                pool = [i for k in known if k for i in k]
-                what = " or ".join(_WORDS[t] for t in targets)
-                yield record.finding(
-                    CODE, f"`{field_name(path)}` names `{value}`, but there is no such {what}",
-                    suggest(value, pool) or "create the record or correct the id", at=path,
-                )
-        if kind == "project":
-            yield from _task_dependencies(ix, record)
+    for kind in KINDS:
+        records = _records(ix, kind.name)
+        if not records:
+            continue
+        datas = list(map(attrgetter("data"), records))
+        references = REFERENCES.get(kind.name, [])
+        # (record position, pattern position, finding): yielded record by
+        # record, each record's fields in REFERENCES order, as walking did.
+        found: list[tuple[int, int, Finding]] = []
+        for order, (pattern, targets) in enumerate(references):
+            known = _pool(ids, targets)
+            if known is None:
+                continue  # a broken file hides some ids: accept every one
+            found.extend((i, order, _unknown(records[i], path, value, targets, ids))
+                         for i, (path, value) in _scan(datas, pattern, known))
+        if kind.name == "project":
+            tasks = _TaskIds(ix)
+            found.extend((i, len(references), finding)
+                         for i, project in enumerate(records) for finding in _task_dependencies(ix, project, tasks))
+        found.sort(key=lambda item: item[:2])  # stable: within a pattern, walk order is kept
+        for *_, finding in found:
+            yield finding
 
 
-def _task_dependencies(ix: Index, project) -> Iterator[Finding]:
+def _records(ix: Index, kind: str) -> list[Record]:
+    """The records of ``kind`` in ``Index.all_records`` order."""
+    if kind == "program":
+        return [ix.program] if ix.program is not None else []
+    return [*ix.records.get(kind, {}).values(), *ix.entries.get(kind, [])]
+
+
+def _unknown(record: Record, path: Path, value: str, targets: tuple[str, ...],
+             ids: dict[str, set[str] | None]) -> Finding:
+    pool = [i for t in targets for i in ids.get(t) or ()]
+    what = " or ".join(_WORDS[t] for t in targets)
+    return record.finding(
+        CODE, f"`{field_name(path)}` names `{value}`, but there is no such {what}",
+        suggest(value, pool) or "create the record or correct the id", at=path,
+    )
+
+
+class _TaskIds(dict[str, set[str]]):
+    """project id -> the ids of its tasks, built on first use."""
+
+    def __init__(self, ix: Index) -> None:
+        super().__init__()
+        self.projects = ix.projects
+
+    def __missing__(self, project_id: str) -> set[str]:
+        tasks = self[project_id] = {t["id"] for t in self.projects[project_id].data.get("tasks", [])}
+        return tasks
+
+
+def _dependencies(project: Record) -> Iterator[tuple[Path, str]]:
+    """(path, value) of every ``tasks[i].depends_on[j]``, like walk(("tasks", "*", "depends_on", "*"))."""
+    tasks = project.data.get("tasks")
+    if not isinstance(tasks, list):
+        return
+    for i, task in enumerate(tasks):
+        depends = task.get("depends_on") if isinstance(task, dict) else None
+        if isinstance(depends, list):
+            for j, value in enumerate(depends):
+                yield ("tasks", i, "depends_on", j), value
+
+
+def _task_dependencies(ix: Index, project: Record, task_ids: _TaskIds) -> Iterator[Finding]:
     own = {t["id"] for t in project.data.get("tasks", [])}
-    for path, value in walk(project.data, ("tasks", "*", "depends_on", "*")):
+    for path, value in _dependencies(project):
         other, _, task = value.rpartition("/")
         if not other:
             if value in own:
@@ -107,14 +240,13 @@ def _task_dependencies(ix: Index, project) -> Iterator[Finding]:
             hint = suggest(value, own) or "name a task of this project, or `other-project/task-id`"
             yield project.finding(CODE, f"`{field_name(path)}` names task `{value}`, but this project has no such task", hint, at=path)
             continue
-        target = ix.projects.get(other)
-        if target is None:
+        if other not in ix.projects:
             if other in ix.known["project"]:
                 continue  # that project failed its schema; reported there
             hint = suggest(other, ix.known["project"]) or "name an existing project"
             yield project.finding(CODE, f"`{field_name(path)}` names project `{other}`, which does not exist", hint, at=path)
             continue
-        tasks = {t["id"] for t in target.data.get("tasks", [])}
+        tasks = task_ids[other]
         if task not in tasks:
             hint = suggest(task, tasks)
             yield project.finding(CODE, f"`{field_name(path)}` names task `{task}` of project `{other}`, which has no such task",
