@@ -22,7 +22,6 @@ demo: $(STAMP)
 	$(BIN)/pmkit status program
 	@echo
 	$(BIN)/pmkit site build program --output public
-	@echo "The status site is in public/: open public/index.html"
 
 test: $(STAMP)
 	$(BIN)/pytest
