@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
@@ -40,6 +41,16 @@ def _duplicates(what: str, entries: Iterable[Entry], scope: str = "") -> Iterato
         )
 
 
+def _repeats(ids: list[Any]) -> bool:
+    """Whether some id is used twice: a cheap test first, as almost no group has a duplicate."""
+    names = [ident for ident in ids if isinstance(ident, str)]
+    return len(set(names)) != len(names)
+
+
+def _ids(items: list[dict[str, Any]] | None) -> list[Any]:
+    return [item.get("id") for item in items or []]
+
+
 def _within(record: Record, key: str) -> Iterator[Entry]:
     for i, item in enumerate(record.data.get(key) or []):
         yield record, (key, i, "id"), item.get("id")
@@ -55,13 +66,18 @@ def check(ix: Index) -> Iterator[Finding]:
         yield from _duplicates("objective", _within(ix.program, "objectives"), " in program.yaml")
     for project_id in sorted(ix.projects):
         project = ix.projects[project_id]
-        yield from _duplicates("task", _within(project, "tasks"), f" in project `{project_id}`")
-        yield from _duplicates("milestone", _within(project, "milestones"), f" in project `{project_id}`")
+        for key, what in (("tasks", "task"), ("milestones", "milestone")):
+            if _repeats(_ids(project.data.get(key))):
+                yield from _duplicates(what, _within(project, key), f" in project `{project_id}`")
     for position_id in sorted(ix.positions):
         yield from _duplicates("candidate", _within(ix.positions[position_id], "candidates"),
                                f" in position `{position_id}`")
-    contracts = (entry for vendor_id in sorted(ix.vendors) for entry in _within(ix.vendors[vendor_id], "contracts"))
-    yield from _duplicates("contract", contracts, " across vendors")
-    yield from _duplicates("expense", _entries(ix.expenses), " across the expense files")
-    yield from _duplicates("transfer", _entries(ix.transfers), " in budget/transfers.yaml")
-    yield from _duplicates("funding source", _entries(ix.funding), " in budget/funding.yaml")
+    vendors = [ix.vendors[vendor_id] for vendor_id in sorted(ix.vendors)]
+    if _repeats([ident for vendor in vendors for ident in _ids(vendor.data.get("contracts"))]):
+        yield from _duplicates("contract", (entry for vendor in vendors for entry in _within(vendor, "contracts")),
+                               " across vendors")
+    for what, records, scope in (("expense", ix.expenses, " across the expense files"),
+                                 ("transfer", ix.transfers, " in budget/transfers.yaml"),
+                                 ("funding source", ix.funding, " in budget/funding.yaml")):
+        if _repeats([record.data.get("id") for record in records]):
+            yield from _duplicates(what, _entries(records), scope)
