@@ -82,20 +82,9 @@ class Ledger:
                        *self.transferred_into, *self.actual})
 
 
-_CACHE = "_pmkit_budget_ledger"
-
-
 def ledger(ix: Index) -> Ledger:
-    """The budget lines of the program as of ``ix.as_of`` (computed once)."""
-    cached = getattr(ix, _CACHE, None)
-    if isinstance(cached, Ledger) and cached.as_of == ix.as_of:
-        return cached
-    out = _compute(ix)
-    try:
-        setattr(ix, _CACHE, out)
-    except (AttributeError, TypeError):
-        pass  # an index that cannot hold it just recomputes
-    return out
+    """The budget lines of the program as of ``ix.as_of`` (computed once, see ``Index.shared``)."""
+    return ix.shared(_compute)
 
 
 def _compute(ix: Index) -> Ledger:

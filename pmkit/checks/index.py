@@ -9,15 +9,17 @@ findings in every file that names it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pmkit.codes import Code
 from pmkit.findings import Finding
 from pmkit.kinds import KINDS, file_id
 from pmkit.loader import Document, Loaded
 from pmkit.loader.yaml12 import Path
+
+T = TypeVar("T")
 
 DEFAULT_CATEGORIES = ("labor", "contractors", "hardware", "software", "cloud", "training", "travel", "other")
 
@@ -64,6 +66,8 @@ class Index:
     entries: dict[str, list[Record]] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)
+    #: see ``shared``
+    _shared: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # Convenience views, named as program managers name them.
     @property
@@ -121,6 +125,20 @@ class Index:
         if self.program is None:
             return {}
         return {o["id"]: o for o in self.program.data.get("objectives", [])}
+
+    def shared(self, compute: Callable[[Index], T]) -> T:
+        """``compute(self)``, computed once and then shared by every rule that asks.
+
+        The one place for work several rules need over the whole program (at
+        SPEC §9 scale, 500,000 expenses): the budget ledger
+        (``budget_lines.ledger``), the compliance standings
+        (``compliance.standings``). ``compute`` must depend on nothing but
+        the index; a change of ``as_of`` computes afresh.
+        """
+        key = (compute, self.as_of)
+        if key not in self._shared:
+            self._shared[key] = compute(self)
+        return self._shared[key]  # type: ignore[no-any-return]
 
     def all_records(self) -> Iterator[Record]:
         if self.program is not None:
