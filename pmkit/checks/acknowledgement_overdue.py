@@ -24,20 +24,16 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    for person_id in sorted(ix.staff):
-        person = ix.staff[person_id]
-        for rule_id in sorted(ix.rules):
-            rule = ix.rules[rule_id].data
-            found = compliance.standing(rule_id, rule, person.data, ix.as_of)
-            if found is None or found.state != "overdue":
-                continue
-            late = (ix.as_of - found.due).days
-            yield person.finding(
-                CODE,
-                f"{person.data.get('name', person_id)} (`{person_id}`) has not acknowledged rule "
-                f"`{rule_id}` ({rule.get('title', rule_id)}), due {found.due.isoformat()}: "
-                f"{late} day(s) overdue as of {ix.as_of.isoformat()}",
-                f"once acknowledged, add `- {{rule: {rule_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
-                at=("acknowledgements",) if "acknowledgements" in person.data else (),
-                on="key",
-            )
+    for person_id, person, rule_id, rule, found in compliance.standings(ix):
+        if found.state != "overdue":
+            continue
+        late = (ix.as_of - found.due).days
+        yield person.finding(
+            CODE,
+            f"{person.data.get('name', person_id)} (`{person_id}`) has not acknowledged rule "
+            f"`{rule_id}` ({rule.get('title', rule_id)}), due {found.due.isoformat()}: "
+            f"{late} day(s) overdue as of {ix.as_of.isoformat()}",
+            f"once acknowledged, add `- {{rule: {rule_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
+            at=("acknowledgements",) if "acknowledgements" in person.data else (),
+            on="key",
+        )

@@ -27,7 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
+
+from pmkit.checks.index import Index, Record
 
 DEFAULT_WITHIN_DAYS = 30
 
@@ -185,17 +187,76 @@ def latest_acknowledgement(person: dict[str, Any], rule_id: str, day: dt.date) -
     return None if index is None else (index, dates[index])  # type: ignore[return-value]
 
 
-def standing(rule_id: str, rule: dict[str, Any], person: dict[str, Any], day: dt.date) -> Standing | None:
-    """The person's standing with the rule on ``day``, or None if it does not apply."""
+def _rule_terms(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule's keywords of :func:`standing_on`."""
     scope = _scope(rule)
     renew = rule.get("renew_every_days")
-    return standing_on(
-        day,
-        effective_date=_day(rule.get("effective")),
-        within_days=int(rule.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS)),
-        renew_every_days=None if renew is None else int(renew),
-        employments=scope.get("employment") or (), teams=scope.get("teams") or (), roles=scope.get("roles") or (),
-        start=_day(person.get("start")), end=_day(person.get("end")),
-        employment=person.get("employment"), team=person.get("team"), role=person.get("role"),
-        acknowledged=_acknowledgement_dates(person, rule_id),
-    )
+    return {"effective_date": _day(rule.get("effective")),
+            "within_days": int(rule.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS)),
+            "renew_every_days": None if renew is None else int(renew),
+            "employments": scope.get("employment") or (), "teams": scope.get("teams") or (),
+            "roles": scope.get("roles") or ()}
+
+
+def _person_terms(person: dict[str, Any]) -> dict[str, Any]:
+    """The person's keywords of :func:`standing_on`, but for ``acknowledged``."""
+    return {"start": _day(person.get("start")), "end": _day(person.get("end")),
+            "employment": person.get("employment"), "team": person.get("team"), "role": person.get("role")}
+
+
+def standing(rule_id: str, rule: dict[str, Any], person: dict[str, Any], day: dt.date) -> Standing | None:
+    """The person's standing with the rule on ``day``, or None if it does not apply."""
+    return standing_on(day, **_rule_terms(rule), **_person_terms(person),
+                       acknowledged=_acknowledgement_dates(person, rule_id))
+
+
+# ------------------------------------------- every pair of an index, once
+
+
+class Pair(NamedTuple):
+    """A person bound by a rule on the index's as-of date, and where they stand."""
+
+    person_id: str
+    person: Record
+    rule_id: str
+    rule: dict[str, Any]
+    standing: Standing
+
+
+def standings(ix: Index) -> list[Pair]:
+    """Every bound (person, rule) pair on ``ix.as_of``, by person id then rule id.
+
+    Both acknowledgement checks need all of them: computed once per index
+    (``Index.shared``), with each rule's and each person's dates parsed once
+    rather than once per pair.
+    """
+    return ix.shared(_standings)
+
+
+def _standings(ix: Index) -> list[Pair]:
+    day = ix.as_of
+    rules = [(rule_id, ix.rules[rule_id].data) for rule_id in sorted(ix.rules)]
+    terms = [_rule_terms(rule) for _, rule in rules]
+    out: list[Pair] = []
+    for person_id in sorted(ix.staff):
+        person = ix.staff[person_id]
+        who = _person_terms(person.data)
+        if not employed(who["start"], who["end"], day):
+            continue  # standing_on would say None to every rule
+        acknowledged = _acknowledgement_dates_by_rule(person.data)
+        for (rule_id, rule), what in zip(rules, terms):
+            found = standing_on(day, **what, **who, acknowledged=acknowledged.get(rule_id, ()))
+            if found is not None:
+                out.append(Pair(person_id, person, rule_id, rule, found))
+    return out
+
+
+def _acknowledgement_dates_by_rule(person: dict[str, Any]) -> dict[str, list[dt.date | None]]:
+    """rule id -> ``_acknowledgement_dates(person, rule id)``, for every rule the person acknowledged."""
+    items = person.get("acknowledgements") or []
+    out: dict[str, list[dt.date | None]] = {}
+    for i, ack in enumerate(items):
+        rule_id = ack.get("rule") if isinstance(ack, dict) else None
+        if isinstance(rule_id, str):
+            out.setdefault(rule_id, [None] * len(items))[i] = _day(ack.get("date"))
+    return out
