@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, TypeVar
 
 from pmkit.codes import Code
@@ -126,19 +127,30 @@ class Index:
             return {}
         return {o["id"]: o for o in self.program.data.get("objectives", [])}
 
-    def shared(self, compute: Callable[[Index], T]) -> T:
-        """``compute(self)``, computed once and then shared by every rule that asks.
+    def shared(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """``compute(self, *args)``, computed once and then shared by every rule that asks.
 
         The one place for work several rules need over the whole program (at
         SPEC §9 scale, 500,000 expenses): the budget ledger
         (``budget_lines.ledger``), the compliance standings
-        (``compliance.standings``). ``compute`` must depend on nothing but
-        the index; a change of ``as_of`` computes afresh.
+        (``compliance.standings``), the columns of list entries (``column``).
+        ``compute`` must depend on nothing but the index and ``args``; a
+        change of ``as_of`` computes afresh.
         """
-        key = (compute, self.as_of)
+        key = (compute, args, self.as_of)
         if key not in self._shared:
-            self._shared[key] = compute(self)
+            self._shared[key] = compute(self, *args)
         return self._shared[key]  # type: ignore[no-any-return]
+
+    def column(self, kind: str, key: str) -> list[Any]:
+        """``data.get(key)`` of every entry of ``kind`` (e.g. ``expenses``), by position in ``entries[kind]``.
+
+        A dozen rules read a field or two of each of 500,000 expenses; each
+        pass over the expense dicts costs a tenth of a second in memory
+        traffic alone. Lists of the fields, built once in C-level passes,
+        are several times faster to go through, and shared.
+        """
+        return self.shared(_column, kind, key)
 
     def all_records(self) -> Iterator[Record]:
         if self.program is not None:
@@ -146,6 +158,15 @@ class Index:
         for kind in KINDS:
             yield from self.records.get(kind.name, {}).values()
             yield from self.entries.get(kind.name, [])
+
+
+def _column(ix: Index, kind: str, key: str) -> list[Any]:
+    data = ix.shared(_data, kind)
+    return list(map(dict.get, data, repeat(key)))
+
+
+def _data(ix: Index, kind: str) -> list[dict[str, Any]]:
+    return [record.data for record in ix.entries[kind]]
 
 
 def build_index(loaded: Loaded, invalid: dict[str, set[int] | None], as_of: dt.date) -> Index:
