@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import datetime as dt
 from decimal import Decimal
 
-from pmkit.checks.budget_lines import ledger, money, where
+from pmkit.checks.budget_lines import first_expenses, ledger, money, where
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -24,14 +24,13 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    originals: dict[str, Record] = {}
+    originals = first_expenses(ix)
     books = ledger(ix)
     refunds: dict[str, list[tuple[dt.date, int, Record]]] = {}
-    for i, record in enumerate(ix.expenses):
-        originals.setdefault(record.id, record)
-        target = record.data.get("refund_of")
-        if target is not None and record.data["amount"] < 0:
-            refunds.setdefault(target, []).append((books.expense_dates[i], i, record))
+    amounts = ix.column("expenses", "amount")
+    for i, target in enumerate(ix.column("expenses", "refund_of")):
+        if target is not None and amounts[i] < 0:
+            refunds.setdefault(target, []).append((books.expense_dates[i], i, ix.expenses[i]))
     for target in sorted(refunds):
         original = originals.get(target)
         if original is None or original.data["amount"] <= 0:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.checks.budget_lines import money
-from pmkit.checks.index import Index, Record
+from pmkit.checks.budget_lines import first_expenses, money
+from pmkit.checks.index import Index
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -23,12 +23,9 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    first: dict[str, Record] = {}
-    for record in ix.expenses:
-        first.setdefault(record.id, record)
-    for record in ix.expenses:
-        amount = record.data["amount"]
-        target = record.data.get("refund_of")
+    first = first_expenses(ix)
+    for record, amount, target in zip(ix.expenses, ix.column("expenses", "amount"),
+                                      ix.column("expenses", "refund_of")):
         if target is None:
             if amount < 0:
                 yield record.finding(
