@@ -24,11 +24,11 @@ CODE = Code(
 
 def check(ix: Index) -> Iterator[Finding]:
     known = contracts(ix)
-    for record in ix.expenses:
-        data = record.data
-        cid = data.get("contract")
+    for i, cid in enumerate(ix.column("expenses", "contract")):
         if cid not in known:
             continue  # no contract, or an unknown one (unknown-reference)
+        record = ix.expenses[i]
+        data = record.data
         vid, vendor, _, contract = known[cid]
         expected = (("vendor", vid, "vendor", "is with"), ("project", contract["project"], "project", "is for"),
                     ("category", contract.get("category", "contractors"), "category", "is charged to"))

@@ -27,10 +27,9 @@ def check(ix: Index) -> Iterator[Finding]:
     books = ledger(ix)
     known = contracts(ix)
     invoices: dict[str, list[tuple[object, int, Record]]] = {}
-    for i, record in enumerate(ix.expenses):
-        cid = record.data.get("contract")
+    for i, cid in enumerate(ix.column("expenses", "contract")):
         if cid in known and books.expense_dates[i] <= ix.as_of:
-            invoices.setdefault(cid, []).append((books.expense_dates[i], i, record))
+            invoices.setdefault(cid, []).append((books.expense_dates[i], i, ix.expenses[i]))
     for cid in sorted(invoices):
         vid, vendor, index, contract = known[cid]
         value = Decimal(contract["value"])

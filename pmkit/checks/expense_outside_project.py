@@ -25,12 +25,11 @@ CODE = Code(
 def check(ix: Index) -> Iterator[Finding]:
     books = ledger(ix)
     bounds = {pid: (day(p.data["start"]), day(p.data["end"])) for pid, p in ix.projects.items()}
-    for i, record in enumerate(ix.expenses):
-        data = record.data
-        span = bounds.get(data["project"])
-        if span is None or data["amount"] < 0:
+    columns = zip(ix.column("expenses", "project"), ix.column("expenses", "amount"), books.expense_dates)
+    for i, (project, amount, when) in enumerate(columns):
+        span = bounds.get(project)
+        if span is None or amount < 0:
             continue
-        when = books.expense_dates[i]
         start, end = span
         if when < start:
             days, side, edge, edge_date = (start - when).days, "before", "starts", start
@@ -38,6 +37,8 @@ def check(ix: Index) -> Iterator[Finding]:
             days, side, edge, edge_date = (when - end).days, "after", "ends", end
         else:
             continue
+        record = ix.expenses[i]
+        data = record.data
         pid = data["project"]
         yield record.finding(
             CODE, f"expense `{record.id}` is dated {data['date']}, {days} day{'' if days == 1 else 's'} "

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pmkit.checks.budget_lines import ZERO, Line, expense_line, ledger, line_name, money, transfer_line
+from pmkit.checks.budget_lines import ZERO, Line, ledger, line_name, money, transfer_line
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -44,10 +44,10 @@ def check(ix: Index) -> Iterator[Finding]:
         line = transfer_line(record, "to")
         if line in inflow:
             inflow[line].append((books.transfer_dates[i], record.data["amount"]))
-    for i, record in enumerate(ix.expenses):
-        line = expense_line(record)
+    lines = zip(ix.column("expenses", "project"), ix.column("expenses", "category"))
+    for line, amount, when in zip(lines, ix.column("expenses", "amount"), books.expense_dates):
         if line in spent:
-            spent[line].append((books.expense_dates[i], record.data["amount"]))
+            spent[line].append((when, amount))
     for line in sorted(sources):
         in_dates, in_sums = _running(inflow[line])
         sp_dates, sp_sums = _running(spent[line])
