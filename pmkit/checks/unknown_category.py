@@ -50,7 +50,9 @@ def check(ix: Index) -> Iterator[Finding]:
             category = record.data[end]["category"]
             if category not in known:
                 yield report(record, (end, "category"), category, f"transfer `{record.id}` `{end}`")
-    for record in ix.expenses:
-        category = record.data["category"]
+    categories = ix.column("expenses", "category")
+    if set(categories) <= known:
+        return  # the usual case, without a look at each of 500,000 expenses
+    for record, category in zip(ix.expenses, categories):
         if category not in known:
             yield report(record, ("category",), category, f"expense `{record.id}`")
