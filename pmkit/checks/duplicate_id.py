@@ -76,8 +76,8 @@ def check(ix: Index) -> Iterator[Finding]:
     if _repeats([ident for vendor in vendors for ident in _ids(vendor.data.get("contracts"))]):
         yield from _duplicates("contract", (entry for vendor in vendors for entry in _within(vendor, "contracts")),
                                " across vendors")
-    for what, records, scope in (("expense", ix.expenses, " across the expense files"),
-                                 ("transfer", ix.transfers, " in budget/transfers.yaml"),
-                                 ("funding source", ix.funding, " in budget/funding.yaml")):
-        if _repeats([record.data.get("id") for record in records]):
-            yield from _duplicates(what, _entries(records), scope)
+    for what, kind, scope in (("expense", "expenses", " across the expense files"),
+                              ("transfer", "transfers", " in budget/transfers.yaml"),
+                              ("funding source", "funding", " in budget/funding.yaml")):
+        if _repeats(ix.column(kind, "id")):
+            yield from _duplicates(what, _entries(ix.entries[kind]), scope)

@@ -14,6 +14,8 @@ from pmkit.findings import Finding, Severity
 from pmkit.kinds import KINDS
 from pmkit.loader.yaml12 import Path
 
+LIST_KINDS = {kind.name for kind in KINDS if kind.list_key is not None}  # their records are ix.entries
+
 CODE = Code(
     "unknown-reference", Severity.ERROR, "reference",
     "A field names a record that does not exist: an owner, lead, assignee, "
@@ -127,14 +129,12 @@ def _finder(pattern: Pattern) -> Finder:
     return each
 
 
-def _names(datas: list[dict[str, Any]], pattern: Pattern) -> set[str]:
-    """Every id ``pattern`` matches in any of ``datas``, one level at a time for all records at once."""
-    values: list[Any] = datas
+def _names(top: list[Any], pattern: Pattern) -> set[str]:
+    """Every id ``pattern`` matches under ``top`` (a field of every record), one level at a time."""
+    values = top
     for step in pattern:
         if step == "*":
             values = [item for v in values if isinstance(v, list) for item in v]
-        elif values is datas:  # record data is always a dict: skip the test, 500,000 times
-            values = list(map(dict.get, datas, repeat(step)))
         else:
             values = [v.get(step) for v in values if isinstance(v, dict)]
     try:
@@ -144,9 +144,13 @@ def _names(datas: list[dict[str, Any]], pattern: Pattern) -> set[str]:
     return {v for v in distinct if isinstance(v, str)}
 
 
-def _scan(datas: list[dict[str, Any]], pattern: Pattern, known: set[str]) -> list[tuple[int, Unknown]]:
+def _scan(ix: Index, kind: str, datas: list[dict[str, Any]], pattern: Pattern,
+          known: set[str]) -> list[tuple[int, Unknown]]:
     """(position in ``datas``, unknown id) for every record's unknown ids under ``pattern``."""
-    if _names(datas, pattern) <= known:
+    # Patterns start with a key; the expenses' fields are shared columns, used by other rules too.
+    key = pattern[0]
+    top = ix.column(kind, key) if kind in LIST_KINDS else list(map(dict.get, datas, repeat(key)))
+    if _names(top, pattern[1:]) <= known:
         return []  # the usual case: no path needs building
     find = _finder(pattern)
     return [(i, unknown) for i, data in enumerate(datas) for unknown in find(data, known)]
@@ -179,7 +183,7 @@ def check(ix: Index) -> Iterator[Finding]:
             if known is None:
                 continue  # a broken file hides some ids: accept every one
             found.extend((i, order, _unknown(records[i], path, value, targets, ids))
-                         for i, (path, value) in _scan(datas, pattern, known))
+                         for i, (path, value) in _scan(ix, kind.name, datas, pattern, known))
         if kind.name == "project":
             tasks = _TaskIds(ix)
             found.extend((i, len(references), finding)
