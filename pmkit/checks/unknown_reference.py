@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import repeat
-from operator import attrgetter
 from typing import Any
 
 from pmkit.checks.index import Index, Record
@@ -144,16 +142,16 @@ def _names(top: list[Any], pattern: Pattern) -> set[str]:
     return {v for v in distinct if isinstance(v, str)}
 
 
-def _scan(ix: Index, kind: str, datas: list[dict[str, Any]], pattern: Pattern,
+def _scan(ix: Index, kind: str, records: list[Record], pattern: Pattern,
           known: set[str]) -> list[tuple[int, Unknown]]:
-    """(position in ``datas``, unknown id) for every record's unknown ids under ``pattern``."""
+    """(position in ``records``, unknown id) for every record's unknown ids under ``pattern``."""
     # Patterns start with a key; the expenses' fields are shared columns, used by other rules too.
     key = pattern[0]
-    top = ix.column(kind, key) if kind in LIST_KINDS else list(map(dict.get, datas, repeat(key)))
+    top = ix.column(kind, key) if kind in LIST_KINDS else [record.data.get(key) for record in records]
     if _names(top, pattern[1:]) <= known:
         return []  # the usual case: no path needs building
     find = _finder(pattern)
-    return [(i, unknown) for i, data in enumerate(datas) for unknown in find(data, known)]
+    return [(i, unknown) for i, record in enumerate(records) for unknown in find(record.data, known)]
 
 
 def _pool(ids: dict[str, set[str] | None], targets: tuple[str, ...]) -> set[str] | None:
@@ -173,7 +171,6 @@ def check(ix: Index) -> Iterator[Finding]:
         records = _records(ix, kind.name)
         if not records:
             continue
-        datas = list(map(attrgetter("data"), records))
         references = REFERENCES.get(kind.name, [])
         # (record position, pattern position, finding): yielded record by
         # record, each record's fields in REFERENCES order, as walking did.
@@ -183,7 +180,7 @@ def check(ix: Index) -> Iterator[Finding]:
             if known is None:
                 continue  # a broken file hides some ids: accept every one
             found.extend((i, order, _unknown(records[i], path, value, targets, ids))
-                         for i, (path, value) in _scan(ix, kind.name, datas, pattern, known))
+                         for i, (path, value) in _scan(ix, kind.name, records, pattern, known))
         if kind.name == "project":
             tasks = _TaskIds(ix)
             found.extend((i, len(references), finding)
