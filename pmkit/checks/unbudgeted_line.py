@@ -45,11 +45,11 @@ def check(ix: Index) -> Iterator[Finding]:
                 CODE, f"transfer `{record.id}` moves money out of budget line {line_name(line)}, "
                 f"but project `{line[0]}` has no `{line[1]}` budget line", hint(line), at=("from", "category"))
     # 500,000 expenses on a few thousand lines: test each line once.
-    lines = list(zip(ix.column("expenses", "project"), ix.column("expenses", "category")))
-    unbudgeted = {line for line in set(lines) if missing(line)}
+    projects, categories = ix.column("expenses", "project"), ix.column("expenses", "category")
+    unbudgeted = {line for line in set(zip(projects, categories)) if missing(line)}
     if not unbudgeted:
         return
-    for record, line in zip(ix.expenses, lines):
+    for record, line in zip(ix.expenses, zip(projects, categories)):
         if line in unbudgeted:
             yield _expense(record, line, hint(line))
 
