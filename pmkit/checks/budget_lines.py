@@ -114,14 +114,19 @@ def _compute(ix: Index) -> Ledger:
     return out
 
 
-def first_expenses(ix: Index) -> dict[str, Record]:
-    """expense id -> the first expense (in ``ix.expenses`` order) with that id (computed once)."""
-    return ix.shared(_first_expenses)
+def refunded(ix: Index) -> dict[str, Record]:
+    """expense id -> the first expense (in ``ix.expenses`` order) with that id, for
+    every id a ``refund_of`` names (computed once; the refund rules share it)."""
+    return ix.shared(_refunded)
 
 
-def _first_expenses(ix: Index) -> dict[str, Record]:
-    ids = ix.column("expenses", "id")  # = Record.id: the schema requires a string id
-    return dict(zip(reversed(ids), reversed(ix.expenses)))  # later entries first, so the first one wins
+def _refunded(ix: Index) -> dict[str, Record]:
+    wanted = set(ix.column("expenses", "refund_of"))
+    out: dict[str, Record] = {}
+    for record, ident in zip(ix.expenses, ix.column("expenses", "id")):  # = Record.id: the schema requires a string id
+        if ident in wanted and ident not in out:
+            out[ident] = record
+    return out
 
 
 def contracts(ix: Index) -> dict[str, tuple[str, Record, int, dict[str, Any]]]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import datetime as dt
 from decimal import Decimal
 
-from pmkit.checks.budget_lines import first_expenses, ledger, money, where
+from pmkit.checks.budget_lines import ledger, money, refunded, where
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -24,7 +24,7 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    originals = first_expenses(ix)
+    originals = refunded(ix)
     books = ledger(ix)
     refunds: dict[str, list[tuple[dt.date, int, Record]]] = {}
     amounts = ix.column("expenses", "amount")

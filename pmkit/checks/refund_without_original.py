@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.checks.budget_lines import first_expenses, money
+from pmkit.checks.budget_lines import money, refunded
 from pmkit.checks.index import Index
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -23,7 +23,7 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    first = first_expenses(ix)
+    first = refunded(ix)
     for record, amount, target in zip(ix.expenses, ix.column("expenses", "amount"),
                                       ix.column("expenses", "refund_of")):
         if target is None:
