@@ -43,6 +43,11 @@ def _duplicates(what: str, entries: Iterable[Entry], scope: str = "") -> Iterato
 
 def _repeats(ids: list[Any]) -> bool:
     """Whether some id is used twice: a cheap test first, as almost no group has a duplicate."""
+    try:
+        if len(set(ids)) == len(ids):
+            return False  # all distinct, the usual case: one C-level pass over 500,000 expense ids
+    except TypeError:
+        pass  # an unhashable id (schemas keep them out)
     names = [ident for ident in ids if isinstance(ident, str)]
     return len(set(names)) != len(names)
 
