@@ -115,6 +115,10 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was loaded stays referenced by the result: keep later
+        # collections (model, rollup, site) from re-scanning it. Frozen
+        # objects are still freed by reference counting once dropped.
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
