@@ -57,6 +57,10 @@ def main() -> None:
     Examples:
       pmkit validate program          check every file, as CI does
       pmkit validate --format github  annotations inline in a pull request
+      pmkit status program            progress against plan, by project
+      pmkit budget program --by line  budget lines, transfers, funding, EVM
+      pmkit report program --period 2026-10 -o report.md
+      pmkit site build program -o public   the status website
       pmkit rules                     every finding code and what it means
       pmkit schema --output schemas/  export the JSON Schemas for editors
     """
