@@ -137,6 +137,21 @@ TENTH = Decimal("0.1")
 
 def _n(value: float | Decimal) -> str:
     """A coordinate rounded to 1 decimal, without a trailing ``.0``."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        # the same half-up rounding of the shortest repr as the Decimal path
+        # below, done on its digits (the Decimal path is the hot spot of gantt)
+        text = repr(value)
+        if "e" not in text and "n" not in text:  # not 1e-05, inf or nan
+            negative = text[0] == "-"
+            whole, _, frac = text.lstrip("-").partition(".")
+            tenths = int(whole) * 10 + int(frac[0])
+            if frac[1:2] >= "5":
+                tenths += 1
+            units, tenth = divmod(tenths, 10)
+            text = f"{units}.{tenth}" if tenth else str(units)
+            return f"-{text}" if negative and tenths else text
     text = f"{Decimal(repr(value) if isinstance(value, float) else value).quantize(TENTH, ROUND_HALF_UP):f}"
     if text.endswith(".0"):
         text = text[:-2]
@@ -151,6 +166,10 @@ def _clean(text: Any) -> str:
     """Text from YAML on one line, without characters XML cannot hold.
 
     Escaping is left to the templates (autoescape)."""
+    if type(text) is str and text.isprintable() and "  " not in text and text == text.strip():
+        # fast path: printable text has no whitespace but " " and nothing
+        # XML cannot hold, so there is nothing to change
+        return text
     text = "" if text is None else str(text)
     return _SPACE.sub(" ", _XML_INVALID.sub("", text)).strip()
 
@@ -178,9 +197,20 @@ def _char_width(char: str) -> float:
     return 0.64
 
 
+class _CharWidths(dict[str, float]):
+    """``_char_width`` remembered per character (a chart measures thousands)."""
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = _char_width(char)
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An estimate of the width of text in the system sans-serif font."""
-    return sum(_char_width(c) for c in text) * size * (1.12 if bold else 1)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text)) * size * (1.12 if bold else 1)
 
 
 def _fit(text: str, max_width: float, size: float, bold: bool = False) -> tuple[str, bool]:
@@ -484,6 +514,18 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
 
 
 def _status_style(status: str) -> tuple[str, str, bool]:
+    if type(status) is str:
+        style = _STATUS_STYLES.get(status)
+        if style is None:
+            style = _STATUS_STYLES[status] = _status_style_uncached(status)
+        return style
+    return _status_style_uncached(status)
+
+
+_STATUS_STYLES: dict[str, tuple[str, str, bool]] = {}
+
+
+def _status_style_uncached(status: str) -> tuple[str, str, bool]:
     key = _clean(status).lower()
     if key in STATUS_COLOURS:
         return STATUS_COLOURS[key]
@@ -567,6 +609,7 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
         cursor = following
 
     bars = []
+    bar_stripes: list[int] = []
     counts: dict[str, int] = {}
     legend_keys: list[tuple[str, str, bool]] = []
     y = GANTT_TOP
@@ -582,22 +625,31 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
         x1, x2 = x(clip(row_start)), x(clip(row_end))
         if x2 - x1 < 3:
             x2 = x1 + 3
-        done = None if progress is None else min(max(_decimal(progress), Decimal(0)), HUNDRED)
-        bars.append({
-            "label": _label(label, GANTT_LABEL_W, 12),
-            "href": safe_href(href),
-            "y": y, "stripe": index % 2 == 0, "text_y": y + 18, "bar_y": y + 7,
-            "visible": visible, "x": _n(x1), "w": _n(x2 - x1),
-            "done_w": None if done is None else _n((x2 - x1) * float(done) / 100),
-            "pct": None if progress is None else percent(progress, 0),
-            "pct_full": None if progress is None else percent(progress),
-            "colour": colour, "dashed": dashed, "status": legend_text,
-            "start": row_start.isoformat(), "end": row_end.isoformat(),
-        })
+        label_full = _clean(label)
+        label_text = _fit(label_full, GANTT_LABEL_W, 12)[0]
+        tip = f"{label_full}: {row_start.isoformat()} to {row_end.isoformat()}"
+        if progress is not None:
+            tip += f", {percent(progress)} complete"
+        tip += f" ({legend_text})"
+        if index % 2 == 0:
+            bar_stripes.append(y)
+        # one tuple per bar, unpacked by the template's for loop (no getattr)
+        bar_x = bar_w = done_w = None
+        if visible:
+            bar_x, bar_w = _n(x1), _n(x2 - x1)
+            if progress is not None:
+                done = min(max(_decimal(progress), Decimal(0)), HUNDRED)
+                done_w = _n((x2 - x1) * float(done) / 100)
+        bars.append((
+            safe_href(href), tip, y + 18, label_text,
+            None if progress is None else percent(progress, 0),
+            bar_x, y + 7, bar_w, colour, dashed, done_w,
+        ))
         y += GANTT_ROW
 
     ms_header_y = None
     ms_rows = []
+    ms_stripes: list[int] = []
     ms_counts: dict[str, int] = {}
     ms_legend: list[tuple[str, str, bool]] = []
     if milestones:
@@ -631,6 +683,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
                 row["tx"], row["anchor"], row["date_text"] = _n(GANTT_LEFT + 2), "start", "◂ " + date_text
             else:
                 row["tx"], row["anchor"], row["date_text"] = _n(GANTT_RIGHT - 2), "end", date_text + " ▸"
+            if row["stripe"]:
+                ms_stripes.append(y)
             ms_rows.append(row)
             y += GANTT_MS_ROW
 
@@ -678,6 +732,7 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
         "gantt", id=ident, title=title, w=GANTT_W, h=int(height), left=GANTT_LEFT,
         right=GANTT_RIGHT, label_x=GANTT_LABEL_X, pct_x=GANTT_PCT_X, top=GANTT_TOP,
         plot_bottom=plot_bottom, months=months, years=years, bars=bars,
+        bar_stripes=bar_stripes, ms_stripes=ms_stripes,
         ms_header_y=ms_header_y, ms_rows=ms_rows, legend=legend,
         today_inside=today_inside, today_x=_n(tx), today_text=today_text,
         today_iso=today.isoformat(), pill_x=_n(pill_x), pill_w=_n(tw), pill_cx=_n(pill_x + tw / 2),
