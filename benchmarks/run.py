@@ -43,6 +43,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from pmkit.kinds import KINDS
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "out"
@@ -50,20 +52,7 @@ LOGS = OUT / "logs"  # the last output of each row, to see why one failed
 SCHEMAS = REPO / "schemas"
 
 # Kind -> files of a program directory (the layout of SPEC §2).
-KIND_FILES: dict[str, str] = {
-    "program": "program.yaml",
-    "project": "projects/*.yaml",
-    "team": "teams/*.yaml",
-    "staff": "staff/*.yaml",
-    "vendor": "vendors/*.yaml",
-    "position": "hiring/*.yaml",
-    "rule": "rules/*.yaml",
-    "risk": "risks/*.yaml",
-    "report": "reports/*.yaml",
-    "funding": "budget/funding.yaml",
-    "transfers": "budget/transfers.yaml",
-    "expenses": "budget/expenses/*.yaml",
-}
+KIND_FILES: dict[str, str] = {kind.name: kind.glob for kind in KINDS}
 
 # The floor: what any Python tool pays just to load the files with PyYAML's C
 # loader. Documents are kept (a validator needs the whole program for its

@@ -14,6 +14,14 @@ class Severity(str, Enum):
         return self.value
 
 
+def path_text(path: tuple[str | int, ...]) -> str:
+    """A JSON path as a PM reads it: ``tasks[3].end``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the record"
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem: where it is, its stable code, and what to do about it.

@@ -25,6 +25,11 @@ class Kind:
     file_id_pattern: re.Pattern[str] = ID_PATTERN
 
     @property
+    def glob(self) -> str:
+        """Where its files live, as a glob relative to the program directory."""
+        return self.fixed if self.fixed is not None else f"{self.folder}/*.yaml"
+
+    @property
     def schema_file(self) -> str:
         return f"{self.name}.schema.json"
 

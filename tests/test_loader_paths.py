@@ -7,7 +7,6 @@ what the careful path builds, value for value and type for type.
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 

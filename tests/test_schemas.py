@@ -19,25 +19,14 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from pmkit.kinds import KINDS as PMKIT_KINDS
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 PROGRAM = ROOT / "program"
 
 # kind -> where its files live in a program directory (SPEC §2)
-KIND_GLOBS = {
-    "program": "program.yaml",
-    "project": "projects/*.yaml",
-    "team": "teams/*.yaml",
-    "staff": "staff/*.yaml",
-    "vendor": "vendors/*.yaml",
-    "position": "hiring/*.yaml",
-    "rule": "rules/*.yaml",
-    "risk": "risks/*.yaml",
-    "report": "reports/*.yaml",
-    "funding": "budget/funding.yaml",
-    "transfers": "budget/transfers.yaml",
-    "expenses": "budget/expenses/*.yaml",
-}
+KIND_GLOBS = {kind.name: kind.glob for kind in PMKIT_KINDS}
 KINDS = sorted(KIND_GLOBS)
 
 ITEMS = "[]"  # path step for "every item of an array"

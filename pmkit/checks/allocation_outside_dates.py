@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from pmkit.checks.index import Index, Record, day
-from pmkit.checks.util import field_name
+from pmkit.findings import path_text
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -67,7 +67,7 @@ def check(ix: Index) -> Iterator[Finding]:
                 yield person.finding(
                     CODE,
                     f"the allocation of `{pid}` to project `{alloc['project']}` "
-                    f"{'starts' if name == 'from' else 'ends'} on {text} (`{field_name(path)}`), "
+                    f"{'starts' if name == 'from' else 'ends'} on {text} (`{path_text(path)}`), "
                     + " and ".join(reasons),
                     hint,
                     at=path,

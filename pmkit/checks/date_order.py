@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from pmkit.checks.index import Index, Record, day
-from pmkit.checks.util import Pattern, field_name, walk
+from pmkit.checks.util import Pattern, walk
+from pmkit.findings import path_text
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -65,8 +66,8 @@ def check(ix: Index) -> Iterator[Finding]:
                 gap = (day(start) - day(end)).days
                 yield record.finding(
                     CODE,
-                    f"{_what(record, path, item)}: `{field_name((*path, last))}` {end} is "
-                    f"{gap} day{'s' if gap != 1 else ''} before `{field_name((*path, first))}` {start}",
+                    f"{_what(record, path, item)}: `{path_text((*path, last))}` {end} is "
+                    f"{gap} day{'s' if gap != 1 else ''} before `{path_text((*path, first))}` {start}",
                     f"set `{last}` on or after `{first}` ({start}), or correct `{first}`",
                     at=(*path, last),
                 )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from pmkit.checks.index import Index, Record, day
-from pmkit.checks.util import field_name
+from pmkit.findings import path_text
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -57,7 +57,7 @@ def _project(project: Record, program: Record | None) -> Iterator[Finding]:
         if where:
             path = ("milestones", i, "due")
             yield project.finding(
-                CODE, f"milestone `{milestone['id']}` is due {milestone['due']} (`{field_name(path)}`), {where}",
+                CODE, f"milestone `{milestone['id']}` is due {milestone['due']} (`{path_text(path)}`), {where}",
                 f"move the due date into the project's {span}, or change the project's dates",
                 at=path,
             )
@@ -71,7 +71,7 @@ def _project(project: Record, program: Record | None) -> Iterator[Finding]:
                 path = ("tasks", i, name)
                 verb = "starts" if name == "start" else "ends"
                 yield project.finding(
-                    CODE, f"task `{task['id']}` {verb} on {value} (`{field_name(path)}`), {where}",
+                    CODE, f"task `{task['id']}` {verb} on {value} (`{path_text(path)}`), {where}",
                     f"move the task into the project's {span}, or change the project's dates",
                     at=path,
                 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pmkit.checks._schedule import Tasks, label, resolve, task_dates, task_dependencies
 from pmkit.checks.index import Index
-from pmkit.checks.util import field_name
+from pmkit.findings import path_text
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -37,7 +37,7 @@ def check(ix: Index) -> Iterator[Finding]:
             other_end = task_dates(other_project, other)[1]
             if start >= other_end:
                 continue
-            own = f"`{field_name(('tasks', i, 'start'))}`" if task.get("start") else f"project `{pid}`'s start"
+            own = f"`{path_text(('tasks', i, 'start'))}`" if task.get("start") else f"project `{pid}`'s start"
             theirs = "" if other.get("end") else f" (project `{target[0]}`'s end)"
             name = value if target[0] == pid else label(target)
             days = (other_end - start).days

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pmkit.checks.index import Index, Record
-from pmkit.checks.util import Pattern, field_name, suggest
+from pmkit.checks.util import Pattern, suggest
+from pmkit.findings import path_text
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 from pmkit.kinds import KINDS
@@ -202,7 +203,7 @@ def _unknown(record: Record, path: Path, value: str, targets: tuple[str, ...],
     pool = [i for t in targets for i in ids.get(t) or ()]
     what = " or ".join(_WORDS[t] for t in targets)
     return record.finding(
-        CODE, f"`{field_name(path)}` names `{value}`, but there is no such {what}",
+        CODE, f"`{path_text(path)}` names `{value}`, but there is no such {what}",
         suggest(value, pool) or "create the record or correct the id", at=path,
     )
 
@@ -239,16 +240,16 @@ def _task_dependencies(ix: Index, project: Record, task_ids: _TaskIds) -> Iterat
             if value in own:
                 continue
             hint = suggest(value, own) or "name a task of this project, or `other-project/task-id`"
-            yield project.finding(CODE, f"`{field_name(path)}` names task `{value}`, but this project has no such task", hint, at=path)
+            yield project.finding(CODE, f"`{path_text(path)}` names task `{value}`, but this project has no such task", hint, at=path)
             continue
         if other not in ix.projects:
             if other in ix.known["project"]:
                 continue  # that project failed its schema; reported there
             hint = suggest(other, ix.known["project"]) or "name an existing project"
-            yield project.finding(CODE, f"`{field_name(path)}` names project `{other}`, which does not exist", hint, at=path)
+            yield project.finding(CODE, f"`{path_text(path)}` names project `{other}`, which does not exist", hint, at=path)
             continue
         tasks = task_ids[other]
         if task not in tasks:
             hint = suggest(task, tasks)
-            yield project.finding(CODE, f"`{field_name(path)}` names task `{task}` of project `{other}`, which has no such task",
+            yield project.finding(CODE, f"`{path_text(path)}` names task `{task}` of project `{other}`, which has no such task",
                                   hint and hint.replace("`", f"`{other}/", 1) or "check the task id", at=path)

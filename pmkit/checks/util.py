@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+
 Pattern = tuple[str, ...]  # JSON path with "*" for every list item
 
 
@@ -32,11 +33,3 @@ def suggest(value: str, candidates: Iterable[str]) -> str | None:
         if value.lower() in lowered:
             close = [lowered[value.lower()]]
     return f"did you mean `{close[0]}`?" if close else None
-
-
-def field_name(path: tuple[str | int, ...]) -> str:
-    """A JSON path as a PM reads it: ``tasks[3].end``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the record"

@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from pmkit.codes import Code
-from pmkit.findings import Finding, Severity
+from pmkit.findings import Finding, Severity, path_text
 from pmkit.kinds import KINDS, Kind
 from pmkit.loader import Document
 
@@ -235,14 +235,6 @@ def _mark_invalid(invalid: dict[str, set[int] | None], doc: Document, path: tupl
         invalid[doc.path] = None
 
 
-def _name(path: tuple[Any, ...]) -> str:
-    """A JSON path as a PM reads it: ``tasks[3].end``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the record"
-
-
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"text `{value}`" if value else "empty text"
@@ -275,7 +267,7 @@ def _describe(schema: dict[str, Any]) -> str | None:
 def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Finding]:
     """One jsonschema error as findings (one per extra field for unknown ones)."""
     path = tuple(error.absolute_path)
-    where = _name(path)
+    where = path_text(path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 

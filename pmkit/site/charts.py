@@ -577,13 +577,13 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
     # month and year header
     ppm = plot * 30.44 / span
     if ppm >= 26:
-        month_text, month_every = "abbr", 1
+        month_text = "abbr"
     elif ppm >= 9:
-        month_text, month_every = "letter", 1
+        month_text = "letter"
     elif ppm >= 6:
-        month_text, month_every = "quarter", 3
+        month_text = "quarter"
     else:
-        month_text, month_every = "none", 12
+        month_text = "none"
     months, years = [], []
     cursor = dt.date(start.year, start.month, 1)
     while cursor < end:
