@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pmkit.checks.index import DEFAULT_CATEGORIES, Index, Record
+from pmkit.checks.index import DEFAULT_CATEGORIES, Index
 
 Date = dt.date
 ZERO = Decimal(0)
@@ -486,5 +486,3 @@ def _expense(d: dict[str, Any]) -> Expense:
     return Expense(d["id"], _day(d["date"]), d["project"], d["category"], _num(d["amount"]),  # type: ignore[arg-type]
                    d.get("vendor"), d.get("contract"), d.get("invoice"), d.get("description"), d.get("refund_of"))
 
-
-__all__ = ["Model", "build", "Record"]

@@ -16,13 +16,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity, path_text
-from pmkit.kinds import KINDS, Kind
+from pmkit.kinds import Kind
 from pmkit.loader import Document
 
 MISSING_FIELD = Code(
@@ -162,7 +161,7 @@ def _is_integer(checker: Any, instance: object) -> bool:
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
 
 
-_Validator = jsonschema.validators.extend(
+_Validator = validators.extend(
     Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 
@@ -356,5 +355,3 @@ def private_paths(kind: Kind) -> list[tuple[str, ...]]:
     walk(load_schema(kind.name), ())
     return found
 
-
-__all__ = ["validate", "load_schema", "private_paths", "KINDS", "jsonschema"]
