@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from pmkit.checks.budget_lines import contracts
-from pmkit.checks.index import Index
+from pmkit.checks.expense_facts import files_where
+from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -22,21 +24,32 @@ CODE = Code(
 )
 
 
+def _expected(contract: tuple[str, Record, int, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
+    """(field, the contract's value, verb) for each field an expense must share with its contract."""
+    vid, _, _, terms = contract
+    return (("vendor", vid, "is with"), ("project", terms["project"], "is for"),
+            ("category", terms.get("category", "contractors"), "is charged to"))
+
+
 def check(ix: Index) -> Iterator[Finding]:
     known = contracts(ix)
-    for i, cid in enumerate(ix.column("expenses", "contract")):
+
+    def mismatched(use: tuple[str, str | None, str, str]) -> bool:
+        cid, *ours = use
+        return cid in known and any(mine is not None and mine != theirs
+                                    for mine, (_, theirs, _) in zip(ours, _expected(known[cid])))
+
+    suspects = files_where(ix, lambda facts: any(map(mismatched, facts.contract_uses)))
+    for record in ix.expenses_in(suspects):
+        cid = record.data.get("contract")
         if cid not in known:
             continue  # no contract, or an unknown one (unknown-reference)
-        record = ix.expenses[i]
-        data = record.data
-        vid, vendor, _, contract = known[cid]
-        expected = (("vendor", vid, "vendor", "is with"), ("project", contract["project"], "project", "is for"),
-                    ("category", contract.get("category", "contractors"), "category", "is charged to"))
-        for key, theirs, word, verb in expected:
-            ours = data.get(key)
+        vendor = known[cid][1]
+        for key, theirs, verb in _expected(known[cid]):
+            ours = record.data.get(key)
             if ours is None or ours == theirs:
                 continue
             yield record.finding(
-                CODE, f"expense `{record.id}` names {word} `{ours}`, but its contract `{cid}` "
-                f"{verb} {word} `{theirs}` ({vendor.file})",
-                f"set `{key}: {theirs}`, or name a contract of {word} `{ours}`", at=(key,))
+                CODE, f"expense `{record.id}` names {key} `{ours}`, but its contract `{cid}` "
+                f"{verb} {key} `{theirs}` ({vendor.file})",
+                f"set `{key}: {theirs}`, or name a contract of {key} `{ours}`", at=(key,))

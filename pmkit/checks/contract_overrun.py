@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pmkit.checks.budget_lines import contracts, ledger, money
-from pmkit.checks.index import Index, Record
+from pmkit.checks.budget_lines import contracts, money
+from pmkit.checks.expense_facts import all_facts, files_where
+from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -24,12 +26,19 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    books = ledger(ix)
     known = contracts(ix)
-    invoices: dict[str, list[tuple[object, int, Record]]] = {}
-    for i, cid in enumerate(ix.column("expenses", "contract")):
-        if cid in known and books.expense_dates[i] <= ix.as_of:
-            invoices.setdefault(cid, []).append((books.expense_dates[i], i, ix.expenses[i]))
+    booked_total: dict[str, Decimal] = {}
+    for facts in all_facts(ix):
+        for cid, amount in facts.contracts.items():
+            booked_total[cid] = booked_total.get(cid, Decimal(0)) + amount
+    over = {cid for cid, total in booked_total.items() if cid in known and total > Decimal(known[cid][3]["value"])}
+    if not over:
+        return  # the usual case: no expense needs a look
+    invoices: dict[str, list[tuple[dt.date, int, Record]]] = {}
+    for i, record in enumerate(ix.expenses_in(files_where(ix, lambda facts: not over.isdisjoint(facts.contracts)))):
+        cid, when = record.data.get("contract"), day(record.data["date"])
+        if cid in over and when <= ix.as_of:
+            invoices.setdefault(cid, []).append((when, i, record))
     for cid in sorted(invoices):
         vid, vendor, index, contract = known[cid]
         value = Decimal(contract["value"])

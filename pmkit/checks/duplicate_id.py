@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pmkit.checks.expense_facts import expense_ids, files_where
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -81,8 +82,13 @@ def check(ix: Index) -> Iterator[Finding]:
     if _repeats([ident for vendor in vendors for ident in _ids(vendor.data.get("contracts"))]):
         yield from _duplicates("contract", (entry for vendor in vendors for entry in _within(vendor, "contracts")),
                                " across vendors")
-    for what, kind, scope in (("expense", "expenses", " across the expense files"),
-                              ("transfer", "transfers", " in budget/transfers.yaml"),
+    ids = expense_ids(ix)
+    if _repeats(ids):
+        seen: set[str] = set()
+        twice = {ident for ident in ids if ident in seen or seen.add(ident)}
+        records = ix.expenses_in(files_where(ix, lambda facts: not twice.isdisjoint(facts.ids)))
+        yield from _duplicates("expense", _entries(records), " across the expense files")
+    for what, kind, scope in (("transfer", "transfers", " in budget/transfers.yaml"),
                               ("funding source", "funding", " in budget/funding.yaml")):
         if _repeats(ix.column(kind, "id")):
             yield from _duplicates(what, _entries(ix.entries[kind]), scope)

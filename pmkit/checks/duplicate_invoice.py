@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmkit.checks.budget_lines import where
+from pmkit.checks.expense_facts import all_facts, files_where, invoice_key
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -22,16 +23,20 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    first: dict[tuple[str, str], Record] = {}
-    for i, vendor in enumerate(ix.column("expenses", "vendor")):
-        if vendor is None:
-            continue  # most expenses: no need to look further into them
-        record = ix.expenses[i]
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for facts in all_facts(ix):
+        repeated |= facts.invoice_repeats | (seen & facts.invoices)
+        seen |= facts.invoices
+    if not repeated:
+        return  # the usual case: every invoice booked once
+    first: dict[str, Record] = {}
+    for record in ix.expenses_in(files_where(ix, lambda facts: not repeated.isdisjoint(facts.invoices))):
         data = record.data
-        invoice = data.get("invoice")
-        if invoice is None or data.get("refund_of") is not None:
+        vendor, invoice = data.get("vendor"), data.get("invoice")
+        if vendor is None or invoice is None or data.get("refund_of") is not None:
             continue
-        key = (vendor, " ".join(invoice.split()).casefold())
+        key = invoice_key(vendor, invoice)
         earlier = first.setdefault(key, record)
         if earlier is record:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.checks.budget_lines import ledger
+from pmkit.checks.expense_facts import FileFacts, files_where
 from pmkit.checks.index import Index, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -23,21 +23,24 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    books = ledger(ix)
-    bounds = {pid: (day(p.data["start"]), day(p.data["end"])) for pid, p in ix.projects.items()}
-    columns = zip(ix.column("expenses", "project"), ix.column("expenses", "amount"), books.expense_dates)
-    for i, (project, amount, when) in enumerate(columns):
-        span = bounds.get(project)
-        if span is None or amount < 0:
+    bounds = {pid: (p.data["start"], p.data["end"]) for pid, p in ix.projects.items()}
+
+    def strays(facts: FileFacts) -> bool:  # ISO dates compare as text
+        return any(pid in bounds and (first < bounds[pid][0] or last > bounds[pid][1])
+                   for pid, (first, last) in facts.spans.items())
+
+    for record in ix.expenses_in(files_where(ix, strays)):
+        project, amount = record.data["project"], record.data["amount"]
+        if project not in bounds or amount < 0:
             continue
-        start, end = span
+        start, end = map(day, bounds[project])
+        when = day(record.data["date"])
         if when < start:
             days, side, edge, edge_date = (start - when).days, "before", "starts", start
         elif when > end:
             days, side, edge, edge_date = (when - end).days, "after", "ends", end
         else:
             continue
-        record = ix.expenses[i]
         data = record.data
         pid = data["project"]
         yield record.finding(

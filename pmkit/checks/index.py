@@ -12,13 +12,16 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmkit.codes import Code
 from pmkit.findings import Finding
 from pmkit.kinds import KINDS, file_id
 from pmkit.loader import Document, Loaded
 from pmkit.loader.yaml12 import Path
+
+if TYPE_CHECKING:
+    from pmkit.checks.expense_facts import FileFacts
 
 T = TypeVar("T")
 
@@ -67,6 +70,8 @@ class Index:
     entries: dict[str, list[Record]] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)
+    #: expense file -> the ids of its entries that broke their schema (every parsed expense file is a key)
+    expense_files: dict[str, list[str]] = field(default_factory=dict)
     #: see ``shared``
     _shared: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -142,6 +147,17 @@ class Index:
             self._shared[key] = compute(self, *args)
         return self._shared[key]  # type: ignore[no-any-return]
 
+    def expense_facts(self) -> list[FileFacts]:
+        """The facts of every expense file, in file order (see ``expense_facts``; computed once)."""
+        return self.shared(_expense_facts)
+
+    def expenses_in(self, paths: set[str]) -> list[Record]:
+        """The valid expenses of the files ``paths``, in ``expenses`` order: where a
+        rule looks record by record once the facts said where to look."""
+        if not paths:
+            return []
+        return [record for record in self.entries["expenses"] if record.doc.path in paths]
+
     def column(self, kind: str, key: str) -> list[Any]:
         """``data.get(key)`` of every entry of ``kind`` (e.g. ``expenses``), by position in ``entries[kind]``.
 
@@ -158,6 +174,15 @@ class Index:
         for kind in KINDS:
             yield from self.records.get(kind.name, {}).values()
             yield from self.entries.get(kind.name, [])
+
+
+def _expense_facts(ix: Index) -> list[FileFacts]:
+    from pmkit.checks.expense_facts import file_facts
+
+    by_file: dict[str, list[Record]] = {path: [] for path in ix.expense_files}
+    for record in ix.entries["expenses"]:
+        by_file[record.doc.path].append(record)
+    return [file_facts(path, records, ix.expense_files[path], ix.as_of) for path, records in by_file.items()]
 
 
 def _column(ix: Index, kind: str, key: str) -> list[Any]:
@@ -192,10 +217,13 @@ def build_index(loaded: Loaded, invalid: dict[str, set[int] | None], as_of: dt.d
         items = doc.data.get(doc.kind.list_key)
         if not isinstance(items, list):
             continue
+        broken = ix.expense_files.setdefault(doc.path, []) if name == "expenses" else []
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 ix.known[name].add(item["id"])
             if bad is None or i in bad or not isinstance(item, dict):
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    broken.append(item["id"])
                 continue
             ix.entries[name].append(Record(doc, (doc.kind.list_key, i), item))
     return ix

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
-from pmkit.checks.budget_lines import ledger, money, refunded, where
-from pmkit.checks.index import Index, Record
+from pmkit.checks.budget_lines import money, where
+from pmkit.checks.expense_facts import all_facts, files_where, first_amounts
+from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -24,13 +25,26 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    originals = refunded(ix)
-    books = ledger(ix)
+    returned: dict[str, Decimal] = {}
+    for facts in all_facts(ix):
+        for target, _, amount in facts.refunds:
+            returned[target] = returned.get(target, Decimal(0)) - amount
+    first = first_amounts(ix, set(returned))
+    over = {target for target, total in returned.items()
+            if target in first and 0 < first[target][1] < total}  # unknown or a refund itself: other rules
+    if not over:
+        return
+    places = {first[target][0] for target in over}
+    records = ix.expenses_in(places | files_where(ix, lambda facts: any(r[0] in over for r in facts.refunds)))
+    originals: dict[str, Record] = {}
     refunds: dict[str, list[tuple[dt.date, int, Record]]] = {}
-    amounts = ix.column("expenses", "amount")
-    for i, target in enumerate(ix.column("expenses", "refund_of")):
-        if target is not None and amounts[i] < 0:
-            refunds.setdefault(target, []).append((books.expense_dates[i], i, ix.expenses[i]))
+    for i, record in enumerate(records):
+        data = record.data
+        if data["id"] in over:
+            originals.setdefault(data["id"], record)
+        target = data.get("refund_of")
+        if target in over and data["amount"] < 0:
+            refunds.setdefault(target, []).append((day(data["date"]), i, record))
     for target in sorted(refunds):
         original = originals.get(target)
         if original is None or original.data["amount"] <= 0:

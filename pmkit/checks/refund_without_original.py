@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.checks.budget_lines import money, refunded
-from pmkit.checks.index import Index
+from pmkit.checks.budget_lines import money
+from pmkit.checks.expense_facts import all_facts, files_where, first_amounts
+from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -23,9 +24,18 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    first = refunded(ix)
-    for record, amount, target in zip(ix.expenses, ix.column("expenses", "amount"),
-                                      ix.column("expenses", "refund_of")):
+    targets = {target for facts in all_facts(ix) for target, _, _ in facts.refunds}
+    first = first_amounts(ix, targets)
+    chained = {target for target, (_, amount) in first.items() if amount < 0}  # a refund of a refund
+    suspects = files_where(ix, lambda facts: facts.unpaired or any(r[0] in chained for r in facts.refunds))
+    originals = {first[target][0] for target in chained}
+    records = ix.expenses_in(suspects | originals)
+    firsts: dict[str, Record] = {}
+    for record in records:
+        if record.data["id"] in chained:
+            firsts.setdefault(record.data["id"], record)
+    for record in records:
+        amount, target = record.data["amount"], record.data.get("refund_of")
         if target is None:
             if amount < 0:
                 yield record.finding(
@@ -41,8 +51,8 @@ def check(ix: Index) -> Iterator[Finding]:
                  if amount > 0 else "enter the refunded amount as a negative number, or remove `refund_of`"),
                 at=("refund_of",))
             continue
-        original = first.get(target)
-        if original is not None and original.data["amount"] < 0:
+        original = firsts.get(target)
+        if original is not None:
             yield record.finding(
                 CODE, f"refund `{record.id}` names `refund_of: {target}`, which is itself a refund "
                 f"({money(original.data['amount'], ix)})",

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pmkit.checks.budget_lines import ZERO, Line, ledger, line_name, money, transfer_line
-from pmkit.checks.index import Index, Record
+from pmkit.checks.expense_facts import all_facts, files_where
+from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 
@@ -26,6 +27,9 @@ CODE = Code(
 )
 
 
+Dated = list[tuple[dt.date, Decimal]]
+
+
 def check(ix: Index) -> Iterator[Finding]:
     books = ledger(ix)
     as_of = ix.as_of
@@ -37,29 +41,29 @@ def check(ix: Index) -> Iterator[Finding]:
             sources.setdefault(line, []).append((when, i, record))
     if not sources:
         return
-    # What moved in and what was spent on those lines, by date (one pass each).
-    inflow: dict[Line, list[tuple[dt.date, Decimal]]] = {line: [] for line in sources}
-    spent: dict[Line, list[tuple[dt.date, Decimal]]] = {line: [] for line in sources}
+    inflow: dict[Line, Dated] = {line: [] for line in sources}
     for i, record in enumerate(ix.transfers):
         line = transfer_line(record, "to")
         if line in inflow:
             inflow[line].append((books.transfer_dates[i], record.data["amount"]))
-    lines = zip(ix.column("expenses", "project"), ix.column("expenses", "category"))
-    for line, amount, when in zip(lines, ix.column("expenses", "amount"), books.expense_dates):
+    # First as if each line had spent, on day one, all it spent by the as-of
+    # date: the most it can have spent by any transfer's date. Only the lines
+    # short even then need their expenses looked at one by one.
+    upper = {line: ZERO for line in sources}
+    for facts in all_facts(ix):
+        for line in upper.keys() & facts.spent_up.keys():
+            upper[line] += facts.spent_up[line]
+    short = {line for line in sources
+             if any(_shortfalls(sources[line], inflow[line], [(dt.date.min, upper[line])], books.baseline.get(line, ZERO)))}
+    if not short:
+        return
+    spent: dict[Line, Dated] = {line: [] for line in short}
+    for record in ix.expenses_in(files_where(ix, lambda facts: not short.isdisjoint(facts.lines))):
+        line = (record.data["project"], record.data["category"])
         if line in spent:
-            spent[line].append((when, amount))
-    for line in sorted(sources):
-        in_dates, in_sums = _running(inflow[line])
-        sp_dates, sp_sums = _running(spent[line])
-        baseline = books.baseline.get(line, ZERO)
-        out = ZERO
-        for when, _, record in sorted(sources[line], key=lambda item: item[:2]):
-            out += record.data["amount"]
-            came_in = _upto(in_dates, in_sums, when)
-            used = _upto(sp_dates, sp_sums, when)
-            left = baseline + came_in - out
-            if left >= used:
-                continue
+            spent[line].append((day(record.data["date"]), record.data["amount"]))
+    for line in sorted(short):
+        for record, when, left, used in _shortfalls(sources[line], inflow[line], spent[line], books.baseline.get(line, ZERO)):
             room = record.data["amount"] - (used - left)
             yield record.finding(
                 CODE, f"transfer `{record.id}` moves {money(record.data['amount'], ix)} out of budget line "
@@ -67,6 +71,21 @@ def check(ix: Index) -> Iterator[Finding]:
                 f"{money(used, ix)} was already spent: {money(used - left, ix)} short",
                 (f"move at most {money(room, ix)}, or take the money from another line" if room > 0 else
                  "this line has nothing left to give: take the money from another line"), at=("amount",))
+
+
+def _shortfalls(outgoing: list[tuple[dt.date, int, Record]], inflow: Dated, spent: Dated,
+                baseline: Decimal) -> Iterator[tuple[Record, dt.date, Decimal, Decimal]]:
+    """(transfer, date, left after it, spent by then) of each transfer out of one
+    line that leaves it less than it had spent by the transfer's date."""
+    in_dates, in_sums = _running(list(inflow))
+    sp_dates, sp_sums = _running(list(spent))
+    out = ZERO
+    for when, _, record in sorted(outgoing, key=lambda item: item[:2]):
+        out += record.data["amount"]
+        left = baseline + _upto(in_dates, in_sums, when) - out
+        used = _upto(sp_dates, sp_sums, when)
+        if left < used:
+            yield record, when, left, used
 
 
 def _running(items: list[tuple[dt.date, Decimal]]) -> tuple[list[dt.date], list[Decimal]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmkit.checks.budget_lines import Line, ledger, line_name, transfer_line
+from pmkit.checks.expense_facts import files_where, spent
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -45,11 +46,11 @@ def check(ix: Index) -> Iterator[Finding]:
                 CODE, f"transfer `{record.id}` moves money out of budget line {line_name(line)}, "
                 f"but project `{line[0]}` has no `{line[1]}` budget line", hint(line), at=("from", "category"))
     # 500,000 expenses on a few thousand lines: test each line once.
-    projects, categories = ix.column("expenses", "project"), ix.column("expenses", "category")
-    unbudgeted = {line for line in set(zip(projects, categories)) if missing(line)}
+    unbudgeted = {line for line in spent(ix) if missing(line)}
     if not unbudgeted:
         return
-    for record, line in zip(ix.expenses, zip(projects, categories)):
+    for record in ix.expenses_in(files_where(ix, lambda facts: not unbudgeted.isdisjoint(facts.lines))):
+        line = (record.data["project"], record.data["category"])
         if line in unbudgeted:
             yield _expense(record, line, hint(line))
 

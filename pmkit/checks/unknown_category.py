@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pmkit.checks.expense_facts import all_facts, files_where
 from pmkit.checks.index import Index, Record
 from pmkit.checks.util import suggest
 from pmkit.codes import Code
@@ -50,9 +51,10 @@ def check(ix: Index) -> Iterator[Finding]:
             category = record.data[end]["category"]
             if category not in known:
                 yield report(record, (end, "category"), category, f"transfer `{record.id}` `{end}`")
-    categories = ix.column("expenses", "category")
-    if set(categories) <= known:
+    strays = {category for facts in all_facts(ix) for category in facts.categories} - known
+    if not strays:
         return  # the usual case, without a look at each of 500,000 expenses
-    for record, category in zip(ix.expenses, categories):
-        if category not in known:
+    for record in ix.expenses_in(files_where(ix, lambda facts: not strays.isdisjoint(facts.categories))):
+        category = record.data["category"]
+        if category in strays:
             yield report(record, ("category",), category, f"expense `{record.id}`")

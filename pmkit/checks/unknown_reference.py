@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pmkit.checks.expense_facts import REFERENCE_FIELDS, files_where, known_expense_ids
 from pmkit.checks.index import Index, Record
 from pmkit.checks.util import Pattern, suggest
 from pmkit.findings import path_text
@@ -78,6 +79,7 @@ def known_ids(ix: Index) -> dict[str, set[str] | None]:
     The sets are the index's own: read them, never change them.
     """
     ids: dict[str, set[str] | None] = dict(ix.known)
+    ids["expenses"] = known_expense_ids(ix)
     ids["objective"] = set(ix.objectives) if ix.program is not None or not ix.known.get("program") else None
     vendors_complete = len(ix.vendors) == len(ix.known.get("vendor", ()))
     ids["contract"] = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])} \
@@ -148,7 +150,8 @@ def _scan(ix: Index, kind: str, records: list[Record], pattern: Pattern,
     """(position in ``records``, unknown id) for every record's unknown ids under ``pattern``."""
     # Patterns start with a key; the expenses' fields are shared columns, used by other rules too.
     key = pattern[0]
-    top = ix.column(kind, key) if kind in LIST_KINDS else [record.data.get(key) for record in records]
+    whole = kind in LIST_KINDS and kind != "expenses"  # expenses come a few files at a time
+    top = ix.column(kind, key) if whole else [record.data.get(key) for record in records]
     if _names(top, pattern[1:]) <= known:
         return []  # the usual case: no path needs building
     find = _finder(pattern)
@@ -169,7 +172,7 @@ def _pool(ids: dict[str, set[str] | None], targets: tuple[str, ...]) -> set[str]
 def check(ix: Index) -> Iterator[Finding]:
     ids = known_ids(ix)
     for kind in KINDS:
-        records = _records(ix, kind.name)
+        records = _records(ix, kind.name, ids)
         if not records:
             continue
         references = REFERENCES.get(kind.name, [])
@@ -191,10 +194,16 @@ def check(ix: Index) -> Iterator[Finding]:
             yield finding
 
 
-def _records(ix: Index, kind: str) -> list[Record]:
-    """The records of ``kind`` in ``Index.all_records`` order."""
+def _records(ix: Index, kind: str, ids: dict[str, set[str] | None]) -> list[Record]:
+    """The records of ``kind`` in ``Index.all_records`` order; of the expenses,
+    only those in files whose facts name an unknown id."""
     if kind == "program":
         return [ix.program] if ix.program is not None else []
+    if kind == "expenses":
+        pools = {pattern[0]: _pool(ids, targets) for pattern, targets in REFERENCES["expenses"]}
+        assert set(pools) == set(REFERENCE_FIELDS), "the expense facts must gather every field named here"
+        return ix.expenses_in(files_where(ix, lambda facts: any(
+            pool is not None and not facts.named(key) <= pool for key, pool in pools.items())))
     return [*ix.records.get(kind, {}).values(), *ix.entries.get(kind, [])]
 
 

@@ -1,0 +1,221 @@
+"""What each expense file tells the budget rules, worked out from that file alone.
+
+At SPEC §9 scale the expense files hold 500,000 of the program's records, and
+a rule that walks all of them after every change cannot make a re-validate
+cheap. So the rules that read expenses work in two steps:
+
+1. *Facts* (map): one pass over one file's valid expenses gathers what any
+   rule needs to know about them: the ids, what was spent on each budget line
+   and contract, the first and last date per project, the categories,
+   vendors, invoice numbers and refunds named. Facts depend on nothing but
+   the file and the as-of date, so they are cached with the file and an edit
+   elsewhere (a project, a transfer) does not invalidate them.
+2. *Reduce*: each rule merges the facts (a few thousand lines and ids per
+   file) and finds the few keys that may hold a finding: a line over budget,
+   a contract over its value, an id seen twice. Only the files holding those
+   keys are then read record by record (``Index.expenses_in``) to place and
+   word the findings exactly as before.
+
+A valid program has no such keys, so no expense record is touched at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pmkit.checks.index import Index, Record
+
+Line = tuple[str, str]  # (project id, category)
+
+ZERO = Decimal(0)
+
+#: separates the ids (and the amounts) of one file in one string: a single
+#: string unpickles far faster than 30,000, and ids never hold a newline.
+SEP = "\n"
+
+
+@dataclass
+class FileFacts:
+    """The facts of one expense file's schema-valid expenses (see the module doc)."""
+
+    path: str
+    as_of: dt.date
+    #: the valid expenses' ids and amounts (``str`` of the Decimal), in file order, joined by SEP
+    ids_text: str = ""
+    amounts_text: str = ""
+    #: ids of entries that broke their schema: not checked, but still known to references
+    broken_ids: list[str] = field(default_factory=list)
+    #: every budget line charged (whatever the date) -> the amount dated on or before as_of
+    lines: dict[Line, Decimal] = field(default_factory=dict)
+    #: budget line -> the positive amounts dated on or before as_of (an upper bound of any running total)
+    spent_up: dict[Line, Decimal] = field(default_factory=dict)
+    #: every contract named -> the amount dated on or before as_of
+    contracts: dict[str, Decimal] = field(default_factory=dict)
+    #: (contract, vendor or None, project, category) as the expenses name them
+    contract_uses: set[tuple[str, str | None, str, str]] = field(default_factory=set)
+    #: project -> (first, last) date of its expenses with an amount that is not negative (ISO text)
+    spans: dict[str, tuple[str, str]] = field(default_factory=dict)
+    categories: set[str] = field(default_factory=set)
+    vendors: set[str] = field(default_factory=set)
+    #: "vendor\0invoice" (normalised) of the expenses with an invoice that are not refunds
+    invoices: set[str] = field(default_factory=set)
+    #: those of ``invoices`` that occur twice within this file
+    invoice_repeats: set[str] = field(default_factory=set)
+    #: every ``refund_of`` value
+    refund_targets: set[str] = field(default_factory=set)
+    #: (refund_of, date, amount) of every negative expense naming one
+    refunds: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    #: ids of the negative expenses
+    negatives: set[str] = field(default_factory=set)
+    #: a negative amount without ``refund_of``, or ``refund_of`` on an amount that is not negative
+    unpaired: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        return self.ids_text.split(SEP) if self.ids_text else []
+
+    @property
+    def amounts(self) -> list[str]:
+        return self.amounts_text.split(SEP) if self.amounts_text else []
+
+    def named(self, key: str) -> set[str]:
+        """The ids the expenses name in field ``key`` (one of ``REFERENCE_FIELDS``)."""
+        if key == "project":
+            return {project for project, _ in self.lines}
+        if key == "vendor":
+            return self.vendors
+        if key == "contract":
+            return set(self.contracts)
+        return self.refund_targets
+
+
+#: the fields with which an expense names another record
+REFERENCE_FIELDS = ("project", "vendor", "contract", "refund_of")
+
+
+def invoice_key(vendor: str, invoice: str) -> str:
+    """Invoice numbers compare ignoring case and surrounding or repeated spaces."""
+    return f"{vendor}\0{' '.join(invoice.split()).casefold()}"
+
+
+def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_of: dt.date) -> FileFacts:
+    """The facts of one file, from its valid expense records (one pass)."""
+    facts = FileFacts(path, as_of, broken_ids=broken_ids)
+    cutoff = as_of.isoformat()  # schema-checked ISO dates order like the dates they name
+    ids, amounts = [], []
+    lines, spent_up, contracts, spans = facts.lines, facts.spent_up, facts.contracts, facts.spans
+    for record in records:
+        data = record.data
+        ident, amount, when = data["id"], data["amount"], data["date"]
+        project, category = data["project"], data["category"]
+        ids.append(ident)
+        amounts.append(str(amount))
+        line = (project, category)
+        counted = when <= cutoff
+        if counted:
+            lines[line] = lines.get(line, ZERO) + amount
+            if amount > 0:
+                spent_up[line] = spent_up.get(line, ZERO) + amount
+        else:
+            lines.setdefault(line, ZERO)
+        facts.categories.add(category)
+        if amount >= 0:
+            first, last = spans.get(project, (when, when))
+            spans[project] = (min(first, when), max(last, when))
+        vendor = data.get("vendor")
+        if vendor is not None:
+            facts.vendors.add(vendor)
+        contract = data.get("contract")
+        if contract is not None:
+            contracts[contract] = contracts.get(contract, ZERO) + (amount if counted else ZERO)
+            facts.contract_uses.add((contract, vendor, project, category))
+        target = data.get("refund_of")
+        if target is not None:
+            facts.refund_targets.add(target)
+        if amount < 0:
+            facts.negatives.add(ident)
+            if target is None:
+                facts.unpaired = True
+            else:
+                facts.refunds.append((target, when, amount))
+        elif target is not None:
+            facts.unpaired = True
+        invoice = data.get("invoice")
+        if vendor is not None and invoice is not None and target is None:
+            key = invoice_key(vendor, invoice)
+            if key in facts.invoices:
+                facts.invoice_repeats.add(key)
+            facts.invoices.add(key)
+    facts.ids_text = SEP.join(ids)
+    facts.amounts_text = SEP.join(amounts)
+    return facts
+
+
+# ------------------------------------------------------------ the reduce side
+
+
+def all_facts(ix: Index) -> list[FileFacts]:
+    """Every expense file's facts, in file order."""
+    return ix.expense_facts()
+
+
+def files_where(ix: Index, test: object) -> set[str]:
+    """The paths of the files whose facts pass ``test`` (a callable on FileFacts)."""
+    return {f.path for f in all_facts(ix) if test(f)}  # type: ignore[operator]
+
+
+def spent(ix: Index) -> dict[Line, Decimal]:
+    """Every line charged -> the amount dated on or before the as-of date (computed once)."""
+    return ix.shared(_spent)
+
+
+def _spent(ix: Index) -> dict[Line, Decimal]:
+    total: dict[Line, Decimal] = {}
+    for facts in all_facts(ix):
+        for line, amount in facts.lines.items():
+            total[line] = total[line] + amount if line in total else amount
+    return total
+
+
+def expense_ids(ix: Index) -> list[str]:
+    """The ids of every valid expense, in file order (computed once)."""
+    return ix.shared(_expense_ids)
+
+
+def _expense_ids(ix: Index) -> list[str]:
+    out: list[str] = []
+    for facts in all_facts(ix):
+        out.extend(facts.ids)
+    return out
+
+
+def known_expense_ids(ix: Index) -> set[str]:
+    """Every expense id, valid or not: what a ``refund_of`` may name (computed once)."""
+    return ix.shared(_known_expense_ids)
+
+
+def _known_expense_ids(ix: Index) -> set[str]:
+    known = set(expense_ids(ix))
+    for facts in all_facts(ix):
+        known.update(facts.broken_ids)
+    return known
+
+
+def first_amounts(ix: Index, wanted: set[str]) -> dict[str, tuple[str, Decimal]]:
+    """id -> (file, amount) of the first valid expense with that id, for the ``wanted`` ids."""
+    out: dict[str, tuple[str, Decimal]] = {}
+    for facts in all_facts(ix):
+        ids = facts.ids
+        hits = wanted.intersection(ids) - out.keys()
+        if not hits:
+            continue
+        amounts = facts.amounts
+        for i, ident in enumerate(ids):
+            if ident in hits and ident not in out:
+                out[ident] = (facts.path, Decimal(amounts[i]))
+    return out
