@@ -29,11 +29,17 @@ INTERNAL = Code(
 _SKIP = {"budget_lines", "compliance", "expense_facts", "index", "util"}
 
 
+Check = Callable[[Index], Iterable[Finding]]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: Code
-    check: Callable[[Index], Iterable[Finding]]
+    check: Check
     module: str
+    #: independent parts of ``check`` (a module's ``PARTS``; else ``check`` alone):
+    #: the unit whose findings a re-validate reuses while nothing it read changed
+    parts: tuple[Check, ...]
 
 
 def _modules() -> list[ModuleType]:
@@ -43,7 +49,7 @@ def _modules() -> list[ModuleType]:
 
 def rules() -> list[Rule]:
     """Every rule module, in code order."""
-    found = [Rule(m.CODE, m.check, m.__name__) for m in _modules()]
+    found = [Rule(m.CODE, m.check, m.__name__, getattr(m, "PARTS", (m.check,))) for m in _modules()]
     return sorted(found, key=lambda r: r.code.id)
 
 

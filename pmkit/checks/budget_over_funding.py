@@ -26,7 +26,7 @@ COVERING = ("approved", "received")
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    funding_docs = [d for d in ix.documents if d.kind.name == "funding"]
+    funding_docs = ix.documents_of("funding")
     for doc in funding_docs:
         items = doc.data.get("sources")
         valid = sum(1 for r in ix.funding if r.doc is doc)

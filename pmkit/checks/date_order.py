@@ -55,8 +55,8 @@ def _what(record: Record, path: tuple[str | int, ...], item: dict[str, Any]) -> 
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    for record in ix.all_records():
-        for pattern, first, last in PAIRS.get(record.doc.kind.name, ()):
+    for record in (record for kind in PAIRS for record in ix.records_of(kind)):
+        for pattern, first, last in PAIRS[record.doc.kind.name]:
             for path, item in walk(record.data, pattern):
                 if not isinstance(item, dict):
                     continue

@@ -20,15 +20,11 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    paths: dict[str, set[str]] = {}
-    for doc in ix.documents:
-        if doc.kind.id_from_file:
-            paths.setdefault(doc.kind.name, set()).add(doc.path)
     for kind in KINDS:
         if not kind.id_from_file:
             continue
         # files that did not parse still exist on disk
-        found = paths.get(kind.name, set()) | {f"{kind.folder}/{i}.yaml" for i in ix.known.get(kind.name, ())}
+        found = {doc.path for doc in ix.documents_of(kind.name)} | {f"{kind.folder}/{i}.yaml" for i in ix.known[kind.name]}
         groups: dict[str, list[str]] = {}
         for path in found:
             groups.setdefault(file_id(path).casefold(), []).append(path)

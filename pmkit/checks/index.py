@@ -9,10 +9,10 @@ findings in every file that names it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pmkit.codes import Code
 from pmkit.findings import Finding
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pmkit.checks.expense_facts import FileFacts
 
 T = TypeVar("T")
+
+KIND_NAMES = tuple(kind.name for kind in KINDS)
 
 DEFAULT_CATEGORIES = ("labor", "contractors", "hardware", "software", "cloud", "training", "travel", "other")
 
@@ -62,18 +64,105 @@ class Record:
         return Finding(self.doc.path, line, column, code.id, message, code.severity, hint)
 
 
-@dataclass
+class LazySource(Protocol):
+    """Where a lazy index gets what it has not loaded yet (see ``validate``)."""
+
+    def load_kind(self, ix: Index, kind: str) -> None:
+        """Add every document of ``kind`` to ``ix`` (``add_document``) and fill ``known[kind]``."""
+
+    def expense_facts(self, ix: Index) -> list[FileFacts]:
+        """The facts of every expense file at ``ix.as_of``."""
+
+    def expense_records(self, ix: Index, paths: set[str]) -> list[Record]:
+        """The valid expenses of the files ``paths``, in file order."""
+
+
+class ByKind(Mapping[str, T]):
+    """``records``, ``entries`` or ``known`` of an index, by kind name.
+
+    Every lookup goes through the index, which notes the kind as read (so a
+    rule's findings can be reused while nothing it read has changed) and, in
+    a lazy index, loads the kind on first use.
+    """
+
+    def __init__(self, ix: Index) -> None:
+        self._ix = ix
+        self._data: dict[str, T] = {}
+
+    def __getitem__(self, kind: str) -> T:
+        self._ix.use(kind)
+        return self._data[kind]
+
+    def __setitem__(self, kind: str, value: T) -> None:
+        self._data[kind] = value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KIND_NAMES)
+
+    def __len__(self) -> int:
+        return len(KIND_NAMES)
+
+
+@dataclass(eq=False)
 class Index:
     as_of: dt.date
-    program: Record | None = None
-    records: dict[str, dict[str, Record]] = field(default_factory=dict)
-    entries: dict[str, list[Record]] = field(default_factory=dict)
-    known: dict[str, set[str]] = field(default_factory=dict)
-    documents: list[Document] = field(default_factory=list)
+    #: set by a lazy index: kinds load on first use
+    lazy: LazySource | None = None
     #: expense file -> the ids of its entries that broke their schema (every parsed expense file is a key)
     expense_files: dict[str, list[str]] = field(default_factory=dict)
+    #: the kinds read since ``touched`` was last set to a set (None: not tracking)
+    touched: set[str] | None = None
+    records: ByKind[dict[str, Record]] = field(init=False)
+    entries: ByKind[list[Record]] = field(init=False)
+    known: ByKind[set[str]] = field(init=False)
+    _program: Record | None = field(default=None, init=False)
+    _documents: dict[str, list[Document]] = field(default_factory=dict, init=False)
+    _loaded: set[str] = field(default_factory=set, init=False)
     #: see ``shared``
-    _shared: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _shared: dict[Hashable, tuple[Any, frozenset[str]]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.records, self.entries, self.known = ByKind(self), ByKind(self), ByKind(self)
+
+    def start(self, kind: str) -> None:
+        """Make ``kind`` an empty, loaded kind, ready for ``add_document``."""
+        self.records[kind], self.entries[kind], self.known[kind] = {}, [], set()
+        self._documents[kind] = []
+        self._loaded.add(kind)
+
+    def note(self, kind: str) -> None:
+        """Record that ``kind`` was read, without loading it."""
+        if self.touched is not None:
+            self.touched.add(kind)
+
+    def use(self, kind: str) -> None:
+        """Record that ``kind`` was read, and load it if it is not yet."""
+        self.note(kind)
+        if kind not in self._loaded:
+            if self.lazy is None or kind not in KIND_NAMES:
+                raise KeyError(kind)
+            self.start(kind)
+            self.lazy.load_kind(self, kind)
+
+    @property
+    def program(self) -> Record | None:
+        self.use("program")
+        return self._program
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, kind by kind (loads them all: rules use ``documents_of``)."""
+        return [doc for kind in KIND_NAMES for doc in self.documents_of(kind)]
+
+    def documents_of(self, kind: str) -> list[Document]:
+        self.use(kind)
+        return self._documents[kind]
+
+    def records_of(self, kind: str) -> list[Record]:
+        """The records of ``kind``: the program, one per file, or the entries of list files."""
+        if kind == "program":
+            return [self.program] if self.program is not None else []
+        return [*self.records[kind].values(), *self.entries[kind]]
 
     # Convenience views, named as program managers name them.
     @property
@@ -144,8 +233,16 @@ class Index:
         """
         key = (compute, args, self.as_of)
         if key not in self._shared:
-            self._shared[key] = compute(self, *args)
-        return self._shared[key]  # type: ignore[no-any-return]
+            outer, self.touched = self.touched, set()
+            try:
+                value = compute(self, *args)
+            finally:
+                read, self.touched = self.touched, outer
+            self._shared[key] = (value, frozenset(read))
+        value, read = self._shared[key]
+        if self.touched is not None:
+            self.touched |= read  # whoever asks has read what the computation read
+        return value  # type: ignore[no-any-return]
 
     def expense_facts(self) -> list[FileFacts]:
         """The facts of every expense file, in file order (see ``expense_facts``; computed once)."""
@@ -154,8 +251,11 @@ class Index:
     def expenses_in(self, paths: set[str]) -> list[Record]:
         """The valid expenses of the files ``paths``, in ``expenses`` order: where a
         rule looks record by record once the facts said where to look."""
+        self.note("expenses")
         if not paths:
             return []
+        if self.lazy is not None and "expenses" not in self._loaded:
+            return self.lazy.expense_records(self, paths)
         return [record for record in self.entries["expenses"] if record.doc.path in paths]
 
     def column(self, kind: str, key: str) -> list[Any]:
@@ -169,14 +269,14 @@ class Index:
         return self.shared(_column, kind, key)
 
     def all_records(self) -> Iterator[Record]:
-        if self.program is not None:
-            yield self.program
-        for kind in KINDS:
-            yield from self.records.get(kind.name, {}).values()
-            yield from self.entries.get(kind.name, [])
+        for kind in KIND_NAMES:
+            yield from self.records_of(kind)
 
 
 def _expense_facts(ix: Index) -> list[FileFacts]:
+    ix.note("expenses")
+    if ix.lazy is not None and "expenses" not in ix._loaded:
+        return ix.lazy.expense_facts(ix)
     from pmkit.checks.expense_facts import file_facts
 
     by_file: dict[str, list[Record]] = {path: [] for path in ix.expense_files}
@@ -195,35 +295,42 @@ def _data(ix: Index, kind: str) -> list[dict[str, Any]]:
 
 
 def build_index(loaded: Loaded, invalid: dict[str, set[int] | None], as_of: dt.date) -> Index:
-    ix = Index(as_of=as_of, documents=loaded.documents)
-    for kind in KINDS:
-        ix.records[kind.name] = {}
-        ix.entries[kind.name] = []
-        ix.known[kind.name] = set(loaded.unparsed.get(kind.name, ()))
+    ix = Index(as_of=as_of)
+    for kind in KIND_NAMES:
+        ix.start(kind)
+        ix.known[kind].update(loaded.unparsed.get(kind, ()))
     for doc in loaded.documents:
-        bad = invalid.get(doc.path, set())
-        name = doc.kind.name
-        if doc.kind.list_key is None:
-            ident = file_id(doc.path)
-            ix.known[name].add(ident)
-            if bad is None:
-                continue
-            record = Record(doc, (), doc.data)
-            if name == "program":
-                ix.program = record
-            else:
-                ix.records[name][ident] = record
-            continue
-        items = doc.data.get(doc.kind.list_key)
-        if not isinstance(items, list):
-            continue
-        broken = ix.expense_files.setdefault(doc.path, []) if name == "expenses" else []
-        for i, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                ix.known[name].add(item["id"])
-            if bad is None or i in bad or not isinstance(item, dict):
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    broken.append(item["id"])
-                continue
-            ix.entries[name].append(Record(doc, (doc.kind.list_key, i), item))
+        add_document(ix, doc, invalid.get(doc.path, set()))
     return ix
+
+
+def add_document(ix: Index, doc: Document, bad: set[int] | None) -> None:
+    """Index one parsed document; ``bad``: its schema-invalid entries, None if the whole record is."""
+    name = doc.kind.name
+    ix._documents[name].append(doc)
+    known = ix.known[name]
+    if doc.kind.list_key is None:
+        ident = file_id(doc.path)
+        known.add(ident)
+        if bad is None:
+            return
+        record = Record(doc, (), doc.data)
+        if name == "program":
+            ix._program = record
+        else:
+            ix.records[name][ident] = record
+        return
+    items = doc.data.get(doc.kind.list_key)
+    if not isinstance(items, list):
+        return
+    broken = ix.expense_files.setdefault(doc.path, []) if name == "expenses" else []
+    entries = ix.entries[name]
+    for i, item in enumerate(items):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str):
+            known.add(ident)
+        if bad is None or i in bad or not isinstance(item, dict):
+            if isinstance(ident, str):
+                broken.append(ident)
+            continue
+        entries.append(Record(doc, (doc.kind.list_key, i), item))

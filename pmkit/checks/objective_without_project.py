@@ -23,8 +23,8 @@ def _served(ix: Index) -> set[str] | None:
     """Objective ids named by non-cancelled projects; None when unknowable."""
     served: set[str] = set()
     seen: set[str] = set()
-    for doc in ix.documents:
-        if doc.kind.name != "project" or doc.id is None or not isinstance(doc.data, dict):
+    for doc in ix.documents_of("project"):
+        if doc.id is None or not isinstance(doc.data, dict):
             continue
         seen.add(doc.id)
         # read every parsed project, even one that failed its schema, so that

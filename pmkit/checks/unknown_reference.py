@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from pmkit.checks.expense_facts import REFERENCE_FIELDS, files_where, known_expense_ids
@@ -70,21 +71,34 @@ _WORDS = {"staff": "person (staff/)", "team": "team (teams/)", "vendor": "vendor
           "contract": "vendor contract", "expenses": "expense"}
 
 
-def known_ids(ix: Index) -> dict[str, set[str] | None]:
+class KnownIds(dict[str, "set[str] | None"]):
     """Existing ids per kind; None where a broken file hides some of them.
 
     Objectives live in program.yaml and contracts inside vendor files: if
     such a file failed its schema, its ids are unknown, and reporting every
     reference to them would bury the one real finding under a cascade.
-    The sets are the index's own: read them, never change them.
+    Each kind is looked up on first use, so a check reads only the kinds it
+    names. The sets are the index's own: read them, never change them.
     """
-    ids: dict[str, set[str] | None] = dict(ix.known)
-    ids["expenses"] = known_expense_ids(ix)
-    ids["objective"] = set(ix.objectives) if ix.program is not None or not ix.known.get("program") else None
-    vendors_complete = len(ix.vendors) == len(ix.known.get("vendor", ()))
-    ids["contract"] = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])} \
-        if vendors_complete else None
-    return ids
+
+    def __init__(self, ix: Index) -> None:
+        super().__init__()
+        self.ix = ix
+
+    def __missing__(self, kind: str) -> set[str] | None:
+        ix = self.ix
+        ids: set[str] | None
+        if kind == "expenses":
+            ids = known_expense_ids(ix)
+        elif kind == "objective":
+            ids = set(ix.objectives) if ix.program is not None or not ix.known["program"] else None
+        elif kind == "contract":
+            complete = len(ix.vendors) == len(ix.known["vendor"])
+            ids = {c["id"] for v in ix.vendors.values() for c in v.data.get("contracts", [])} if complete else None
+        else:
+            ids = ix.known[kind]
+        self[kind] = ids
+        return ids
 
 
 # ------------------------------------------------ REFERENCES, compiled
@@ -158,9 +172,9 @@ def _scan(ix: Index, kind: str, records: list[Record], pattern: Pattern,
     return [(i, unknown) for i, record in enumerate(records) for unknown in find(record.data, known)]
 
 
-def _pool(ids: dict[str, set[str] | None], targets: tuple[str, ...]) -> set[str] | None:
+def _pool(ids: KnownIds, targets: tuple[str, ...]) -> set[str] | None:
     """The ids a reference to ``targets`` may name; None when any may be hidden (accept all)."""
-    known = [ids.get(t) for t in targets]
+    known = [ids[t] for t in targets]
     if any(k is None for k in known):
         return None
     return known[0] if len(known) == 1 else {i for k in known if k is not None for i in k}
@@ -170,46 +184,53 @@ def _pool(ids: dict[str, set[str] | None], targets: tuple[str, ...]) -> set[str]
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    ids = known_ids(ix)
-    for kind in KINDS:
-        records = _records(ix, kind.name, ids)
-        if not records:
-            continue
-        references = REFERENCES.get(kind.name, [])
-        # (record position, pattern position, finding): yielded record by
-        # record, each record's fields in REFERENCES order, as walking did.
-        found: list[tuple[int, int, Finding]] = []
-        for order, (pattern, targets) in enumerate(references):
-            known = _pool(ids, targets)
-            if known is None:
-                continue  # a broken file hides some ids: accept every one
-            found.extend((i, order, _unknown(records[i], path, value, targets, ids))
-                         for i, (path, value) in _scan(ix, kind.name, records, pattern, known))
-        if kind.name == "project":
-            tasks = _TaskIds(ix)
-            found.extend((i, len(references), finding)
-                         for i, project in enumerate(records) for finding in _task_dependencies(ix, project, tasks))
-        found.sort(key=lambda item: item[:2])  # stable: within a pattern, walk order is kept
-        for *_, finding in found:
-            yield finding
+    for part in PARTS:
+        yield from part(ix)
 
 
-def _records(ix: Index, kind: str, ids: dict[str, set[str] | None]) -> list[Record]:
-    """The records of ``kind`` in ``Index.all_records`` order; of the expenses,
-    only those in files whose facts name an unknown id."""
-    if kind == "program":
-        return [ix.program] if ix.program is not None else []
+def _check_kind(kind: str, ix: Index) -> Iterator[Finding]:
+    """The references made by the records of one kind."""
+    ids = KnownIds(ix)
+    records = _records(ix, kind, ids)
+    if not records:
+        return
+    references = REFERENCES.get(kind, [])
+    # (record position, pattern position, finding): yielded record by
+    # record, each record's fields in REFERENCES order, as walking did.
+    found: list[tuple[int, int, Finding]] = []
+    for order, (pattern, targets) in enumerate(references):
+        known = _pool(ids, targets)
+        if known is None:
+            continue  # a broken file hides some ids: accept every one
+        found.extend((i, order, _unknown(records[i], path, value, targets, ids))
+                     for i, (path, value) in _scan(ix, kind, records, pattern, known))
+    if kind == "project":
+        tasks = _TaskIds(ix)
+        found.extend((i, len(references), finding)
+                     for i, project in enumerate(records) for finding in _task_dependencies(ix, project, tasks))
+    found.sort(key=lambda item: item[:2])  # stable: within a pattern, walk order is kept
+    for *_, finding in found:
+        yield finding
+
+
+#: one part per kind of record making references: each is re-checked only
+#: when what it reads changed (see ``checks.Rule.parts``)
+PARTS = tuple(partial(_check_kind, kind.name) for kind in KINDS)
+
+
+def _records(ix: Index, kind: str, ids: KnownIds) -> list[Record]:
+    """The records of ``kind``; of the expenses, only those in files whose facts name an unknown id."""
     if kind == "expenses":
         pools = {pattern[0]: _pool(ids, targets) for pattern, targets in REFERENCES["expenses"]}
         assert set(pools) == set(REFERENCE_FIELDS), "the expense facts must gather every field named here"
         return ix.expenses_in(files_where(ix, lambda facts: any(
             pool is not None and not facts.named(key) <= pool for key, pool in pools.items())))
-    return [*ix.records.get(kind, {}).values(), *ix.entries.get(kind, [])]
+    return ix.records_of(kind)
 
 
 def _unknown(record: Record, path: Path, value: str, targets: tuple[str, ...],
-             ids: dict[str, set[str] | None]) -> Finding:
-    pool = [i for t in targets for i in ids.get(t) or ()]
+             ids: KnownIds) -> Finding:
+    pool = [i for t in targets for i in ids[t] or ()]
     what = " or ".join(_WORDS[t] for t in targets)
     return record.finding(
         CODE, f"`{path_text(path)}` names `{value}`, but there is no such {what}",
