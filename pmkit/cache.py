@@ -53,7 +53,7 @@ _PER_FILE_CODE = ("cache.py", "findings.py", "kinds.py", "source.py", "validate.
 
 
 #: The code that turns the per-file outcomes into the rules' findings.
-_RULES_CODE = ("checks", "codes.py", "model.py")
+_RULES_CODE = ("checks", "codes.py", "incremental.py", "model.py")
 
 
 def _digest(names: tuple[str, ...], extra: list[Path]) -> str:
@@ -78,7 +78,7 @@ def _fingerprint() -> str:
 
 
 @cache
-def _rules_fingerprint() -> str:
+def rules_fingerprint() -> str:
     return _digest(_RULES_CODE, [])
 
 
@@ -98,7 +98,7 @@ class FileCache:
         """The key of the rules' findings: every file's key, the rules' code and
         what else they depend on (the as-of date, severity overrides)."""
         digest = hashlib.blake2b(self.prefix, digest_size=20)
-        digest.update(f"{_rules_fingerprint()}|{context}|".encode())
+        digest.update(f"{rules_fingerprint()}|{context}|".encode())
         for key in file_keys:
             digest.update(key.encode())
         return digest.hexdigest()
@@ -108,15 +108,16 @@ class FileCache:
         return self.directory / section / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> FileOutcome | None:
-        outcome = self._load(key, "files")
+        outcome = self.load("files", key)
         return outcome if isinstance(outcome, FileOutcome) else None
 
     def get_findings(self, key: str) -> list[Finding] | None:
         """The rules' findings of an unchanged program, as the last run found them."""
-        found = self._load(key, "programs")
+        found = self.load("programs", key)
         return found if isinstance(found, list) and all(isinstance(f, Finding) for f in found) else None
 
-    def _load(self, key: str, section: str) -> object:
+    def load(self, section: str, key: str) -> object:
+        """The value stored under ``key`` in ``section``, or None."""
         if self.directory is None:
             return None
         try:
@@ -126,9 +127,20 @@ class FileCache:
             return None  # missing, unreadable or from another layout: recompute
 
     def put(self, key: str, value: FileOutcome | list[Finding]) -> None:
+        self.store("files" if isinstance(value, FileOutcome) else "programs", key, value)
+
+    def digest(self, *parts: str) -> str:
+        """A key for anything else this cache keeps (under the same prefix)."""
+        digest = hashlib.blake2b(self.prefix, digest_size=20)
+        for part in parts:
+            digest.update(part.encode("utf-8", "surrogateescape"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def store(self, section: str, key: str, value: object) -> None:
         if self.directory is None:
             return
-        target = self._file(key, "files" if isinstance(value, FileOutcome) else "programs")
+        target = self._file(key, section)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")

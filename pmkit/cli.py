@@ -98,7 +98,7 @@ def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | No
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        result = validate_directory(directory, as_of, use_cache=not no_cache)
+        result = validate_directory(directory, as_of, use_cache=not no_cache, need_index=False)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
     # Colour for text on a terminal: click strips the styles when stdout is

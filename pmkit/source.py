@@ -8,6 +8,7 @@ and ``pmkit history``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ UNREADABLE = Code(
     "A file could not be read: its permissions forbid it, it is a broken link, "
     "or the disk reported an I/O error. Fix the file or remove it.",
 )
+
+Signature = tuple[int, int, int, int]
 
 _MB = 1024 * 1024  # settings.max_file_size_mb counts binary megabytes
 DEFAULT_MAX_BYTES = 20 * _MB
@@ -95,18 +98,35 @@ class DirectorySource:
             self._report(UNREADABLE, path, f"the file cannot be read: {exc.strerror}")
             return None
 
-    def files(self) -> Iterator[SourceFile]:
+    def names(self) -> Iterator[str]:
+        """``paths()``, less the names that are not UTF-8 (each reported)."""
         for path in self.paths():
-            if not _is_utf8(path):
-                # A name that is not UTF-8 (os.walk hands it over with lone
-                # surrogates) cannot be printed, hashed or put in JSON.
-                shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                self._report(UNREADABLE, shown, "the file name is not valid UTF-8 text",
-                             hint="rename the file: ids use lower-case letters, digits and dashes")
+            if _is_utf8(path):
+                yield path
                 continue
+            # A name that is not UTF-8 (os.walk hands it over with lone
+            # surrogates) cannot be printed, hashed or put in JSON.
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            self._report(UNREADABLE, shown, "the file name is not valid UTF-8 text",
+                         hint="rename the file: ids use lower-case letters, digits and dashes")
+
+    def files(self) -> Iterator[SourceFile]:
+        for path in self.names():
             read = self.read(path)
             if read is not None:
                 yield read
+
+    def signature(self, path: str) -> Signature | None:
+        """What a re-run compares to tell a file unchanged without reading it, as
+        git's index does: for a regular file within the size bound (never a link,
+        whose target may change unseen), its times, size and inode."""
+        try:
+            st = os.lstat(os.path.join(self.root, path))
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+            return None
+        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
     def _report(self, code: Code, path: str, message: str, hint: str | None = None) -> None:
         self.findings.append(Finding(path, 1, 1, code.id, message, code.severity, hint))

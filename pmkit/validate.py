@@ -17,6 +17,7 @@ from pmkit.checks.index import Index, build_index
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 from pmkit.cache import FileCache, FileOutcome, default_dir
+from pmkit.incremental import incremental_run
 from pmkit.kinds import BY_NAME, file_id, kind_of
 from pmkit.loader import Document, Loaded, file_name_finding, load, load_one
 from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
@@ -177,15 +178,32 @@ def settings_key(settings: Settings) -> str:
 
 
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
-                       cache_dir: Path | None = None) -> Result:
+                       cache_dir: Path | None = None, need_index: bool = True) -> Result:
+    """Validate a program directory.
+
+    With the cache and no need for the whole index (``pmkit validate``), only
+    what changed since the last run is read and checked (``incremental``).
+    """
     source = DirectorySource(root)
     settings = read_settings(_program_bytes(source))
     source.max_bytes = settings.max_bytes
     file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
-    result = run_pipeline(source.files(), settings, as_of, file_cache)
+    if use_cache and not need_index and file_cache.directory is not None:
+        result = _incremental(source, settings, as_of, file_cache)
+    else:
+        result = run_pipeline(source.files(), settings, as_of, file_cache)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result
+
+
+def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:
+    day = as_of or settings.status_date or dt.date.today()
+    with _collector_paused():
+        run = incremental_run(source, file_cache, lambda read: check_file(read, settings), settings.max_depth,
+                              day, settings.overrides)
+    found = [*run.findings, *_override_findings(run.index.documents_of("program"), settings.overrides)]
+    return Result(sorted(set(found)), run.files, None)
 
 
 def _program_bytes(source: DirectorySource) -> bytes | None:

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from pmkit.codes import Code
@@ -53,7 +53,37 @@ def rules() -> list[Rule]:
     return sorted(found, key=lambda r: r.code.id)
 
 
-def run(index: Index, overrides: dict[str, str] | None = None) -> list[Finding]:
+@dataclass
+class Memo:
+    """What each rule part found last time and which kinds it read, to reuse.
+
+    ``kinds`` is a digest of every kind's files now. A part whose kinds all
+    have the digest they had when it ran would read exactly what it read
+    then, so it would find exactly what it found: its findings are reused.
+    """
+
+    kinds: dict[str, str]
+    previous: dict[tuple[str, int], tuple[dict[str, str], list[Finding]]]
+    current: dict[tuple[str, int], tuple[dict[str, str], list[Finding]]] = field(default_factory=dict)
+    reused: int = 0
+
+    def run(self, index: Index, rule: Rule, n: int, part: Check) -> list[Finding]:
+        key = (rule.code.id, n)
+        before = self.previous.get(key)
+        if before is not None and all(self.kinds.get(k) == digest for k, digest in before[0].items()):
+            self.current[key] = before
+            self.reused += 1
+            return before[1]
+        outer, index.touched = index.touched, set()
+        try:
+            found = _run_part(rule, part, index)
+        finally:
+            read, index.touched = index.touched, outer
+        self.current[key] = ({k: self.kinds.get(k, "") for k in sorted(read)}, found)
+        return found
+
+
+def run(index: Index, overrides: dict[str, str] | None = None, memo: Memo | None = None) -> list[Finding]:
     """Run every rule that is not switched off, with severities overridden."""
     overrides = overrides or {}
     out: list[Finding] = []
@@ -62,13 +92,18 @@ def run(index: Index, overrides: dict[str, str] | None = None) -> list[Finding]:
         if level == "off":
             continue
         severity = Severity(level) if level in ("error", "warning") else rule.code.severity
-        try:
-            found = list(rule.check(index))
-        except Exception as exc:  # a bug must not become a traceback in CI
-            out.append(_internal(rule, exc))
-            continue
-        out.extend(f if f.severity is severity else replace(f, severity=severity) for f in found)
+        for n, part in enumerate(rule.parts):
+            found = memo.run(index, rule, n, part) if memo is not None else _run_part(rule, part, index)
+            out.extend(f if f.severity is severity or f.code == INTERNAL.id else replace(f, severity=severity)
+                       for f in found)
     return out
+
+
+def _run_part(rule: Rule, part: Check, index: Index) -> list[Finding]:
+    try:
+        return list(part(index))
+    except Exception as exc:  # a bug must not become a traceback in CI
+        return [_internal(rule, exc)]
 
 
 def _internal(rule: Rule, exc: Exception) -> Finding:

@@ -206,8 +206,14 @@ def _known_expense_ids(ix: Index) -> set[str]:
     return known
 
 
-def first_amounts(ix: Index, wanted: set[str]) -> dict[str, tuple[str, Decimal]]:
-    """id -> (file, amount) of the first valid expense with that id, for the ``wanted`` ids."""
+def refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
+    """id -> (file, amount) of the first valid expense with that id, for every id
+    a ``refund_of`` names (computed once; the refund rules share it)."""
+    return ix.shared(_refunded)
+
+
+def _refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
+    wanted = {target for facts in all_facts(ix) for target in facts.refund_targets}
     out: dict[str, tuple[str, Decimal]] = {}
     for facts in all_facts(ix):
         ids = facts.ids

@@ -323,14 +323,26 @@ def add_document(ix: Index, doc: Document, bad: set[int] | None) -> None:
     items = doc.data.get(doc.kind.list_key)
     if not isinstance(items, list):
         return
-    broken = ix.expense_files.setdefault(doc.path, []) if name == "expenses" else []
-    entries = ix.entries[name]
+    valid, broken = list_records(doc, bad)
+    if name == "expenses":
+        ix.expense_files[doc.path] = broken
+    known.update(broken)
+    known.update(record.data["id"] for record in valid)
+    ix.entries[name].extend(valid)
+
+
+def list_records(doc: Document, bad: set[int] | None) -> tuple[list[Record], list[str]]:
+    """The schema-valid entries of a list file, and the ids of the others."""
+    items = doc.data.get(doc.kind.list_key or "")
+    valid: list[Record] = []
+    broken: list[str] = []
+    if not isinstance(items, list):
+        return valid, broken
     for i, item in enumerate(items):
-        ident = item.get("id") if isinstance(item, dict) else None
-        if isinstance(ident, str):
-            known.add(ident)
         if bad is None or i in bad or not isinstance(item, dict):
+            ident = item.get("id") if isinstance(item, dict) else None
             if isinstance(ident, str):
                 broken.append(ident)
             continue
-        entries.append(Record(doc, (doc.kind.list_key, i), item))
+        valid.append(Record(doc, (doc.kind.list_key, i), item))  # type: ignore[arg-type]
+    return valid, broken

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pmkit.checks.budget_lines import money, where
-from pmkit.checks.expense_facts import all_facts, files_where, first_amounts
+from pmkit.checks.expense_facts import all_facts, files_where, refunded
 from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -29,7 +29,7 @@ def check(ix: Index) -> Iterator[Finding]:
     for facts in all_facts(ix):
         for target, _, amount in facts.refunds:
             returned[target] = returned.get(target, Decimal(0)) - amount
-    first = first_amounts(ix, set(returned))
+    first = refunded(ix)
     over = {target for target, total in returned.items()
             if target in first and 0 < first[target][1] < total}  # unknown or a refund itself: other rules
     if not over:

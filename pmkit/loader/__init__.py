@@ -6,7 +6,7 @@ kind (from where it lives) and a way to turn a JSON path into file:line:col.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,14 +42,15 @@ class Document:
     path: str
     kind: Kind
     data: dict[str, Any]
-    source: bytes = field(repr=False)
+    source: bytes | Callable[[], bytes] = field(repr=False)  # or how to read them, when first needed
     max_depth: int = DEFAULT_MAX_DEPTH
     _positions: PositionTable | None = field(default=None, repr=False)
 
     @property
     def positions(self) -> PositionTable:
         if self._positions is None:
-            self._positions = parse(self.path, self.source, self.max_depth).positions
+            source = self.source if isinstance(self.source, bytes) else self.source()
+            self._positions = parse(self.path, source, self.max_depth).positions
         return self._positions
 
     @property
