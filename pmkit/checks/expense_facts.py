@@ -52,8 +52,9 @@ class FileFacts:
     broken_ids: list[str] = field(default_factory=list)
     #: every budget line charged (whatever the date) -> the amount dated on or before as_of
     lines: dict[Line, Decimal] = field(default_factory=dict)
-    #: budget line -> the positive amounts dated on or before as_of (an upper bound of any running total)
-    spent_up: dict[Line, Decimal] = field(default_factory=dict)
+    #: the positive amounts dated on or before as_of (an upper bound of any running total),
+    #: for the lines where it differs from ``lines``: those with a refund (``spent_up``)
+    refunded_lines: dict[Line, Decimal] = field(default_factory=dict)
     #: every contract named -> the amount dated on or before as_of
     contracts: dict[str, Decimal] = field(default_factory=dict)
     #: (contract, vendor or None, project, category) as the expenses name them
@@ -78,6 +79,10 @@ class FileFacts:
     @property
     def ids(self) -> list[str]:
         return self.ids_text.split(SEP) if self.ids_text else []
+
+    def spent_up(self, line: Line) -> Decimal:
+        """The positive amounts charged to ``line`` on or before as_of."""
+        return self.refunded_lines[line] if line in self.refunded_lines else self.lines.get(line, ZERO)
 
     @property
     def amounts(self) -> list[str]:
@@ -108,7 +113,9 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
     facts = FileFacts(path, as_of, broken_ids=broken_ids)
     cutoff = as_of.isoformat()  # schema-checked ISO dates order like the dates they name
     ids, amounts = [], []
-    lines, spent_up, contracts, spans = facts.lines, facts.spent_up, facts.contracts, facts.spans
+    lines, contracts, spans = facts.lines, facts.contracts, facts.spans
+    spent_up: dict[Line, Decimal] = {}
+    refund_lines: set[Line] = set()
     for record in records:
         data = record.data
         ident, amount, when = data["id"], data["amount"], data["date"]
@@ -121,6 +128,8 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
             lines[line] = lines.get(line, ZERO) + amount
             if amount > 0:
                 spent_up[line] = spent_up.get(line, ZERO) + amount
+            elif amount < 0:
+                refund_lines.add(line)
         else:
             lines.setdefault(line, ZERO)
         facts.categories.add(category)
@@ -151,6 +160,7 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
             if key in facts.invoices:
                 facts.invoice_repeats.add(key)
             facts.invoices.add(key)
+    facts.refunded_lines = {line: spent_up.get(line, ZERO) for line in refund_lines}
     facts.ids_text = SEP.join(ids)
     facts.amounts_text = SEP.join(amounts)
     return facts

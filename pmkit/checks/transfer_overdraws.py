@@ -51,8 +51,8 @@ def check(ix: Index) -> Iterator[Finding]:
     # short even then need their expenses looked at one by one.
     upper = {line: ZERO for line in sources}
     for facts in all_facts(ix):
-        for line in upper.keys() & facts.spent_up.keys():
-            upper[line] += facts.spent_up[line]
+        for line in upper.keys() & facts.lines.keys():
+            upper[line] += facts.spent_up(line)
     short = {line for line in sources
              if any(_shortfalls(sources[line], inflow[line], [(dt.date.min, upper[line])], books.baseline.get(line, ZERO)))}
     if not short:
