@@ -33,7 +33,8 @@ from pmkit.checks.index import Index, Record, add_document, list_records
 from pmkit.findings import Finding
 from pmkit.kinds import BY_NAME, KINDS, file_id
 from pmkit.loader import Document
-from pmkit.source import DirectorySource, Signature
+from pmkit.parallel import check_many
+from pmkit.source import DirectorySource, Signature, SourceFile
 
 #: A file changed less than this long before the last run began may have
 #: changed again within the file system's timestamp granularity: re-read it.
@@ -162,6 +163,17 @@ class LazyProgram:
         return out
 
 
+def _outcomes(cache: FileCache, changed: list[tuple[SourceFile, str]], check_file: object) -> dict[str, FileOutcome]:
+    """The per-file outcomes of the changed files: from the cache, else checked (on every core)."""
+    found = {read.path: cache.get(key) for read, key in changed}
+    missing = [(read, key) for read, key in changed if found[read.path] is None]
+    checked = check_many([read for read, _ in missing], check_file)  # type: ignore[arg-type]
+    for (read, key), outcome in zip(missing, checked):
+        cache.put(key, outcome)
+        found[read.path] = outcome
+    return found  # type: ignore[return-value]
+
+
 def incremental_run(source: DirectorySource, cache: FileCache, check_file: object, max_depth: int,
                     as_of: dt.date, overrides: dict[str, str]) -> Outcome:
     """Scan, re-check the changed files, and run the rule parts whose input changed."""
@@ -172,26 +184,30 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: objec
     now = Manifest(started_ns=time.time_ns())
     fresh: dict[str, FileOutcome] = {}
     trusted_until = before.started_ns - RACY_NS
+    order: list[str] = []  # the paths in scan order: the order of the files' findings and facts
+    changed: list[tuple[SourceFile, Signature | None, str]] = []
     for path in source.names():
         signature = source.signature(path)
         old = before.files.get(path)
         if old is not None and signature is not None and old.signature == signature and signature[0] < trusted_until:
+            order.append(path)
             now.files[path] = old
             continue
         read = source.read(path)
         if read is None:
             continue
+        order.append(path)
         key = cache.key(path, read.data)
         if old is not None and old.key == key:
             now.files[path] = Entry(signature, key, old.kind, old.findings, old.parsed, old.invalid)
-            continue
-        outcome = cache.get(key)
-        if outcome is None:
-            outcome = check_file(read)  # type: ignore[operator]
-            cache.put(key, outcome)
-        fresh[path] = outcome
-        now.files[path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
-                                outcome.invalid)
+        else:
+            changed.append((read, signature, key))
+    fresh.update(_outcomes(cache, [(read, key) for read, _, key in changed], check_file))
+    for read, signature, key in changed:
+        outcome = fresh[read.path]
+        now.files[read.path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
+                                     outcome.invalid)
+    now.files = {path: now.files[path] for path in order}
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
     index = Index(as_of=as_of, lazy=program)
     rules_key = cache.digest("rules", manifest_key, rules_fingerprint(), as_of.isoformat())

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from pmkit import checks, codes, schema
@@ -18,6 +19,7 @@ from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 from pmkit.cache import FileCache, FileOutcome, default_dir
 from pmkit.incremental import incremental_run
+from pmkit.parallel import check_many
 from pmkit.kinds import BY_NAME, file_id, kind_of
 from pmkit.loader import Document, Loaded, file_name_finding, load, load_one
 from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
@@ -135,15 +137,17 @@ def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.dat
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
     file_cache = file_cache or FileCache(None, "")
-    keys = []
-    for source in files:
+    sources = list(files)
+    keys = [file_cache.key(source.path, source.data) for source in sources]
+    outcomes = [file_cache.get(key) for key in keys]
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings))
+    for i, outcome in zip(missing, checked):
+        outcomes[i] = outcome
+        file_cache.put(keys[i], outcome)
+    for source, outcome in zip(sources, outcomes):
         loaded.files += 1
-        key = file_cache.key(source.path, source.data)
-        keys.append(key)
-        outcome = file_cache.get(key)
-        if outcome is None:
-            outcome = check_file(source, settings)
-            file_cache.put(key, outcome)
+        assert outcome is not None
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
     index = build_index(loaded, invalid, day)

@@ -38,5 +38,6 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
 
     computed = figures(program_dir, as_of, use_cache)
     result = computed.result
-    findings = redact(result.findings, collect(program_dir))
+    # Reading every private value means parsing the files again: only when there is something to redact.
+    findings = redact(result.findings, collect(program_dir)) if result.findings else []
     return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document)

@@ -1,0 +1,57 @@
+"""Checking files in forked processes gives the outcomes of checking them here, in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from pmkit import parallel
+from pmkit.source import DirectorySource, SourceFile
+from pmkit.validate import check_file, read_settings, validate_directory
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "program"
+
+
+def _sources(root: Path) -> list[SourceFile]:
+    return list(DirectorySource(root).files())
+
+
+def test_forked_checks_equal_the_serial_ones(monkeypatch):
+    sources = _sources(EXAMPLE)
+    check = partial(check_file, settings=read_settings((EXAMPLE / "program.yaml").read_bytes()))
+    monkeypatch.setenv("PMKIT_JOBS", "3")
+    assert parallel.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
+
+
+def test_a_whole_validate_in_parallel_equals_one_process(tmp_path, monkeypatch):
+    root = tmp_path / "program"
+    shutil.copytree(EXAMPLE, root)
+    (root / "projects/cloud-migration.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (root / "staff/aisha-bello.yaml").write_text("name: A\nname: B\n", encoding="utf-8")
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    serial = validate_directory(root, dt.date(2026, 10, 31)).findings
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    assert validate_directory(root, dt.date(2026, 10, 31)).findings == serial
+    assert {f.code for f in serial} >= {"yaml-syntax", "duplicate-key"}
+
+
+def test_a_child_that_fails_has_its_share_done_here(monkeypatch):
+    sources = _sources(EXAMPLE)
+    check = partial(check_file, settings=read_settings((EXAMPLE / "program.yaml").read_bytes()))
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "_child", lambda send, share, check: send.close())  # sends nothing
+    assert parallel.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
+
+
+@pytest.mark.parametrize("setting, expected", [("1", 1), ("4", 4), ("0", None), ("x", None), ("", None)])
+def test_pmkit_jobs_sets_the_number_of_processes(monkeypatch, setting, expected):
+    monkeypatch.delenv("PMKIT_JOBS", raising=False)
+    cores = parallel.jobs()
+    assert 1 <= cores <= 8
+    monkeypatch.setenv("PMKIT_JOBS", setting)
+    assert parallel.jobs() == (expected if expected is not None else cores)
