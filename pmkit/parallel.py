@@ -1,12 +1,13 @@
-"""The per-file stages on every core: a cold validate of a large program.
+"""Work spread over every core: the per-file stages of a cold validate, and
+the per-project pages of a large site.
 
-Parsing and schema-checking a file needs nothing but that file, so the files
-are split by size between this process and forked children, one per further
-core. Each child checks its share and sends the outcomes back pickled; fork
-shares the bytes already read, so only the outcomes cross. Small programs,
-one core, no ``fork`` (Windows) or ``PMKIT_JOBS=1`` keep it in one process,
-and a child that fails has its share done here: the outcomes are the same
-either way, in the same order.
+Each of these is a map over independent items (files, projects). The items
+are dealt between this process and forked children, one per further core;
+each child computes its share and sends the results back pickled. Fork
+shares everything already in memory (the bytes read, the model), so only
+results cross. Small jobs, one core, no ``fork`` (Windows) or
+``PMKIT_JOBS=1`` keep it in one process, and a child that fails has its share
+done here: the results are the same either way, in the same order.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ import os
 import pickle
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from typing import TypeVar
 
 from pmkit.cache import FileOutcome
 from pmkit.source import SourceFile
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Below this many bytes to check, starting a process costs more than it saves.
 MIN_BYTES = 8 * 1024 * 1024
@@ -27,15 +32,14 @@ MIN_BYTES = 8 * 1024 * 1024
 #: record files parse at about half the speed per byte of an expense file).
 FILE_COST = 8 * 1024
 
-#: A child's work costs this much more: it pickles its outcomes, which this
-#: process then unpickles (measured: pickling costs about 30% of the parsing).
+#: A child's work costs this much more: it pickles its results, which this
+#: process then unpickles (measured: pickling parsed data costs about 30% of
+#: parsing it).
 CHILD_COST = 1.35
-
-Check = Callable[[SourceFile], FileOutcome]
 
 
 def jobs() -> int:
-    """How many processes may check files: ``PMKIT_JOBS``, else the usable cores (at most 8)."""
+    """How many processes may share work: ``PMKIT_JOBS``, else the usable cores (at most 8)."""
     setting = os.environ.get("PMKIT_JOBS", "")
     if setting.isdigit() and int(setting) > 0:
         return int(setting)
@@ -46,58 +50,73 @@ def jobs() -> int:
     return max(1, min(cores, 8))
 
 
-def check_many(sources: Sequence[SourceFile], check: Check, min_bytes: int = MIN_BYTES) -> list[FileOutcome]:
-    """``[check(s) for s in sources]``, spread over ``jobs()`` processes when it pays."""
-    total = sum(len(s.data) for s in sources)
+def fork_map(items: Sequence[T], work: Callable[[T], R], cost: Callable[[T], float], min_cost: float,
+             child_cost: float = CHILD_COST, alongside: Callable[[], None] | None = None,
+             alongside_cost: float = 0.0) -> list[R]:
+    """``[work(x) for x in items]``, spread over ``jobs()`` processes when the
+    total ``cost`` reaches ``min_cost``. ``child_cost`` weighs a child's share
+    for the pickling of its results. ``alongside()``, if given, is other work
+    this process does while the children work (it costs ``alongside_cost``)."""
+    costs = [cost(item) for item in items]
     workers = jobs()
-    if workers < 2 or total < min_bytes or "fork" not in multiprocessing.get_all_start_methods():
-        return [check(s) for s in sources]
-    shares = _deal(sources, workers)
+    if workers < 2 or sum(costs) < min_cost or "fork" not in multiprocessing.get_all_start_methods():
+        if alongside is not None:
+            alongside()
+        return [work(item) for item in items]
+    shares = _deal(costs, workers, child_cost, alongside_cost)
     context = multiprocessing.get_context("fork")
     children = []
     for share in shares[1:]:
         receive, send = context.Pipe(duplex=False)
-        part = [sources[i] for i in share]
-        child = context.Process(target=_child, args=(send, part, check), daemon=True)
+        part = [items[i] for i in share]
+        child = context.Process(target=_child, args=(send, part, work), daemon=True)
         child.start()
         send.close()
         children.append((child, receive, part))
-    results: dict[int, FileOutcome] = {i: check(sources[i]) for i in shares[0]}
+    if alongside is not None:
+        alongside()
+    results: dict[int, R] = {i: work(items[i]) for i in shares[0]}
     for (child, receive, part), share in zip(children, shares[1:]):
-        results.update(zip(share, _collect(child, receive, part, check)))
-    return [results[i] for i in range(len(sources))]
+        results.update(zip(share, _collect(child, receive, part, work)))
+    return [results[i] for i in range(len(items))]
 
 
-def _deal(sources: Sequence[SourceFile], parts: int) -> list[list[int]]:
-    """Shares (positions in ``sources``) of about equal work: largest file first,
-    each to the share with the least so far. A small file costs more per byte
-    than a large list file, so each also counts a fixed overhead; share 0 is
-    this process's, the others also pay for pickling what they found."""
-    loads = [0] * parts
+def check_many(sources: Sequence[SourceFile], check: Callable[[SourceFile], FileOutcome],
+               min_bytes: int | None = None) -> list[FileOutcome]:
+    """``[check(s) for s in sources]``, on every core for a large program."""
+    return fork_map(sources, check, lambda s: len(s.data) + FILE_COST, MIN_BYTES if min_bytes is None else min_bytes)
+
+
+def _deal(costs: list[float], parts: int, child_cost: float, head_start: float = 0.0) -> list[list[int]]:
+    """Shares (positions in ``costs``) of about equal work: the costliest item
+    first, each to the share with the least so far. Share 0 is this
+    process's, which starts with ``head_start`` of other work; the others'
+    work weighs ``child_cost`` times more."""
+    loads = [head_start] + [0.0] * (parts - 1)
     shares: list[list[int]] = [[] for _ in range(parts)]
-    for i in sorted(range(len(sources)), key=lambda i: -len(sources[i].data)):
+    for i in sorted(range(len(costs)), key=lambda i: -costs[i]):
         least = loads.index(min(loads))
         shares[least].append(i)
-        loads[least] += (len(sources[i].data) + FILE_COST) * (1 if least == 0 else CHILD_COST)
+        loads[least] += costs[i] * (1 if least == 0 else child_cost)
     return [sorted(share) for share in shares]
 
 
-def _child(send: Connection, share: Sequence[SourceFile], check: Check) -> None:
+def _child(send: Connection, part: Sequence[T], work: Callable[[T], R]) -> None:
     try:
-        send.send_bytes(pickle.dumps([check(s) for s in share], protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(pickle.dumps([work(item) for item in part], protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         send.close()
 
 
-def _collect(child: multiprocessing.process.BaseProcess, receive: Connection, share: Sequence[SourceFile],
-             check: Check) -> list[FileOutcome]:
+def _collect(child: multiprocessing.process.BaseProcess, receive: Connection, part: Sequence[T],
+             work: Callable[[T], R]) -> list[R]:
     try:
-        outcomes = pickle.loads(receive.recv_bytes())
+        results = pickle.loads(receive.recv_bytes())
     except (EOFError, OSError, pickle.PickleError):
-        outcomes = None  # the child died: do its share here
+        results = None  # the child died: do its share here
     finally:
         receive.close()
         child.join()
-    if not isinstance(outcomes, list) or len(outcomes) != len(share):
-        return [check(s) for s in share]
-    return outcomes
+    if not isinstance(results, list) or len(results) != len(part):
+        return [work(item) for item in part]
+    return results

@@ -55,3 +55,16 @@ def test_pmkit_jobs_sets_the_number_of_processes(monkeypatch, setting, expected)
     assert 1 <= cores <= 8
     monkeypatch.setenv("PMKIT_JOBS", setting)
     assert parallel.jobs() == (expected if expected is not None else cores)
+
+
+def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
+    from pmkit.site import pages
+    from pmkit.site.data import load
+
+    data = load(EXAMPLE, dt.date(2026, 10, 31), use_cache=False)
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    serial = pages.render_site(data.model, data.document, data.findings, data.as_of)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
+    assert pages.render_site(data.model, data.document, data.findings, data.as_of) == serial
+    assert list(serial) == sorted(serial) and any(p.startswith("projects/") for p in serial)
