@@ -3,9 +3,9 @@
 A re-run after a one-file change re-parses only that file: every other file's
 parsed data and findings come back from here, keyed by a hash of its bytes,
 its path, the schemas, pmkit's version and the settings that affect them.
-Cross-file rules run again after any change, since a change anywhere can
-affect them; when no file changed (``pmkit site build`` right after
-``pmkit validate`` in CI), their findings come back from here too.
+The same store keeps what ``incremental`` needs to re-check only what
+changed: the manifest of the last run, the expense files' facts and each
+rule part's findings with the kinds it read.
 
 The cache lives in the user's cache directory, never inside the program:
 entries are pickles, and a pull request must not be able to plant one.
@@ -94,15 +94,6 @@ class FileCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def program_key(self, file_keys: list[str], context: str) -> str:
-        """The key of the rules' findings: every file's key, the rules' code and
-        what else they depend on (the as-of date, severity overrides)."""
-        digest = hashlib.blake2b(self.prefix, digest_size=20)
-        digest.update(f"{rules_fingerprint()}|{context}|".encode())
-        for key in file_keys:
-            digest.update(key.encode())
-        return digest.hexdigest()
-
     def _file(self, key: str, section: str) -> Path:
         assert self.directory is not None
         return self.directory / section / key[:2] / f"{key}.pickle"
@@ -110,11 +101,6 @@ class FileCache:
     def get(self, key: str) -> FileOutcome | None:
         outcome = self.load("files", key)
         return outcome if isinstance(outcome, FileOutcome) else None
-
-    def get_findings(self, key: str) -> list[Finding] | None:
-        """The rules' findings of an unchanged program, as the last run found them."""
-        found = self.load("programs", key)
-        return found if isinstance(found, list) and all(isinstance(f, Finding) for f in found) else None
 
     def load(self, section: str, key: str) -> object:
         """The value stored under ``key`` in ``section``, or None."""
@@ -126,8 +112,8 @@ class FileCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
             return None  # missing, unreadable or from another layout: recompute
 
-    def put(self, key: str, value: FileOutcome | list[Finding]) -> None:
-        self.store("files" if isinstance(value, FileOutcome) else "programs", key, value)
+    def put(self, key: str, value: FileOutcome) -> None:
+        self.store("files", key, value)
 
     def digest(self, *parts: str) -> str:
         """A key for anything else this cache keeps (under the same prefix)."""

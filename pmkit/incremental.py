@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -35,6 +36,8 @@ from pmkit.kinds import BY_NAME, KINDS, file_id
 from pmkit.loader import Document
 from pmkit.parallel import check_many
 from pmkit.source import DirectorySource, Signature, SourceFile
+
+Check = Callable[[SourceFile], FileOutcome]
 
 #: A file changed less than this long before the last run began may have
 #: changed again within the file system's timestamp granularity: re-read it.
@@ -76,7 +79,7 @@ class LazyProgram:
     """A program whose files are known by key; their data loads on demand (``LazySource``)."""
 
     def __init__(self, source: DirectorySource, cache: FileCache, entries: dict[str, Entry],
-                 fresh: dict[str, FileOutcome], check_file: object, max_depth: int) -> None:
+                 fresh: dict[str, FileOutcome], check_file: Check, max_depth: int) -> None:
         self.source = source
         self.cache = cache
         self.entries = entries
@@ -89,13 +92,7 @@ class LazyProgram:
                 self.by_kind[entry.kind].append(path)
 
     def kind_digests(self) -> dict[str, str]:
-        out = {}
-        for kind, paths in self.by_kind.items():
-            digest = hashlib.blake2b(digest_size=16)
-            for path in paths:
-                digest.update(self.entries[path].key.encode())
-            out[kind] = digest.hexdigest()
-        return out
+        return kind_digests((entry.kind, entry.key) for entry in self.entries.values())
 
     def document(self, path: str) -> tuple[Document, set[int] | None] | None:
         outcome = self._outcome(path)
@@ -117,7 +114,7 @@ class LazyProgram:
             read = self.source.read(path)
             if read is None:
                 return None
-            outcome = self.check_file(read)  # type: ignore[operator]
+            outcome = self.check_file(read)
             self.cache.put(self.entries[path].key, outcome)
         return outcome
 
@@ -163,21 +160,47 @@ class LazyProgram:
         return out
 
 
-def _outcomes(cache: FileCache, changed: list[tuple[SourceFile, str]], check_file: object) -> dict[str, FileOutcome]:
+def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
+    """kind -> a digest of the cache keys of its files, from (kind, key) in path order."""
+    digests = {kind.name: hashlib.blake2b(digest_size=16) for kind in KINDS}
+    for kind, key in files:
+        if kind is not None:
+            digests[kind].update(key.encode())
+    return {kind: digest.hexdigest() for kind, digest in digests.items()}
+
+
+def run_rules(index: Index, cache: FileCache, program_id: str, digests: dict[str, str],
+              overrides: dict[str, str]) -> tuple[list[Finding], int]:
+    """Every rule, reusing the findings of the parts whose kinds are unchanged
+    since the last run on this program (and as-of date); (findings, parts reused)."""
+    key = cache.digest("rules", program_id, rules_fingerprint(), index.as_of.isoformat())
+    previous = cache.load("rules", key)
+    memo = checks.Memo(digests, previous if isinstance(previous, dict) else {})
+    found = checks.run(index, overrides, memo)
+    cache.store("rules", key, memo.current)
+    return found, memo.reused
+
+
+def program_id(cache: FileCache, source: DirectorySource) -> str:
+    """What names a program in the cache: its directory (and, through the prefix, the settings)."""
+    return cache.digest("manifest", str(source.root))
+
+
+def _outcomes(cache: FileCache, changed: list[tuple[SourceFile, str]], check_file: Check) -> dict[str, FileOutcome]:
     """The per-file outcomes of the changed files: from the cache, else checked (on every core)."""
     found = {read.path: cache.get(key) for read, key in changed}
     missing = [(read, key) for read, key in changed if found[read.path] is None]
-    checked = check_many([read for read, _ in missing], check_file)  # type: ignore[arg-type]
+    checked = check_many([read for read, _ in missing], check_file)
     for (read, key), outcome in zip(missing, checked):
         cache.put(key, outcome)
         found[read.path] = outcome
     return found  # type: ignore[return-value]
 
 
-def incremental_run(source: DirectorySource, cache: FileCache, check_file: object, max_depth: int,
+def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check, max_depth: int,
                     as_of: dt.date, overrides: dict[str, str]) -> Outcome:
     """Scan, re-check the changed files, and run the rule parts whose input changed."""
-    manifest_key = cache.digest("manifest", str(source.root))
+    manifest_key = program_id(cache, source)
     before = cache.load("manifests", manifest_key)
     if not isinstance(before, Manifest) or before.format != FORMAT:
         before = Manifest()
@@ -210,11 +233,7 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: objec
     now.files = {path: now.files[path] for path in order}
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
     index = Index(as_of=as_of, lazy=program)
-    rules_key = cache.digest("rules", manifest_key, rules_fingerprint(), as_of.isoformat())
-    previous = cache.load("rules", rules_key)
-    memo = checks.Memo(program.kind_digests(), previous if isinstance(previous, dict) else {})
-    found = checks.run(index, overrides, memo)
-    cache.store("rules", rules_key, memo.current)
+    found, reused = run_rules(index, cache, manifest_key, program.kind_digests(), overrides)
     cache.store("manifests", manifest_key, now)
     per_file = [f for entry in now.files.values() for f in entry.findings]
-    return Outcome([*per_file, *found], len(now.files), index, memo.reused)
+    return Outcome([*per_file, *found], len(now.files), index, reused)

@@ -17,7 +17,7 @@ import os
 import pickle
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pmkit.cache import FileOutcome
 from pmkit.source import SourceFile
@@ -120,3 +120,31 @@ def _collect(child: multiprocessing.process.BaseProcess, receive: Connection, pa
     if not isinstance(results, list) or len(results) != len(part):
         return [work(item) for item in part]
     return results
+
+
+class Pending(Generic[R]):
+    """The result of ``in_child``'s work, when asked for."""
+
+    def __init__(self, work: Callable[[], R], child: multiprocessing.process.BaseProcess | None = None,
+                 receive: Connection | None = None) -> None:
+        self._work, self._child, self._receive = work, child, receive
+        self._done: list[R] = [] if child is not None else [work()]
+
+    def result(self) -> R:
+        if not self._done:
+            assert self._child is not None and self._receive is not None
+            self._done = _collect(self._child, self._receive, [None], lambda _: self._work())
+        return self._done[0]
+
+
+def in_child(work: Callable[[], R], worth_it: bool) -> Pending[R]:
+    """Start ``work()`` in a forked child, so that this process can do something
+    else meanwhile; without a second core, fork or ``worth_it``, it runs here, now."""
+    if not worth_it or jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return Pending(work)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, [None], lambda _: work()), daemon=True)
+    child.start()
+    send.close()
+    return Pending(work, child, receive)

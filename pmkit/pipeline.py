@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pmkit.checks.index import Index
 from pmkit.model import Model
 from pmkit.validate import Result, read_settings, validate_directory
 
@@ -36,13 +37,29 @@ def status_date(program_dir: Path) -> dt.date | None:
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
+    day = as_of or status_date(program_dir) or dt.date.today()
+
+    def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
+        """The model and rollup, worked out while the rules run (``run_pipeline``);
+        used only if the rules find no error."""
+        if index.program is None:
+            return None
+        try:
+            return _build(index, day)
+        except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
+            return None
+
+    result = validate_directory(program_dir, day, use_cache=use_cache, alongside=ahead)
+    out = Figures(day, result)
+    if result.errors == 0 and result.index is not None and result.index.program is not None:
+        built = result.alongside
+        out.model, out.document = built if built is not None else _build(result.index, day)
+    return out
+
+
+def _build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]]:
     from pmkit import model as domain
     from pmkit.rollup import as_json, compute
 
-    day = as_of or status_date(program_dir) or dt.date.today()
-    result = validate_directory(program_dir, day, use_cache=use_cache)
-    out = Figures(day, result)
-    if result.errors == 0 and result.index is not None and result.index.program is not None:
-        out.model = domain.build(result.index)
-        out.document = as_json(compute(out.model, day))
-    return out
+    model = domain.build(index)
+    return model, as_json(compute(model, day))

@@ -6,10 +6,11 @@ import datetime as dt
 import difflib
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from functools import partial
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from pmkit.checks.index import Index, build_index
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 from pmkit.cache import FileCache, FileOutcome, default_dir
-from pmkit.incremental import incremental_run
-from pmkit.parallel import check_many
+from pmkit.incremental import incremental_run, kind_digests, program_id, run_rules
+from pmkit.parallel import MIN_BYTES as PARALLEL_MIN_BYTES, check_many, in_child
 from pmkit.kinds import BY_NAME, file_id, kind_of
 from pmkit.loader import Document, Loaded, file_name_finding, load, load_one
 from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
@@ -51,6 +52,8 @@ class Result:
     findings: list[Finding]
     files: int
     index: Index | None = None
+    #: what ``run_pipeline``'s ``alongside`` gave, if it ran
+    alongside: Any = None
 
     @property
     def errors(self) -> int:
@@ -127,13 +130,23 @@ def _collector_paused() -> Iterator[None]:
 
 
 def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
-                 file_cache: FileCache | None = None) -> Result:
+                 file_cache: FileCache | None = None, program: str | None = None,
+                 alongside: Callable[[Index], Any] | None = None) -> Result:
+    """Validate ``files`` and index them. With a cache and ``program`` (what
+    names it in the cache), rule parts whose input is unchanged are reused.
+
+    ``alongside(index)``, if given, runs when every file parsed and met its
+    schema, while the rules run (in a child process when that pays: the
+    site builds its model and rollup meanwhile); its value is
+    ``Result.alongside``. It must not change the index.
+    """
     with _collector_paused():
-        return _run_pipeline(files, settings, as_of, file_cache)
+        return _run_pipeline(files, settings, as_of, file_cache, program, alongside)
 
 
 def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
-                  file_cache: FileCache | None = None) -> Result:
+                  file_cache: FileCache | None, program: str | None,
+                  alongside: Callable[[Index], Any] | None) -> Result:
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
     file_cache = file_cache or FileCache(None, "")
@@ -151,14 +164,23 @@ def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.dat
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
     index = build_index(loaded, invalid, day)
-    rules_key = file_cache.program_key(keys, f"{day.isoformat()}|{sorted(settings.overrides.items())}")
-    ruled = file_cache.get_findings(rules_key)
-    if ruled is None:
-        ruled = checks.run(index, settings.overrides)
-        file_cache.put(rules_key, ruled)
+
+    def rules() -> list[Finding]:
+        if file_cache.directory is not None and program is not None:
+            digests = kind_digests((outcome.kind, key) for outcome, key in zip(outcomes, keys))  # type: ignore[union-attr]
+            return run_rules(index, file_cache, program, digests, settings.overrides)[0]
+        return checks.run(index, settings.overrides)
+
+    valid = not any(f.severity is Severity.ERROR for f in loaded.findings)
+    if alongside is not None and valid:
+        pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES)
+        beside = alongside(index)
+        ruled = pending.result()
+    else:
+        ruled, beside = rules(), None
     found = [*loaded.findings, *ruled]
     found.extend(_override_findings(loaded.documents, settings.overrides))
-    return Result(sorted(set(found)), loaded.files, index)
+    return Result(sorted(set(found)), loaded.files, index, beside)
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
@@ -182,7 +204,8 @@ def settings_key(settings: Settings) -> str:
 
 
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
-                       cache_dir: Path | None = None, need_index: bool = True) -> Result:
+                       cache_dir: Path | None = None, need_index: bool = True,
+                       alongside: Callable[[Index], Any] | None = None) -> Result:
     """Validate a program directory.
 
     With the cache and no need for the whole index (``pmkit validate``), only
@@ -195,7 +218,7 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
     if use_cache and not need_index and file_cache.directory is not None:
         result = _incremental(source, settings, as_of, file_cache)
     else:
-        result = run_pipeline(source.files(), settings, as_of, file_cache)
+        result = run_pipeline(source.files(), settings, as_of, file_cache, program_id(file_cache, source), alongside)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result

@@ -68,3 +68,24 @@ def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
     monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
     assert pages.render_site(data.model, data.document, data.findings, data.as_of) == serial
     assert list(serial) == sorted(serial) and any(p.startswith("projects/") for p in serial)
+
+
+def test_figures_built_while_a_child_runs_the_rules_are_the_serial_ones(tmp_path, monkeypatch):
+    from pmkit import validate
+    from pmkit.pipeline import figures
+
+    day = dt.date(2026, 10, 31)
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    serial = figures(EXAMPLE, day, use_cache=False)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(validate, "PARALLEL_MIN_BYTES", 0)
+    forked = figures(EXAMPLE, day, use_cache=False)
+    assert forked.document == serial.document and forked.result.findings == serial.result.findings
+    # A rule's error: the model worked out meanwhile is not used.
+    root = tmp_path / "program"
+    shutil.copytree(EXAMPLE, root)
+    text = (root / "projects/cloud-migration.yaml").read_text(encoding="utf-8")
+    (root / "projects/cloud-migration.yaml").write_text(text.replace("owner: raj-patel", "owner: nobody"),
+                                                        encoding="utf-8")
+    broken = figures(root, day, use_cache=False)
+    assert broken.result.errors and broken.model is None and broken.document is None
