@@ -140,30 +140,12 @@ def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date
     site builds its model and rollup meanwhile); its value is
     ``Result.alongside``. It must not change the index.
     """
-    with _collector_paused():
-        return _run_pipeline(files, settings, as_of, file_cache, program, alongside)
-
-
-def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
-                  file_cache: FileCache | None, program: str | None,
-                  alongside: Callable[[Index], Any] | None) -> Result:
-    loaded = Loaded([], [], 0)
-    invalid: dict[str, set[int] | None] = {}
     file_cache = file_cache or FileCache(None, "")
     sources = list(files)
-    keys = [file_cache.key(source.path, source.data) for source in sources]
-    outcomes = [file_cache.get(key) for key in keys]
-    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings))
-    for i, outcome in zip(missing, checked):
-        outcomes[i] = outcome
-        file_cache.put(keys[i], outcome)
-    for source, outcome in zip(sources, outcomes):
-        loaded.files += 1
-        assert outcome is not None
-        _collect(loaded, invalid, source, outcome, settings)
-    day = as_of or settings.status_date or dt.date.today()
-    index = build_index(loaded, invalid, day)
+    # Only the loaded program is frozen for the collector: what is built
+    # from it (alongside, a model with reference cycles) must stay collectable.
+    with _collector_paused():
+        loaded, outcomes, keys, index = _load(sources, settings, as_of, file_cache)
 
     def rules() -> list[Finding]:
         if file_cache.directory is not None and program is not None:
@@ -181,6 +163,26 @@ def _run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.dat
     found = [*loaded.findings, *ruled]
     found.extend(_override_findings(loaded.documents, settings.overrides))
     return Result(sorted(set(found)), loaded.files, index, beside)
+
+
+def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
+          file_cache: FileCache) -> tuple[Loaded, list[FileOutcome | None], list[str], Index]:
+    """The per-file stages (cached, on every core) and the index of what they accepted."""
+    loaded = Loaded([], [], 0)
+    invalid: dict[str, set[int] | None] = {}
+    keys = [file_cache.key(source.path, source.data) for source in sources]
+    outcomes = [file_cache.get(key) for key in keys]
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings))
+    for i, outcome in zip(missing, checked):
+        outcomes[i] = outcome
+        file_cache.put(keys[i], outcome)
+    for source, outcome in zip(sources, outcomes):
+        loaded.files += 1
+        assert outcome is not None
+        _collect(loaded, invalid, source, outcome, settings)
+    day = as_of or settings.status_date or dt.date.today()
+    return loaded, outcomes, keys, build_index(loaded, invalid, day)
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,

@@ -9,6 +9,7 @@ findings in every file that names it.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -86,11 +87,16 @@ class ByKind(Mapping[str, T]):
     """
 
     def __init__(self, ix: Index) -> None:
-        self._ix = ix
+        # A weak reference: a cycle would keep the index (and the whole
+        # program) alive past its use, since its objects are frozen for the
+        # collector (``validate._collector_paused``).
+        self._ix = weakref.ref(ix)
         self._data: dict[str, T] = {}
 
     def __getitem__(self, kind: str) -> T:
-        self._ix.use(kind)
+        ix = self._ix()
+        if ix is not None:
+            ix.use(kind)
         return self._data[kind]
 
     def __setitem__(self, kind: str, value: T) -> None:
