@@ -24,17 +24,18 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 from pmkit import checks
 from pmkit.cache import FileCache, FileOutcome, rules_fingerprint
 from pmkit.checks.expense_facts import FileFacts, file_facts
 from pmkit.checks.index import Index, Record, add_document, list_records
 from pmkit.findings import Finding
-from pmkit.kinds import BY_NAME, KINDS, file_id
+from pmkit.kinds import BY_NAME, KINDS, file_id, kind_of
 from pmkit.loader import Document
-from pmkit.parallel import check_many
+from pmkit.parallel import check_many, in_child
 from pmkit.source import DirectorySource, Signature, SourceFile
 
 Check = Callable[[SourceFile], FileOutcome]
@@ -90,6 +91,8 @@ class LazyProgram:
         for path, entry in entries.items():
             if entry.kind is not None:
                 self.by_kind[entry.kind].append(path)
+        #: facts already at hand: loaded ahead, or worked out by the child that parsed their file
+        self.facts: dict[str, FileFacts] = {}
 
     def kind_digests(self) -> dict[str, str]:
         return kind_digests((entry.kind, entry.key) for entry in self.entries.values())
@@ -133,22 +136,30 @@ class LazyProgram:
     def expense_facts(self, ix: Index) -> list[FileFacts]:
         out = []
         for path in self.by_kind["expenses"]:
-            entry = self.entries[path]
-            if not entry.parsed:
-                continue
-            key = self.cache.digest("facts", entry.key, ix.as_of.isoformat(), rules_fingerprint())
-            facts = self.cache.load("facts", key)
-            if not isinstance(facts, FileFacts) or facts.path != path:
-                loaded = self.document(path)
-                if loaded is None:
-                    continue
-                valid, broken = list_records(*loaded)
-                if not isinstance(loaded[0].data.get("expenses"), list):
-                    continue  # no expense list: no facts (as build_index)
-                facts = file_facts(path, valid, broken, ix.as_of)
-                self.cache.store("facts", key, facts)
-            out.append(facts)
+            facts = self.file_facts(path, ix.as_of)
+            if facts is not None:
+                out.append(facts)
         return out
+
+    def file_facts(self, path: str, as_of: dt.date, cached_only: bool = False) -> FileFacts | None:
+        """One expense file's facts: at hand, cached, else worked out (and cached)."""
+        entry = self.entries[path]
+        if not entry.parsed:
+            return None
+        if path in self.facts:
+            return self.facts[path]
+        key = facts_key(self.cache, entry.key, as_of)
+        facts = self.cache.load("facts", key)
+        if not isinstance(facts, FileFacts) or facts.path != path:
+            if cached_only:
+                return None
+            loaded = self.document(path)
+            if loaded is None or not isinstance(loaded[0].data.get("expenses"), list):
+                return None  # no expense list: no facts (as build_index)
+            facts = file_facts(path, *list_records(*loaded), as_of)
+            self.cache.store("facts", key, facts)
+        self.facts[path] = facts
+        return facts
 
     def expense_records(self, ix: Index, paths: set[str]) -> list[Record]:
         out: list[Record] = []
@@ -160,6 +171,10 @@ class LazyProgram:
         return out
 
 
+def facts_key(cache: FileCache, file_key: str, as_of: dt.date) -> str:
+    return cache.digest("facts", file_key, as_of.isoformat(), rules_fingerprint())
+
+
 def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
     """kind -> a digest of the cache keys of its files, from (kind, key) in path order."""
     digests = {kind.name: hashlib.blake2b(digest_size=16) for kind in KINDS}
@@ -169,16 +184,21 @@ def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
     return {kind: digest.hexdigest() for kind, digest in digests.items()}
 
 
+def rule_memo(cache: FileCache, program_id: str, as_of: dt.date, digests: dict[str, str]) -> tuple[str, checks.Memo]:
+    """The memo of the last run on this program and as-of date, and its key."""
+    key = cache.digest("rules", program_id, rules_fingerprint(), as_of.isoformat())
+    previous = cache.load("rules", key)
+    return key, checks.Memo(digests, previous if isinstance(previous, dict) else {})
+
+
 def run_rules(index: Index, cache: FileCache, program_id: str, digests: dict[str, str],
-              overrides: dict[str, str]) -> tuple[list[Finding], int]:
+              overrides: dict[str, str], memo: tuple[str, checks.Memo] | None = None) -> tuple[list[Finding], int]:
     """Every rule, reusing the findings of the parts whose kinds are unchanged
     since the last run on this program (and as-of date); (findings, parts reused)."""
-    key = cache.digest("rules", program_id, rules_fingerprint(), index.as_of.isoformat())
-    previous = cache.load("rules", key)
-    memo = checks.Memo(digests, previous if isinstance(previous, dict) else {})
-    found = checks.run(index, overrides, memo)
-    cache.store("rules", key, memo.current)
-    return found, memo.reused
+    key, kept = memo or rule_memo(cache, program_id, index.as_of, digests)
+    found = checks.run(index, overrides, kept)
+    cache.store("rules", key, kept.current)
+    return found, kept.reused
 
 
 def program_id(cache: FileCache, source: DirectorySource) -> str:
@@ -186,15 +206,43 @@ def program_id(cache: FileCache, source: DirectorySource) -> str:
     return cache.digest("manifest", str(source.root))
 
 
-def _outcomes(cache: FileCache, changed: list[tuple[SourceFile, str]], check_file: Check) -> dict[str, FileOutcome]:
-    """The per-file outcomes of the changed files: from the cache, else checked (on every core)."""
-    found = {read.path: cache.get(key) for read, key in changed}
-    missing = [(read, key) for read, key in changed if found[read.path] is None]
-    checked = check_many([read for read, _ in missing], check_file)
-    for (read, key), outcome in zip(missing, checked):
+#: From this many bytes of changed files on, a child parses them while this
+#: process loads ahead (``incremental_run``).
+AHEAD_BYTES = 1024 * 1024
+
+_PARSED: dict[str, Any] = {}  # stands for parsed data in a summary (``_summary``)
+
+
+def _summary(outcome: FileOutcome) -> FileOutcome:
+    """An outcome without its data (which stays in the cache): what crosses back from a child."""
+    return replace(outcome, data=_PARSED if outcome.data is not None else None)
+
+
+def _check_changed(missing: list[tuple[SourceFile, str]], check_file: Check, cache: FileCache, as_of: dt.date,
+                   max_depth: int) -> list[tuple[FileOutcome, FileFacts | None]]:
+    """In a child: check each changed file, cache its outcome, and work out an
+    expense file's facts; only the summaries and facts go back."""
+    out: list[tuple[FileOutcome, FileFacts | None]] = []
+    for read, key in missing:
+        outcome = check_file(read)
         cache.put(key, outcome)
-        found[read.path] = outcome
-    return found  # type: ignore[return-value]
+        facts = None
+        if outcome.kind == "expenses" and outcome.data is not None and isinstance(outcome.data.get("expenses"), list):
+            doc = Document(read.path, BY_NAME["expenses"], outcome.data, read.data, max_depth)
+            facts = file_facts(read.path, *list_records(doc, outcome.invalid), as_of)
+            cache.store("facts", facts_key(cache, key, as_of), facts)
+        out.append((_summary(outcome), facts))
+    return out
+
+
+def _load_ahead(program: LazyProgram, index: Index, kinds: set[str | None]) -> None:
+    """Load the kinds the rules are about to read (the expenses: their files' facts)."""
+    for kind in sorted(k for k in kinds if k is not None):
+        if kind == "expenses":
+            for path in program.by_kind["expenses"]:
+                program.file_facts(path, index.as_of, cached_only=True)
+        else:
+            index.use(kind)
 
 
 def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check, max_depth: int,
@@ -225,15 +273,40 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check
             now.files[path] = Entry(signature, key, old.kind, old.findings, old.parsed, old.invalid)
         else:
             changed.append((read, signature, key))
-    fresh.update(_outcomes(cache, [(read, key) for read, _, key in changed], check_file))
-    for read, signature, key in changed:
-        outcome = fresh[read.path]
-        now.files[read.path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
-                                     outcome.invalid)
+    cached = {read.path: cache.get(key) for read, _, key in changed}
+    missing = [(read, key) for read, _, key in changed if cached[read.path] is None]
+    fresh.update({path: outcome for path, outcome in cached.items() if outcome is not None})
+    for read, signature, key in changed:  # placeholders until the changed files are checked
+        kind = kind_of(read.path)
+        now.files[read.path] = Entry(signature, key, kind.name if kind else None, [], False, None)
     now.files = {path: now.files[path] for path in order}
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
     index = Index(as_of=as_of, lazy=program)
-    found, reused = run_rules(index, cache, manifest_key, program.kind_digests(), overrides)
+    memo = rule_memo(cache, manifest_key, as_of, program.kind_digests())
+    # Parsing the changed files is the longest step of a re-run after an edit:
+    # a child does it while this process loads what the rules will read.
+    size = sum(len(read.data) for read, _ in missing)
+    ahead = size >= AHEAD_BYTES and 2 * len(missing) <= len(order)
+    if ahead:
+        pending = in_child(partial(_check_changed, missing, check_file, cache, as_of, max_depth), worth_it=True)
+        _load_ahead(program, index, memo[1].stale_reads() - {now.files[r.path].kind for r, _ in missing})
+        checked = pending.result()
+    else:
+        outcomes = check_many([read for read, _ in missing], check_file)
+        for (read, key), outcome in zip(missing, outcomes):
+            cache.put(key, outcome)
+            fresh[read.path] = outcome
+        checked = [(_summary(outcome), None) for outcome in outcomes]
+    for (read, _), (summary, facts) in zip(missing, checked):
+        if facts is not None:
+            program.facts[read.path] = facts
+        cached[read.path] = summary
+    for read, signature, key in changed:
+        outcome = cached[read.path]
+        assert outcome is not None
+        now.files[read.path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
+                                     outcome.invalid)
+    found, reused = run_rules(index, cache, manifest_key, program.kind_digests(), overrides, memo)
     cache.store("manifests", manifest_key, now)
     per_file = [f for entry in now.files.values() for f in entry.findings]
     return Outcome([*per_file, *found], len(now.files), index, reused)

@@ -159,3 +159,18 @@ def test_random_expense_edits_give_what_a_cold_run_gives(tmp_path_factory, rnd: 
             at = rnd.choice(spots)
             target.write_text(body[:at] + text + body[at:], encoding="utf-8")
     assert _warm(root, cache) == _cold(root)
+
+
+def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_the_same(example, tmp_path,
+                                                                                         monkeypatch):
+    from pmkit import incremental
+
+    monkeypatch.setattr(incremental, "AHEAD_BYTES", 0)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    cache = tmp_path / "cache"
+    _warm(example, cache)
+    for path, old, new in [("budget/expenses/2026-03.yaml", "amount: ", "amount: 9"),
+                           ("budget/expenses/2026-04.yaml", "expenses:", "expenses: [oops"),
+                           ("projects/cloud-migration.yaml", "owner: raj-patel", "owner: nobody")]:
+        _edit(example, path, old, new)
+        assert _warm(example, cache) == _cold(example), f"after editing {path}"

@@ -67,6 +67,12 @@ class Memo:
     current: dict[tuple[str, int], tuple[dict[str, str], list[Finding]]] = field(default_factory=dict)
     reused: int = 0
 
+    def stale_reads(self) -> set[str]:
+        """The kinds that the parts about to run again read last time: what a
+        re-run can load before the rules start."""
+        return {kind for reads, _ in self.previous.values()
+                if any(self.kinds.get(k) != digest for k, digest in reads.items()) for kind in reads}
+
     def run(self, index: Index, rule: Rule, n: int, part: Check) -> list[Finding]:
         key = (rule.code.id, n)
         before = self.previous.get(key)
