@@ -156,12 +156,16 @@ def percent(value: Any) -> Markup:
 
 
 def points(value: Any) -> Markup:
-    """A difference in percentage points, signed: ``+1.2 pts``, ``-4.5 pts``."""
+    """A difference in percentage points, signed: ``+1.2 pts``, ``-4.5 pts``.
+
+    A no-break space joins number and unit: on a phone a narrow table cell
+    wrapped "-4.5" and "pts" onto two lines.
+    """
     number = _decimal(value)
     if number is None:
         return Markup(NULL)
     fixed = _fixed(number, 1)
-    return _escape_number(f"{fixed:+} pts" if fixed != 0 else "0.0 pts")
+    return _escape_number(f"{fixed:+}\u00a0pts" if fixed != 0 else "0.0\u00a0pts")
 
 
 def index(value: Any) -> Markup:

@@ -222,7 +222,8 @@ def test_number_formats():
     assert str(text.money("10.00", "CHF")) == "10.00 CHF"
     assert str(text.money_short("18825000.00", "USD")) == "$18.8M"
     assert str(text.percent(69.36)) == "69.4%" and str(text.percent(None)) == "—"
-    assert str(text.points(-4.51)) == "-4.5 pts" and str(text.points(0)) == "0.0 pts"
+    # a no-break space: number and unit never wrap apart on a phone
+    assert str(text.points(-4.51)) == "-4.5\u00a0pts" and str(text.points(0)) == "0.0\u00a0pts"
     assert str(text.index(1.1423)) == "1.14"
 
 
