@@ -253,60 +253,59 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check
     if not isinstance(before, Manifest) or before.format != FORMAT:
         before = Manifest()
     now = Manifest(started_ns=time.time_ns())
-    fresh: dict[str, FileOutcome] = {}
-    trusted_until = before.started_ns - RACY_NS
-    order: list[str] = []  # the paths in scan order: the order of the files' findings and facts
-    changed: list[tuple[SourceFile, Signature | None, str]] = []
-    for path in source.names():
-        signature = source.signature(path)
-        old = before.files.get(path)
-        if old is not None and signature is not None and old.signature == signature and signature[0] < trusted_until:
-            order.append(path)
-            now.files[path] = old
-            continue
-        read = source.read(path)
-        if read is None:
-            continue
-        order.append(path)
-        key = cache.key(path, read.data)
-        if old is not None and old.key == key:
-            now.files[path] = Entry(signature, key, old.kind, old.findings, old.parsed, old.invalid)
-        else:
-            changed.append((read, signature, key))
+    changed = _scan(source, cache, before, now)
     cached = {read.path: cache.get(key) for read, _, key in changed}
+    fresh = {path: outcome for path, outcome in cached.items() if outcome is not None}
     missing = [(read, key) for read, _, key in changed if cached[read.path] is None]
-    fresh.update({path: outcome for path, outcome in cached.items() if outcome is not None})
-    for read, signature, key in changed:  # placeholders until the changed files are checked
-        kind = kind_of(read.path)
-        now.files[read.path] = Entry(signature, key, kind.name if kind else None, [], False, None)
-    now.files = {path: now.files[path] for path in order}
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
     index = Index(as_of=as_of, lazy=program)
-    memo = rule_memo(cache, manifest_key, as_of, program.kind_digests())
+    digests = program.kind_digests()  # from the keys: known before anything is parsed
+    memo = rule_memo(cache, manifest_key, as_of, digests)
     # Parsing the changed files is the longest step of a re-run after an edit:
     # a child does it while this process loads what the rules will read.
-    size = sum(len(read.data) for read, _ in missing)
-    ahead = size >= AHEAD_BYTES and 2 * len(missing) <= len(order)
-    if ahead:
+    if sum(len(read.data) for read, _ in missing) >= AHEAD_BYTES and 2 * len(missing) <= len(now.files):
         pending = in_child(partial(_check_changed, missing, check_file, cache, as_of, max_depth), worth_it=True)
         _load_ahead(program, index, memo[1].stale_reads() - {now.files[r.path].kind for r, _ in missing})
-        checked = pending.result()
+        for (read, _), (summary, facts) in zip(missing, pending.result()):
+            cached[read.path] = summary
+            if facts is not None:
+                program.facts[read.path] = facts
     else:
-        outcomes = check_many([read for read, _ in missing], check_file)
-        for (read, key), outcome in zip(missing, outcomes):
+        for (read, key), outcome in zip(missing, check_many([read for read, _ in missing], check_file)):
             cache.put(key, outcome)
-            fresh[read.path] = outcome
-        checked = [(_summary(outcome), None) for outcome in outcomes]
-    for (read, _), (summary, facts) in zip(missing, checked):
-        if facts is not None:
-            program.facts[read.path] = facts
-        cached[read.path] = summary
+            cached[read.path] = fresh[read.path] = outcome
     for read, signature, key in changed:
         outcome = cached[read.path]
         assert outcome is not None
         now.files[read.path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
                                      outcome.invalid)
-    found, reused = run_rules(index, cache, manifest_key, program.kind_digests(), overrides, memo)
+    found, reused = run_rules(index, cache, manifest_key, digests, overrides, memo)
     cache.store("manifests", manifest_key, now)
     per_file = [f for entry in now.files.values() for f in entry.findings]
     return Outcome([*per_file, *found], len(now.files), index, reused)
+
+
+def _scan(source: DirectorySource, cache: FileCache, before: Manifest,
+          now: Manifest) -> list[tuple[SourceFile, Signature | None, str]]:
+    """Fill ``now.files`` in path order: unchanged files as the last run saw
+    them (not even read when their signature is trusted), changed ones as
+    placeholders of their kind; return the changed ones (bytes, signature, key)."""
+    trusted_until = before.started_ns - RACY_NS
+    changed: list[tuple[SourceFile, Signature | None, str]] = []
+    for path in source.names():
+        signature = source.signature(path)
+        old = before.files.get(path)
+        if old is not None and signature is not None and old.signature == signature and signature[0] < trusted_until:
+            now.files[path] = old
+            continue
+        read = source.read(path)
+        if read is None:
+            continue
+        key = cache.key(path, read.data)
+        if old is not None and old.key == key:
+            now.files[path] = Entry(signature, key, old.kind, old.findings, old.parsed, old.invalid)
+            continue
+        kind = kind_of(path)
+        now.files[path] = Entry(signature, key, kind.name if kind else None, [], False, None)
+        changed.append((read, signature, key))
+    return changed

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pmkit import checks, codes, schema
 from pmkit.checks.index import Index, build_index
@@ -170,8 +170,10 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     """The per-file stages (cached, on every core) and the index of what they accepted."""
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
-    keys = [file_cache.key(source.path, source.data) for source in sources]
-    outcomes = [file_cache.get(key) for key in keys]
+    # Hashing 100 MB is wasted work when nothing is cached (--no-cache).
+    cached = file_cache.directory is not None
+    keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
+    outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
     checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings))
     for i, outcome in zip(missing, checked):

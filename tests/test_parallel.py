@@ -89,3 +89,15 @@ def test_figures_built_while_a_child_runs_the_rules_are_the_serial_ones(tmp_path
                                                         encoding="utf-8")
     broken = figures(root, day, use_cache=False)
     assert broken.result.errors and broken.model is None and broken.document is None
+
+
+def test_work_really_is_shared_with_a_child(monkeypatch):
+    """Without this, every equality test above would pass with nothing forked."""
+    import os
+
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    pids = parallel.fork_map(list(range(8)), lambda _: os.getpid(), lambda _: 1, min_cost=0)
+    assert len(set(pids)) == 2 and os.getpid() in pids
+    assert parallel.in_child(os.getpid, worth_it=True).result() != os.getpid()
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    assert set(parallel.fork_map(list(range(8)), lambda _: os.getpid(), lambda _: 1, min_cost=0)) == {os.getpid()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import unavailable
 from pmkit.kinds import KINDS as PMKIT_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,10 +264,7 @@ def _check_jsonschema() -> str:
     exe = Path(sys.executable).parent / "check-jsonschema"
     found = str(exe) if exe.exists() else shutil.which("check-jsonschema")
     if found is None:
-        message = "check-jsonschema is not installed (run `make install`: it comes with the test extra)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("check-jsonschema is not installed (run `make install`: it comes with the test extra)")
     return found
 
 

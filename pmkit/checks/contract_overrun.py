@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pmkit.checks.budget_lines import contracts, money
-from pmkit.checks.expense_facts import all_facts, files_where
+from pmkit.checks.expense_facts import files_where
 from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -28,7 +28,7 @@ CODE = Code(
 def check(ix: Index) -> Iterator[Finding]:
     known = contracts(ix)
     booked_total: dict[str, Decimal] = {}
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         for cid, amount in facts.contracts.items():
             booked_total[cid] = booked_total.get(cid, Decimal(0)) + amount
     over = {cid for cid, total in booked_total.items() if cid in known and total > Decimal(known[cid][3]["value"])}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmkit.checks.budget_lines import where
-from pmkit.checks.expense_facts import all_facts, files_where, invoice_key
+from pmkit.checks.expense_facts import files_where, invoice_key
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -25,7 +25,7 @@ CODE = Code(
 def check(ix: Index) -> Iterator[Finding]:
     seen: set[str] = set()
     repeated: set[str] = set()
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         repeated |= facts.invoice_repeats | (seen & facts.invoices)
         seen |= facts.invoices
     if not repeated:

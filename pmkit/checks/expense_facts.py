@@ -22,7 +22,7 @@ A valid program has no such keys, so no expense record is touched at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -169,14 +169,9 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
 # ------------------------------------------------------------ the reduce side
 
 
-def all_facts(ix: Index) -> list[FileFacts]:
-    """Every expense file's facts, in file order."""
-    return ix.expense_facts()
-
-
-def files_where(ix: Index, test: object) -> set[str]:
-    """The paths of the files whose facts pass ``test`` (a callable on FileFacts)."""
-    return {f.path for f in all_facts(ix) if test(f)}  # type: ignore[operator]
+def files_where(ix: Index, test: Callable[[FileFacts], bool]) -> set[str]:
+    """The paths of the files whose facts pass ``test``."""
+    return {f.path for f in ix.expense_facts() if test(f)}
 
 
 def spent(ix: Index) -> dict[Line, Decimal]:
@@ -186,7 +181,7 @@ def spent(ix: Index) -> dict[Line, Decimal]:
 
 def _spent(ix: Index) -> dict[Line, Decimal]:
     total: dict[Line, Decimal] = {}
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         for line, amount in facts.lines.items():
             total[line] = total[line] + amount if line in total else amount
     return total
@@ -199,7 +194,7 @@ def expense_ids(ix: Index) -> list[str]:
 
 def _expense_ids(ix: Index) -> list[str]:
     out: list[str] = []
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         out.extend(facts.ids)
     return out
 
@@ -211,7 +206,7 @@ def known_expense_ids(ix: Index) -> set[str]:
 
 def _known_expense_ids(ix: Index) -> set[str]:
     known = set(expense_ids(ix))
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         known.update(facts.broken_ids)
     return known
 
@@ -223,9 +218,9 @@ def refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
 
 
 def _refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
-    wanted = {target for facts in all_facts(ix) for target in facts.refund_targets}
+    wanted = {target for facts in ix.expense_facts() for target in facts.refund_targets}
     out: dict[str, tuple[str, Decimal]] = {}
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         ids = facts.ids
         hits = wanted.intersection(ids) - out.keys()
         if not hits:

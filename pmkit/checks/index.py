@@ -155,11 +155,6 @@ class Index:
         self.use("program")
         return self._program
 
-    @property
-    def documents(self) -> list[Document]:
-        """Every document, kind by kind (loads them all: rules use ``documents_of``)."""
-        return [doc for kind in KIND_NAMES for doc in self.documents_of(kind)]
-
     def documents_of(self, kind: str) -> list[Document]:
         self.use(kind)
         return self._documents[kind]
@@ -265,18 +260,12 @@ class Index:
         return [record for record in self.entries["expenses"] if record.doc.path in paths]
 
     def column(self, kind: str, key: str) -> list[Any]:
-        """``data.get(key)`` of every entry of ``kind`` (e.g. ``expenses``), by position in ``entries[kind]``.
+        """``data.get(key)`` of every entry of ``kind``, by position in ``entries[kind]``.
 
-        A dozen rules read a field or two of each of 500,000 expenses; each
-        pass over the expense dicts costs a tenth of a second in memory
-        traffic alone. Lists of the fields, built once in C-level passes,
-        are several times faster to go through, and shared.
+        Built once in a C-level pass and shared. (Rules read expenses through
+        their facts, never by column: see ``expense_facts``.)
         """
         return self.shared(_column, kind, key)
-
-    def all_records(self) -> Iterator[Record]:
-        for kind in KIND_NAMES:
-            yield from self.records_of(kind)
 
 
 def _expense_facts(ix: Index) -> list[FileFacts]:

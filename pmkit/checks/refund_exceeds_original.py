@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pmkit.checks.budget_lines import money, where
-from pmkit.checks.expense_facts import all_facts, files_where, refunded
+from pmkit.checks.expense_facts import files_where, refunded
 from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -26,7 +26,7 @@ CODE = Code(
 
 def check(ix: Index) -> Iterator[Finding]:
     returned: dict[str, Decimal] = {}
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         for target, _, amount in facts.refunds:
             returned[target] = returned.get(target, Decimal(0)) - amount
     first = refunded(ix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmkit.checks.budget_lines import money
-from pmkit.checks.expense_facts import all_facts, files_where, refunded
+from pmkit.checks.expense_facts import files_where, refunded
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -24,7 +24,7 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    targets = {target for facts in all_facts(ix) for target, _, _ in facts.refunds}
+    targets = {target for facts in ix.expense_facts() for target, _, _ in facts.refunds}
     first = refunded(ix)
     chained = {target for target in targets if target in first and first[target][1] < 0}  # a refund of a refund
     suspects = files_where(ix, lambda facts: facts.unpaired or any(r[0] in chained for r in facts.refunds))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pmkit.checks.budget_lines import ZERO, Line, ledger, line_name, money, transfer_line
-from pmkit.checks.expense_facts import all_facts, files_where
+from pmkit.checks.expense_facts import files_where
 from pmkit.checks.index import Index, Record, day
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -50,7 +50,7 @@ def check(ix: Index) -> Iterator[Finding]:
     # date: the most it can have spent by any transfer's date. Only the lines
     # short even then need their expenses looked at one by one.
     upper = {line: ZERO for line in sources}
-    for facts in all_facts(ix):
+    for facts in ix.expense_facts():
         for line in upper.keys() & facts.lines.keys():
             upper[line] += facts.spent_up(line)
     short = {line for line in sources

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.checks.expense_facts import all_facts, files_where
+from pmkit.checks.expense_facts import files_where
 from pmkit.checks.index import Index, Record
 from pmkit.checks.util import suggest
 from pmkit.codes import Code
@@ -51,7 +51,7 @@ def check(ix: Index) -> Iterator[Finding]:
             category = record.data[end]["category"]
             if category not in known:
                 yield report(record, (end, "category"), category, f"transfer `{record.id}` `{end}`")
-    strays = {category for facts in all_facts(ix) for category in facts.categories} - known
+    strays = {category for facts in ix.expense_facts() for category in facts.categories} - known
     if not strays:
         return  # the usual case, without a look at each of 500,000 expenses
     for record in ix.expenses_in(files_where(ix, lambda facts: not strays.isdisjoint(facts.categories))):

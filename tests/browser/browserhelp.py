@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from conftest import unavailable as skip_or_fail
 from pmkit.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,10 +47,6 @@ CHROMIUM_ARGS = [
 HOST = "127.0.0.1"
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"
-
-
 def chromium_path() -> str | None:
     """The Chromium executable: ``chromium`` on PATH, else /usr/bin/chromium, else None."""
     found = shutil.which("chromium")
@@ -60,9 +57,7 @@ def chromium_path() -> str | None:
 
 def unavailable(reason: str = MISSING) -> None:
     """Skip the test; under CI=true fail it instead, so a CI run never passes without a browser."""
-    if in_ci():
-        pytest.fail(reason)
-    pytest.skip(reason)
+    skip_or_fail(reason)
 
 
 def require_chromium() -> str:

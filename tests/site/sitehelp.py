@@ -101,29 +101,27 @@ def parse_html(text: str) -> Parsed:
     return parser.out
 
 
+def _built(factory: pytest.TempPathFactory, name: str, program: Path) -> Path:
+    out = factory.mktemp(name) / "public"
+    code, output = build_site(program, out)
+    assert code == 0, output
+    return out
+
+
 @pytest.fixture(scope="session")
 def program_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example program's site, built by `pmkit site build program`."""
-    out = tmp_path_factory.mktemp("program-site") / "public"
-    code, output = build_site(PROGRAM, out)
-    assert code == 0, output
-    return out
+    return _built(tmp_path_factory, "program-site", PROGRAM)
 
 
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("hostile-site") / "public"
-    code, output = build_site(HOSTILE, out)
-    assert code == 0, output
-    return out
+    return _built(tmp_path_factory, "hostile-site", HOSTILE)
 
 
 @pytest.fixture(scope="session")
 def private_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("private-site") / "public"
-    code, output = build_site(PRIVATE, out)
-    assert code == 0, output
-    return out
+    return _built(tmp_path_factory, "private-site", PRIVATE)
 
 
 @pytest.fixture
