@@ -24,6 +24,7 @@ from typing import Any
 
 from pmkit import __version__
 from pmkit.findings import Finding
+from pmkit.loader.splice import Entries
 
 FORMAT = 1
 
@@ -37,6 +38,8 @@ class FileOutcome:
     findings: list[Finding]
     #: None: the whole record is schema-invalid; a set: invalid list entries.
     invalid: set[int] | None
+    #: where a long list file's entries are, for re-parsing only changed ones
+    entries: Entries | None = None
 
 
 def default_dir() -> Path:

@@ -23,10 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from pmkit import checks
 from pmkit.cache import FileCache, FileOutcome, rules_fingerprint
@@ -34,11 +34,16 @@ from pmkit.checks.expense_facts import FileFacts, file_facts
 from pmkit.checks.index import Index, Record, add_document, list_records
 from pmkit.findings import Finding
 from pmkit.kinds import BY_NAME, KINDS, file_id, kind_of
-from pmkit.loader import Document
+from pmkit.loader import Document, splice
 from pmkit.parallel import check_many, in_child
 from pmkit.source import DirectorySource, Signature, SourceFile
 
-Check = Callable[[SourceFile], FileOutcome]
+
+class Check(Protocol):
+    """The per-file stages (``validate.check_file``), given the file's last outcome."""
+
+    def __call__(self, read: SourceFile, previous: FileOutcome | None = None) -> FileOutcome: ...
+
 
 #: A file changed less than this long before the last run began may have
 #: changed again within the file system's timestamp granularity: re-read it.
@@ -218,21 +223,42 @@ def _summary(outcome: FileOutcome) -> FileOutcome:
     return replace(outcome, data=_PARSED if outcome.data is not None else None)
 
 
-def _check_changed(missing: list[tuple[SourceFile, str]], check_file: Check, cache: FileCache, as_of: dt.date,
-                   max_depth: int) -> list[tuple[FileOutcome, FileFacts | None]]:
-    """In a child: check each changed file, cache its outcome, and work out an
-    expense file's facts; only the summaries and facts go back."""
-    out: list[tuple[FileOutcome, FileFacts | None]] = []
-    for read, key in missing:
-        outcome = check_file(read)
-        cache.put(key, outcome)
-        facts = None
-        if outcome.kind == "expenses" and outcome.data is not None and isinstance(outcome.data.get("expenses"), list):
-            doc = Document(read.path, BY_NAME["expenses"], outcome.data, read.data, max_depth)
-            facts = file_facts(read.path, *list_records(doc, outcome.invalid), as_of)
-            cache.store("facts", facts_key(cache, key, as_of), facts)
-        out.append((_summary(outcome), facts))
-    return out
+class _ChangedFiles:
+    """In a child: check the changed files and work out an expense file's
+    facts (``check``), send the summaries and facts, and only then write
+    them to the cache (``write``): this process need not wait for that."""
+
+    def __init__(self, missing: list[tuple[SourceFile, str, str | None]], check_file: Check, cache: FileCache,
+                 as_of: dt.date, max_depth: int) -> None:
+        self.missing, self.check_file, self.cache = missing, check_file, cache
+        self.as_of, self.max_depth = as_of, max_depth
+        self.to_write: list[tuple[str, FileOutcome, FileFacts | None]] = []
+
+    def check(self) -> list[tuple[FileOutcome, FileFacts | None]]:
+        out: list[tuple[FileOutcome, FileFacts | None]] = []
+        for read, key, old_key in self.missing:
+            outcome = self.check_file(read, previous=previous_outcome(self.cache, read, old_key))
+            facts = None
+            if outcome.kind == "expenses" and outcome.data is not None and isinstance(outcome.data.get("expenses"), list):
+                doc = Document(read.path, BY_NAME["expenses"], outcome.data, read.data, self.max_depth)
+                facts = file_facts(read.path, *list_records(doc, outcome.invalid), self.as_of)
+            self.to_write.append((key, outcome, facts))
+            out.append((_summary(outcome), facts))
+        return out
+
+    def write(self, _: object = None) -> None:
+        for key, outcome, facts in self.to_write:
+            self.cache.put(key, outcome)
+            if facts is not None:
+                self.cache.store("facts", facts_key(self.cache, key, self.as_of), facts)
+
+
+def previous_outcome(cache: FileCache, read: SourceFile, old_key: str | None) -> FileOutcome | None:
+    """A changed file's outcome last time, when re-parsing only its changed entries may pay."""
+    kind = kind_of(read.path)
+    if old_key is None or kind is None or kind.list_key is None or len(read.data) < splice.MIN_BYTES:
+        return None
+    return cache.get(old_key)
 
 
 def _load_ahead(program: LazyProgram, index: Index, kinds: set[str | None]) -> None:
@@ -254,44 +280,52 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check
         before = Manifest()
     now = Manifest(started_ns=time.time_ns())
     changed = _scan(source, cache, before, now)
-    cached = {read.path: cache.get(key) for read, _, key in changed}
+    cached = {read.path: cache.get(key) for read, _, key, _ in changed}
     fresh = {path: outcome for path, outcome in cached.items() if outcome is not None}
-    missing = [(read, key) for read, _, key in changed if cached[read.path] is None]
+    missing = [(read, key, old_key) for read, _, key, old_key in changed if cached[read.path] is None]
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
     index = Index(as_of=as_of, lazy=program)
     digests = program.kind_digests()  # from the keys: known before anything is parsed
     memo = rule_memo(cache, manifest_key, as_of, digests)
     # Parsing the changed files is the longest step of a re-run after an edit:
     # a child does it while this process loads what the rules will read.
-    if sum(len(read.data) for read, _ in missing) >= AHEAD_BYTES and 2 * len(missing) <= len(now.files):
-        pending = in_child(partial(_check_changed, missing, check_file, cache, as_of, max_depth), worth_it=True)
-        _load_ahead(program, index, memo[1].stale_reads() - {now.files[r.path].kind for r, _ in missing})
-        for (read, _), (summary, facts) in zip(missing, pending.result()):
+    pending = None
+    if sum(len(read.data) for read, _, _ in missing) >= AHEAD_BYTES and 2 * len(missing) <= len(now.files):
+        job = _ChangedFiles(missing, check_file, cache, as_of, max_depth)
+        pending = in_child(job.check, worth_it=True, then=job.write)
+        _load_ahead(program, index, memo[1].stale_reads() - {now.files[r.path].kind for r, _, _ in missing})
+        for (read, _, _), (summary, facts) in zip(missing, pending.result()):
             cached[read.path] = summary
             if facts is not None:
                 program.facts[read.path] = facts
     else:
-        for (read, key), outcome in zip(missing, check_many([read for read, _ in missing], check_file)):
+        old_keys = {read.path: old_key for read, _, old_key in missing}
+        checked = check_many([read for read, _, _ in missing],
+                             lambda read: check_file(read, previous=previous_outcome(cache, read, old_keys[read.path])))
+        for (read, key, _), outcome in zip(missing, checked):
             cache.put(key, outcome)
             cached[read.path] = fresh[read.path] = outcome
-    for read, signature, key in changed:
+    for read, signature, key, _ in changed:
         outcome = cached[read.path]
         assert outcome is not None
         now.files[read.path] = Entry(signature, key, outcome.kind, outcome.findings, outcome.data is not None,
                                      outcome.invalid)
     found, reused = run_rules(index, cache, manifest_key, digests, overrides, memo)
+    if pending is not None:
+        pending.wait()  # the changed files' outcomes are in the cache before the manifest names them
     cache.store("manifests", manifest_key, now)
     per_file = [f for entry in now.files.values() for f in entry.findings]
     return Outcome([*per_file, *found], len(now.files), index, reused)
 
 
 def _scan(source: DirectorySource, cache: FileCache, before: Manifest,
-          now: Manifest) -> list[tuple[SourceFile, Signature | None, str]]:
+          now: Manifest) -> list[tuple[SourceFile, Signature | None, str, str | None]]:
     """Fill ``now.files`` in path order: unchanged files as the last run saw
     them (not even read when their signature is trusted), changed ones as
-    placeholders of their kind; return the changed ones (bytes, signature, key)."""
+    placeholders of their kind; return the changed ones (bytes, signature,
+    key, the key they had last time)."""
     trusted_until = before.started_ns - RACY_NS
-    changed: list[tuple[SourceFile, Signature | None, str]] = []
+    changed: list[tuple[SourceFile, Signature | None, str, str | None]] = []
     for path in source.names():
         signature = source.signature(path)
         old = before.files.get(path)
@@ -307,5 +341,5 @@ def _scan(source: DirectorySource, cache: FileCache, before: Manifest,
             continue
         kind = kind_of(path)
         now.files[path] = Entry(signature, key, kind.name if kind else None, [], False, None)
-        changed.append((read, signature, key))
+        changed.append((read, signature, key, old.key if old is not None else None))
     return changed

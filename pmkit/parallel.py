@@ -101,22 +101,27 @@ def _deal(costs: list[float], parts: int, child_cost: float, head_start: float =
     return [sorted(share) for share in shares]
 
 
-def _child(send: Connection, part: Sequence[T], work: Callable[[T], R]) -> None:
+def _child(send: Connection, part: Sequence[T], work: Callable[[T], R],
+           then: Callable[[list[R]], None] | None = None) -> None:
     try:
-        send.send_bytes(pickle.dumps([work(item) for item in part], protocol=pickle.HIGHEST_PROTOCOL))
+        results = [work(item) for item in part]
+        send.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         send.close()
+    if then is not None:
+        then(results)
 
 
 def _collect(child: multiprocessing.process.BaseProcess, receive: Connection, part: Sequence[T],
-             work: Callable[[T], R]) -> list[R]:
+             work: Callable[[T], R], join: bool = True) -> list[R]:
     try:
         results = pickle.loads(receive.recv_bytes())
     except (EOFError, OSError, pickle.PickleError):
         results = None  # the child died: do its share here
     finally:
         receive.close()
-        child.join()
+        if join:
+            child.join()
     if not isinstance(results, list) or len(results) != len(part):
         return [work(item) for item in part]
     return results
@@ -126,25 +131,47 @@ class Pending(Generic[R]):
     """The result of ``in_child``'s work, when asked for."""
 
     def __init__(self, work: Callable[[], R], child: multiprocessing.process.BaseProcess | None = None,
-                 receive: Connection | None = None) -> None:
-        self._work, self._child, self._receive = work, child, receive
-        self._done: list[R] = [] if child is not None else [work()]
+                 receive: Connection | None = None, then: Callable[[R], None] | None = None) -> None:
+        self._work, self._child, self._receive, self._then = work, child, receive, then
+        self._done: list[R] = []
+        if child is None:
+            self._done.append(work())
+            if then is not None:
+                then(self._done[0])
 
     def result(self) -> R:
         if not self._done:
             assert self._child is not None and self._receive is not None
-            self._done = _collect(self._child, self._receive, [None], lambda _: self._work())
+            self._done = _collect(self._child, self._receive, [None], self._here, join=False)
         return self._done[0]
 
+    def _here(self, _: object) -> R:
+        """The work done in this process, the child having died before it sent it."""
+        result = self._work()
+        if self._then is not None:
+            self._then(result)
+        return result
 
-def in_child(work: Callable[[], R], worth_it: bool) -> Pending[R]:
+    def wait(self) -> None:
+        """The result, once the child finished its ``then`` too."""
+        self.result()
+        if self._child is not None:
+            self._child.join()
+
+
+def in_child(work: Callable[[], R], worth_it: bool, then: Callable[[R], None] | None = None) -> Pending[R]:
     """Start ``work()`` in a forked child, so that this process can do something
-    else meanwhile; without a second core, fork or ``worth_it``, it runs here, now."""
+    else meanwhile; without a second core, fork or ``worth_it``, it runs here, now.
+
+    ``then(result)``, if given, runs after the result is sent: work this
+    process need not wait for until ``Pending.wait``.
+    """
     if not worth_it or jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return Pending(work)
+        return Pending(work, then=then)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, [None], lambda _: work()), daemon=True)
+    after = (lambda results: then(results[0])) if then is not None else None
+    child = context.Process(target=_child, args=(send, [None], lambda _: work(), after), daemon=True)
     child.start()
     send.close()
-    return Pending(work, child, receive)
+    return Pending(work, child, receive, then)

@@ -93,19 +93,35 @@ def read_settings(program_yaml: bytes | None) -> Settings:
     return settings
 
 
-def check_file(source: SourceFile, settings: Settings) -> FileOutcome:
-    """The per-file stages, YAML and schema: all that one file decides alone."""
+def check_file(source: SourceFile, settings: Settings, previous: FileOutcome | None = None,
+               remember: bool = False) -> FileOutcome:
+    """The per-file stages, YAML and schema: all that one file decides alone.
+
+    ``remember`` and ``previous`` (this file's outcome last time) are for a
+    cache: a long list file then re-parses only its changed entries.
+    """
     kind = kind_of(source.path)
     if kind is None:
         loaded = load([source], settings.max_depth)
         return FileOutcome(None, None, loaded.findings, None)
     name_problem = file_name_finding(source.path, kind)
-    document, findings = load_one(source, kind, settings.max_depth)
+    reuse = (previous.data, previous.entries) if previous and previous.data and previous.entries else None
+    document, findings = load_one(source, kind, settings.max_depth, reuse, remember)
     findings = [name_problem, *findings] if name_problem else findings
     if document is None:
         return FileOutcome(kind.name, None, findings, None)
-    checked = schema.validate([document], settings.currency)
-    return FileOutcome(kind.name, document.data, [*findings, *checked.findings], checked.invalid.get(source.path, set()))
+    checked = _schema_check(document, previous, settings.currency)
+    return FileOutcome(kind.name, document.data, [*findings, *checked.findings],
+                       checked.invalid.get(source.path, set()), document.entries)
+
+
+def _schema_check(document: Document, previous: FileOutcome | None, currency: str | None) -> schema.SchemaResult:
+    """The schema layer; after a re-parse of a valid file's changed entries,
+    only those entries need checking."""
+    if document.fresh is not None and previous is not None and not previous.findings and previous.invalid == set():
+        if schema.entries_valid(document, document.fresh, currency):
+            return schema.SchemaResult()
+    return schema.validate([document], currency)
 
 
 @contextmanager
@@ -175,7 +191,7 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
     outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings))
+    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=cached))
     for i, outcome in zip(missing, checked):
         outcomes[i] = outcome
         file_cache.put(keys[i], outcome)
@@ -231,7 +247,7 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
 def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:
     day = as_of or settings.status_date or dt.date.today()
     with _collector_paused():
-        run = incremental_run(source, file_cache, lambda read: check_file(read, settings), settings.max_depth,
+        run = incremental_run(source, file_cache, partial(check_file, settings=settings, remember=True), settings.max_depth,
                               day, settings.overrides)
     found = [*run.findings, *_override_findings(run.index.documents_of("program"), settings.overrides)]
     return Result(sorted(set(found)), run.files, None)

@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from pmkit import checks
 from pmkit.cache import FileCache
 from pmkit.checks.index import Index
 from pmkit.incremental import LazyProgram, incremental_run
+from pmkit.loader import splice
 from pmkit.source import DirectorySource
 from pmkit.validate import check_file, read_settings, settings_key, validate_directory
 
@@ -32,6 +34,14 @@ def example(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, root)
     _age(root)
     return root
+
+
+@pytest.fixture(params=["whole", "spliced"])
+def reparse(request, monkeypatch) -> str:
+    """Changed expense files parsed whole, or (as for a large file) only their changed entries."""
+    if request.param == "spliced":
+        monkeypatch.setattr(splice, "MIN_BYTES", 0)
+    return request.param
 
 
 def _age(root: Path) -> None:
@@ -53,7 +63,8 @@ def _run(root: Path, cache: Path):
     source = DirectorySource(root)
     conf = read_settings((root / "program.yaml").read_bytes())
     file_cache = FileCache(cache, settings_key(conf))
-    return incremental_run(source, file_cache, lambda read: check_file(read, conf), conf.max_depth, AS_OF, {})
+    return incremental_run(source, file_cache, partial(check_file, settings=conf, remember=True), conf.max_depth,
+                           AS_OF, {})
 
 
 def _edit(root: Path, path: str, old: str, new: str) -> None:
@@ -91,7 +102,7 @@ def test_an_expense_edit_rechecks_only_the_rules_that_read_expenses(example, tmp
     assert sorted(set(run.findings)) == _cold(example)
 
 
-def test_each_kind_of_edit_gives_what_a_cold_run_gives(example, tmp_path):
+def test_each_kind_of_edit_gives_what_a_cold_run_gives(example, tmp_path, reparse):
     cache = tmp_path / "cache"
     edits = [
         ("budget/expenses/2026-03.yaml", "amount: ", "amount: 9"),           # overspends a line
@@ -132,7 +143,7 @@ def test_no_rule_reads_every_expense(example):
     source = DirectorySource(example)
     conf = read_settings((example / "program.yaml").read_bytes())
     file_cache = FileCache(None, settings_key(conf))
-    run = incremental_run(source, file_cache, lambda read: check_file(read, conf), conf.max_depth, AS_OF, {})
+    run = incremental_run(source, file_cache, partial(check_file, settings=conf), conf.max_depth, AS_OF, {})
     assert isinstance(run.index, Index)
     assert "expenses" not in run.index._loaded
 
@@ -144,7 +155,7 @@ LINES = st.sampled_from(["amount: ", "date: 2026-0", "date: 2025-1", "category: 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.randoms(use_true_random=False), st.lists(st.tuples(LINES, st.sampled_from(["9", "x", "-", "1"])),
                                                     min_size=1, max_size=4))
-def test_random_expense_edits_give_what_a_cold_run_gives(tmp_path_factory, rnd: random.Random, edits):
+def test_random_expense_edits_give_what_a_cold_run_gives(tmp_path_factory, reparse, rnd: random.Random, edits):
     root = tmp_path_factory.mktemp("p") / "program"
     shutil.copytree(EXAMPLE, root)
     _age(root)
@@ -162,7 +173,7 @@ def test_random_expense_edits_give_what_a_cold_run_gives(tmp_path_factory, rnd: 
 
 
 def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_the_same(example, tmp_path,
-                                                                                         monkeypatch):
+                                                                                         monkeypatch, reparse):
     from pmkit import incremental
 
     monkeypatch.setattr(incremental, "AHEAD_BYTES", 0)
@@ -171,6 +182,12 @@ def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_
     _warm(example, cache)
     for path, old, new in [("budget/expenses/2026-03.yaml", "amount: ", "amount: 9"),
                            ("budget/expenses/2026-04.yaml", "expenses:", "expenses: [oops"),
-                           ("projects/cloud-migration.yaml", "owner: raj-patel", "owner: nobody")]:
+                           ("projects/cloud-migration.yaml", "owner: raj-patel", "owner: nobody"),
+                           ("budget/expenses/2026-05.yaml", "  - id: exp-2026-05-002",  # a copy: a duplicate id
+                            "  - id: exp-2026-05-001\n    date: 2026-05-04\n    project: citizen-portal\n"
+                            "    category: cloud\n    amount: 1840.00\n    description: Again\n\n"
+                            "  - id: exp-2026-05-002"),
+                           ("budget/expenses/2026-05.yaml", "  - id: exp-2026-05-001\n", "  - id: exp-2026-05-0x\n"),
+                           ("budget/expenses/2026-05.yaml", "    amount: 1840.00\n", "")]:  # a field deleted
         _edit(example, path, old, new)
         assert _warm(example, cache) == _cold(example), f"after editing {path}"

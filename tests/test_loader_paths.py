@@ -1,7 +1,7 @@
 """The loader's hot path and its careful path must agree on every value.
 
-``_plain_record`` handles ordinary files in one flat loop and gives up
-(``_UNUSUAL``) on anything out of the ordinary; ``_Builder`` is the careful
+``plain_record`` handles ordinary files in one flat loop and gives up
+(``UNUSUAL``) on anything out of the ordinary; ``_Builder`` is the careful
 path that reports findings. Whatever the hot path returns must be exactly
 what the careful path builds, value for value and type for type.
 """
@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import FIXTURES, REPO
-from pmkit.loader.yaml12 import _UNUSUAL, _Builder, _plain_record, parse
+from pmkit.loader.yaml12 import UNUSUAL, _Builder, plain_record, parse
 
 SNIPPETS = [
     "a: 1\nb: 1.10\nc: NO\nd: on\ne: y\nf: 2026-01-05\ng: ~\nh: null\ni: ''\nj: \"1.5\"\n",
@@ -56,8 +56,8 @@ def _same(a, b) -> bool:
 def test_hot_path_agrees_with_careful_path(name, data):
     text = data.decode("utf-8-sig")
     careful = _Builder(name, 32, want_positions=False).run(text)
-    hot = _plain_record(text, 32)
-    if hot is _UNUSUAL:
+    hot = plain_record(text, 32)
+    if hot is UNUSUAL:
         return
     assert not careful.findings
     assert _same(hot, careful.value)
@@ -66,7 +66,7 @@ def test_hot_path_agrees_with_careful_path(name, data):
 def test_hot_path_is_taken_for_ordinary_files():
     """If the hot path gave up on clean files, the speed would quietly be lost."""
     for path in sorted((REPO / "program").rglob("*.yaml")):
-        assert _plain_record(path.read_text(encoding="utf-8"), 32) is not _UNUSUAL, path
+        assert plain_record(path.read_text(encoding="utf-8"), 32) is not UNUSUAL, path
 
 
 def test_unusual_files_still_get_their_findings():

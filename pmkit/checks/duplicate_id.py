@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pmkit.checks.expense_facts import expense_ids, files_where
+from pmkit.checks.expense_facts import expense_ids, id_lists, id_set
 from pmkit.checks.index import Index, Record
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
@@ -96,12 +96,11 @@ def _records(ix: Index) -> Iterator[Finding]:
 
 def _expenses(ix: Index) -> Iterator[Finding]:
     """Expense ids, across all the expense files."""
-    ids = expense_ids(ix)
-    if not _repeats(ids):
-        return
+    if not id_set(ix)[1]:
+        return  # the usual case: no id repeats
     seen: set[str] = set()
-    twice = {ident for ident in ids if ident in seen or seen.add(ident)}  # type: ignore[func-returns-value]
-    records = ix.expenses_in(files_where(ix, lambda facts: not twice.isdisjoint(facts.ids)))
+    twice = {ident for ident in expense_ids(ix) if ident in seen or seen.add(ident)}  # type: ignore[func-returns-value]
+    records = ix.expenses_in({facts.path for facts, ids in id_lists(ix) if not twice.isdisjoint(ids)})
     yield from _duplicates("expense", _entries(records), " across the expense files")
 
 

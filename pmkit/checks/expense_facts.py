@@ -189,14 +189,33 @@ def _spent(ix: Index) -> dict[Line, Decimal]:
 
 def expense_ids(ix: Index) -> list[str]:
     """The ids of every valid expense, in file order (computed once)."""
-    return ix.shared(_expense_ids)
+    return [ident for _, ids in id_lists(ix) for ident in ids]
 
 
-def _expense_ids(ix: Index) -> list[str]:
-    out: list[str] = []
-    for facts in ix.expense_facts():
-        out.extend(facts.ids)
-    return out
+def id_lists(ix: Index) -> list[tuple[FileFacts, list[str]]]:
+    """Each expense file's facts with its valid expenses' ids (split once, computed once)."""
+    return ix.shared(_id_lists)
+
+
+def _id_lists(ix: Index) -> list[tuple[FileFacts, list[str]]]:
+    return [(facts, facts.ids) for facts in ix.expense_facts()]
+
+
+def id_set(ix: Index) -> tuple[set[str], bool]:
+    """The ids of every valid expense, and whether one of them repeats (computed once).
+
+    One set of 500,000 strings serves the duplicate check, the known ids
+    and the refund lookups, which then find each string's hash cached.
+    """
+    return ix.shared(_id_set)
+
+
+def _id_set(ix: Index) -> tuple[set[str], bool]:
+    lists = id_lists(ix)
+    ids: set[str] = set()
+    for _, part in lists:
+        ids.update(part)
+    return ids, len(ids) != sum(len(part) for _, part in lists)
 
 
 def known_expense_ids(ix: Index) -> set[str]:
@@ -205,10 +224,9 @@ def known_expense_ids(ix: Index) -> set[str]:
 
 
 def _known_expense_ids(ix: Index) -> set[str]:
-    known = set(expense_ids(ix))
-    for facts in ix.expense_facts():
-        known.update(facts.broken_ids)
-    return known
+    valid = id_set(ix)[0]
+    broken = [ident for facts in ix.expense_facts() for ident in facts.broken_ids]
+    return valid | set(broken) if broken else valid
 
 
 def refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
@@ -220,8 +238,9 @@ def refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
 def _refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
     wanted = {target for facts in ix.expense_facts() for target in facts.refund_targets}
     out: dict[str, tuple[str, Decimal]] = {}
-    for facts in ix.expense_facts():
-        ids = facts.ids
+    if wanted.isdisjoint(id_set(ix)[0]):
+        return out
+    for facts, ids in id_lists(ix):
         hits = wanted.intersection(ids) - out.keys()
         if not hits:
             continue

@@ -11,7 +11,6 @@ from dataclasses import replace
 import click
 
 from pmkit.findings import Finding, Severity
-from pmkit.templates import environment
 
 Formatter = Callable[["Report"], str]
 
@@ -131,6 +130,8 @@ def github(report: Report) -> str:
 
 def junit(report: Report) -> str:
     """JUnit XML: one test case per finding; errors fail, warnings pass with output."""
+    from pmkit.templates import environment  # jinja2 costs 30 ms to import: only for this format
+
     return environment().get_template("junit.xml.j2").render(report=_printable_report(report))
 
 

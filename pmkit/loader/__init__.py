@@ -13,7 +13,16 @@ from typing import Any
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity
 from pmkit.kinds import Kind, file_id, kind_of
-from pmkit.loader.yaml12 import DEFAULT_MAX_DEPTH, Path, PositionTable, parse
+from pmkit.loader import splice
+from pmkit.loader.splice import Entries
+from pmkit.loader.yaml12 import (
+    DEFAULT_MAX_DEPTH,
+    Path,
+    PositionTable,
+    decode,
+    parse,
+    parse_text,
+)
 from pmkit.source import SourceFile
 
 UNKNOWN_FILE = Code(
@@ -45,6 +54,10 @@ class Document:
     source: bytes | Callable[[], bytes] = field(repr=False)  # or how to read them, when first needed
     max_depth: int = DEFAULT_MAX_DEPTH
     _positions: PositionTable | None = field(default=None, repr=False)
+    #: where a long list file's entries are, for the next parse to reuse (``splice``)
+    entries: Entries | None = field(default=None, repr=False)
+    #: when entries of the last parse were reused: the positions of those parsed anew
+    fresh: list[int] | None = field(default=None, repr=False)
 
     @property
     def positions(self) -> PositionTable:
@@ -107,12 +120,33 @@ def load(files: Iterable[SourceFile], max_depth: int = DEFAULT_MAX_DEPTH) -> Loa
     return loaded
 
 
-def load_one(source: SourceFile, kind: Kind, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[Document | None, list[Finding]]:
-    """Parse one record file; a document only if it parsed cleanly."""
-    parsed = parse(source.path, source.data, max_depth, want_positions=False)
+def load_one(source: SourceFile, kind: Kind, max_depth: int = DEFAULT_MAX_DEPTH,
+             previous: tuple[Any, Entries] | None = None,
+             remember: bool = False) -> tuple[Document | None, list[Finding]]:
+    """Parse one record file; a document only if it parsed cleanly.
+
+    For a long list file, ``remember`` notes where its entries are
+    (``Document.entries``), and ``previous`` (the value and entries of its
+    last parse) lets only the entries that changed be parsed again.
+    """
+    if kind.list_key is None or len(source.data) < splice.MIN_BYTES or not (remember or previous):
+        parsed = parse(source.path, source.data, max_depth, want_positions=False)
+        if parsed.value is None:
+            return None, parsed.findings
+        return Document(source.path, kind, parsed.value, source.data, max_depth), parsed.findings
+    text, problem = decode(source.path, source.data)
+    if text is None:
+        return None, [problem] if problem else []
+    if previous is not None:
+        spliced = splice.reparse(text, *previous, max_depth)
+        if spliced is not None:
+            return Document(source.path, kind, spliced.value, source.data, max_depth, entries=spliced.entries,
+                            fresh=spliced.fresh), []
+    parsed = parse_text(source.path, text, max_depth, want_positions=False)
     if parsed.value is None:
         return None, parsed.findings
-    return Document(source.path, kind, parsed.value, source.data, max_depth), parsed.findings
+    entries = splice.entries(text, parsed.value, kind.list_key) if not parsed.findings else None
+    return Document(source.path, kind, parsed.value, source.data, max_depth, entries=entries), parsed.findings
 
 
 def _unknown(path: str) -> Finding:

@@ -197,23 +197,28 @@ def parse(path: str, data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, want_posit
     text, problem = decode(path, data)
     if text is None:
         return Parsed(findings=[problem] if problem else [])
+    return parse_text(path, text, max_depth, want_positions)
+
+
+def parse_text(path: str, text: str, max_depth: int = DEFAULT_MAX_DEPTH, want_positions: bool = True) -> Parsed:
+    """``parse`` of text already decoded."""
     if not want_positions:
-        value = _plain_record(text, max_depth)
-        if value is not _UNUSUAL:
+        value = plain_record(text, max_depth)
+        if value is not UNUSUAL:
             return Parsed(value=value)
     return _Builder(path, max_depth, want_positions).run(text)
 
 
-_UNUSUAL = object()
+UNUSUAL = object()
 
 
-def _plain_record(text: str, max_depth: int) -> Any:
-    """The value of an ordinary record file, or ``_UNUSUAL``.
+def plain_record(text: str, max_depth: int) -> Any:
+    """The value of an ordinary record file, or ``UNUSUAL``.
 
     The hot path for the ~all files that are fine: one flat loop without
     positions or findings. Anything out of the ordinary (an anchor, alias,
     tag, duplicate key, complex key, deep nesting, a second document, a
-    syntax error, a top level that is not a mapping) returns ``_UNUSUAL``,
+    syntax error, a top level that is not a mapping) returns ``UNUSUAL``,
     and ``_Builder`` parses the file again to say precisely what and where.
     tests/test_loader_paths.py checks both agree on every value.
     """
@@ -226,23 +231,23 @@ def _plain_record(text: str, max_depth: int) -> Any:
     no_key = _NO_KEY
     containers: list[Any] = []
     keys: list[Any] = []  # the pending key of each open mapping (no_key: none yet)
-    root: Any = _UNUSUAL
+    root: Any = UNUSUAL
     documents = 0
     try:
         while (event := next_event()) is not None:
             kind = type(event)
             if kind is scalar or kind is map_start or kind is seq_start:
                 if event.anchor is not None or event.tag is not None:
-                    return _UNUSUAL
+                    return UNUSUAL
                 if kind is scalar:
                     value = resolve_plain(event.value) if event.implicit[0] else event.value
                 elif len(containers) >= max_depth:
-                    return _UNUSUAL
+                    return UNUSUAL
                 else:
                     value = {} if kind is map_start else []
                 if not containers:
                     if kind is not map_start:
-                        return _UNUSUAL
+                        return UNUSUAL
                     root = value
                 else:
                     parent = containers[-1]
@@ -250,7 +255,7 @@ def _plain_record(text: str, max_depth: int) -> Any:
                         key = keys[-1]
                         if key is no_key:
                             if kind is not scalar or event.value in parent:
-                                return _UNUSUAL
+                                return UNUSUAL
                             keys[-1] = event.value
                             continue
                         parent[key] = value
@@ -266,11 +271,11 @@ def _plain_record(text: str, max_depth: int) -> Any:
             elif kind is doc_start:
                 documents += 1
                 if documents > 1:
-                    return _UNUSUAL
+                    return UNUSUAL
             elif kind not in quiet:
-                return _UNUSUAL  # an alias
+                return UNUSUAL  # an alias
     except yaml.YAMLError:
-        return _UNUSUAL
+        return UNUSUAL
     finally:
         parser.dispose()
     return root

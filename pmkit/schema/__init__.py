@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from pmkit.codes import Code
 from pmkit.findings import Finding, Severity, path_text
 from pmkit.kinds import Kind
 from pmkit.loader import Document
+
+if TYPE_CHECKING:  # imported when first needed: a valid program never needs jsonschema (50 ms)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MISSING_FIELD = Code(
     "missing-field", Severity.ERROR, "schema",
@@ -119,6 +120,8 @@ def load_schema(kind_name: str) -> dict[str, Any]:
 
 @cache
 def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=("date", "email"))
 
     @checker.checks("money")
@@ -127,7 +130,7 @@ def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
             return True  # the type keyword reports non-numbers
         return decimal_places(value) <= digits
 
-    return _Validator(_end_anchors(load_schema(kind_name)), format_checker=checker)
+    return _validator_class()(_end_anchors(load_schema(kind_name)), format_checker=checker)
 
 
 def _end_anchors(node: Any) -> Any:
@@ -158,12 +161,19 @@ def _is_integer(checker: Any, instance: object) -> bool:
     """
     if isinstance(instance, Decimal):
         return instance.is_finite() and decimal_places(instance) == 0
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
 
 
-_Validator = validators.extend(
-    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
-)
+@cache
+def _validator_class() -> type[Draft202012Validator]:
+    """Draft 2020-12 with integers as JSON Schema means them (``_is_integer``)."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-any-return]
+        Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+    )
 
 
 def _money_as_multiple(node: Any, quantum: Decimal) -> Any:
@@ -222,6 +232,24 @@ def validate(documents: list[Document], currency: str | None = None) -> SchemaRe
             result.findings.extend(findings_for(doc, error, digits))
             _mark_invalid(result.invalid, doc, tuple(error.absolute_path))
     return result
+
+
+#: Keywords of a list that constrain each entry alone: with no others, a
+#: list is valid when each of its entries is.
+_PER_ENTRY = frozenset({"type", "items", "description", "title", "examples"})
+
+
+def entries_valid(doc: Document, positions: list[int], currency: str | None = None) -> bool:
+    """Whether ``doc`` is valid, given that it was with other entries at
+    ``positions`` of its list and everything else the same. False means
+    "not shown": ``validate`` then says what is wrong, and where."""
+    key = doc.kind.list_key
+    digits = minor_digits(currency)
+    fast = fast_validator(doc.kind.name, digits)
+    if key is None or fast is None or not set(load_schema(doc.kind.name)["properties"][key]) <= _PER_ENTRY:
+        return False
+    entries = doc.data[key]
+    return bool(fast.is_valid({**doc.data, key: [entries[i] for i in positions]}))
 
 
 def _mark_invalid(invalid: dict[str, set[int] | None], doc: Document, path: tuple[Any, ...]) -> None:
