@@ -1,4 +1,4 @@
-from pmkit.cli import main
+from pmkit.cli import run
 
 if __name__ == "__main__":  # worker processes import this module too
-    main()
+    run()

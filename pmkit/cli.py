@@ -66,6 +66,26 @@ def main() -> None:
     """
 
 
+def run() -> None:
+    """The ``pmkit`` console script: ``main``, then an exit that does not free memory.
+
+    After a command on a large program, hundreds of MB of parsed data are
+    still referenced; an ordinary exit frees them object by object, which
+    took 0.15 s of a 1.2 s re-validate. The operating system reclaims it all
+    at once, so flush the output and leave (as mypy does). Children have
+    been waited for by then.
+    """
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+        if code is not None and not isinstance(code, int):
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
+
+
 @main.command()
 @click.argument("directory", type=PROGRAM_DIR, default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),

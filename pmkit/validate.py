@@ -250,7 +250,7 @@ def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | N
         run = incremental_run(source, file_cache, partial(check_file, settings=settings, remember=True), settings.max_depth,
                               day, settings.overrides)
     found = [*run.findings, *_override_findings(run.index.documents_of("program"), settings.overrides)]
-    return Result(sorted(set(found)), run.files, None)
+    return Result(sorted(set(found)), run.files, run.index)  # the caller decides when to free it (cli.run)
 
 
 def _program_bytes(source: DirectorySource) -> bytes | None:

@@ -20,4 +20,4 @@ def test_wheel_ships_schemas_and_templates(tmp_path):
         assert f"pmkit/schemas/{kind.name}.schema.json" in names
     assert "pmkit/templates/junit.xml.j2" in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "pmkit = pmkit.cli:main" in entry_points
+    assert "pmkit = pmkit.cli:run" in entry_points
