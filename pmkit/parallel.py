@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
@@ -175,3 +175,63 @@ def in_child(work: Callable[[], R], worth_it: bool, then: Callable[[R], None] | 
     child.start()
     send.close()
     return Pending(work, child, receive, then)
+
+
+class Stream(Generic[T, R]):
+    """``work(item)`` for each item, in order, worked out by a forked child a
+    little ahead of the caller (the pipe holds a few results): the site's
+    project pages, rendered while MkDocs reads the pages before them.
+
+    Without a second core or fork, each result is worked out here when
+    asked for; if the child dies, the rest are.
+    """
+
+    def __init__(self, items: Sequence[T], work: Callable[[T], R]) -> None:
+        self._items, self._work = list(items), work
+        self._next = 0
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        if jobs() >= 2 and "fork" in multiprocessing.get_all_start_methods() and self._items:
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._child = context.Process(target=_stream_child, args=(send, self._items, work), daemon=True)
+            self._child.start()
+            send.close()
+
+    def __iter__(self) -> Iterator[R]:
+        while self._next < len(self._items):
+            yield self.next()
+
+    def next(self) -> R:
+        item = self._items[self._next]
+        result: R | None = None
+        if self._receive is not None:
+            try:
+                result = pickle.loads(self._receive.recv_bytes())
+            except (EOFError, OSError, pickle.PickleError):
+                self.close()  # the child died: the rest are worked out here
+        if self._receive is None:
+            result = self._work(item)
+        self._next += 1
+        return result  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the child, if it still runs (the caller needs no more)."""
+        if self._receive is not None:
+            self._receive.close()
+            self._receive = None
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.terminate()
+            self._child.join()
+            self._child = None
+
+
+def _stream_child(send: Connection, items: Sequence[T], work: Callable[[T], R]) -> None:
+    try:
+        for item in items:
+            send.send_bytes(pickle.dumps(work(item), protocol=pickle.HIGHEST_PROTOCOL))
+    except (BrokenPipeError, OSError):
+        pass  # the parent stopped listening
+    finally:
+        send.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from functools import partial
 from pathlib import Path
@@ -68,6 +69,64 @@ def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
     monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
     assert pages.render_site(data.model, data.document, data.findings, data.as_of) == serial
     assert list(serial) == sorted(serial) and any(p.startswith("projects/") for p in serial)
+
+
+def test_project_pages_rendered_later_by_a_child_are_the_serial_pages(monkeypatch):
+    from pmkit.site import pages
+    from pmkit.site.data import load
+
+    data = load(EXAMPLE, dt.date(2026, 10, 31), use_cache=False)
+    serial = pages.render_site(data.model, data.document, data.findings, data.as_of)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
+    now, later = pages.render_site_later(data.model, data.document, data.findings, data.as_of)
+    assert later is not None and not any(path.startswith("projects/cloud") for path in now)
+    assert later.get("projects/cloud-migration.md") == serial["projects/cloud-migration.md"]
+    assert sorted([*now, *later.paths]) == list(serial)  # announced before they are rendered
+    assert {**now, **later.all()} == serial
+    later.close()
+
+
+def test_the_site_built_while_a_child_renders_the_projects_is_the_same(tmp_path, monkeypatch):
+    """Through MkDocs: the project pages handed over while it reads them, the charts before it copies them."""
+    from click.testing import CliRunner
+
+    from pmkit.cli import main
+    from pmkit.site import pages
+
+    def build(out: Path) -> dict[str, bytes]:
+        done = CliRunner().invoke(main, ["site", "build", str(EXAMPLE), "--output", str(out), "--no-cache"])
+        assert done.exit_code == 0, done.output
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    serial = build(tmp_path / "serial")
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
+    made: list[object] = []
+    real = pages.LaterPages.__init__
+    monkeypatch.setattr(pages.LaterPages, "__init__", lambda self, *a: made.append(self) or real(self, *a))
+    assert build(tmp_path / "later") == serial
+    assert made, "the project pages were not left to a child"
+    assert "charts/projects/cloud-migration-timeline.svg" in serial
+
+
+def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch):
+    here = os.getpid()
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    stream = parallel.Stream(range(5), lambda x: x * 2 if os.getpid() == here else os._exit(3))
+    assert list(stream) == [0, 2, 4, 6, 8]
+    stream.close()
+
+
+def test_a_stream_closed_early_stops_its_child(monkeypatch):
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    stream = parallel.Stream(range(10_000), lambda x: "x" * 10_000)  # the pipe fills: the child waits
+    assert stream.next() == "x" * 10_000
+    child = stream._child
+    assert child is not None and child.is_alive()
+    stream.close()
+    assert not child.is_alive()
 
 
 def test_figures_built_while_a_child_runs_the_rules_are_the_serial_ones(tmp_path, monkeypatch):

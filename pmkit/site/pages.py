@@ -35,14 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
 
 from pmkit.findings import Finding, Severity
-from pmkit.model import Model
-from pmkit.parallel import fork_map
+from pmkit.model import Model, Project
+from pmkit.parallel import Stream, fork_map, jobs
 from pmkit.site import text
 from pmkit.templates import derived
 
@@ -123,6 +123,7 @@ class Site:
         self.as_of = as_of
         self.currency = document["currency"] if document else "USD"
         self.out: dict[str, str] = {}
+        self.later: LaterPages | None = None  # pages a child renders meanwhile (``render_site_later``)
 
     # -- output
     def page(self, path: str, template: str, **context: Any) -> None:
@@ -255,25 +256,16 @@ def _svg_width(svg: str) -> int:
 # ---------------------------------------------------------------- charts
 
 
-def _charts() -> Any | None:
-    """pmkit.site.charts, or None while it is not there (pages render without charts)."""
-    try:
-        from pmkit.site import charts
-    except ImportError:  # pragma: no cover - only while the charts module is missing
-        return None
-    return charts
-
-
 class Charts:
     """Renders charts into the site and returns image references for a page."""
 
     def __init__(self, site: Site) -> None:
-        self.site = site
-        self.lib = _charts()
+        from pmkit.site import charts  # the SVG templates and their geometry
 
-    def add(self, path: str, make: Callable[[Any], str], alt: str) -> dict[str, Any] | None:
-        if self.lib is None:
-            return None
+        self.site = site
+        self.lib = charts
+
+    def add(self, path: str, make: Callable[[Any], str], alt: str) -> dict[str, Any]:
         svg = make(self.lib)
         self.site.chart(path, svg)
         return {"path": path, "alt": alt, "width": _svg_width(svg)}
@@ -298,6 +290,43 @@ def render_site(model: Model | None, rollup_document: dict[str, Any] | None, fin
     return dict(sorted(site.out.items()))
 
 
+def render_site_later(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
+                      as_of: dt.date) -> tuple[dict[str, str], LaterPages | None]:
+    """``render_site``, but on a large program with a second core the project
+    pages and charts come later: a child renders them while the caller goes
+    on (MkDocs reads the other pages meanwhile, then asks for each project
+    page in turn). Together they are ``render_site``'s pages."""
+    site = Site(model, rollup_document, findings, as_of)
+    if model is None or rollup_document is None or site.errors:
+        return render_site(model, rollup_document, findings, as_of), None
+    _render_all(site, later=jobs() >= 2)
+    return dict(sorted(site.out.items())), site.later
+
+
+class LaterPages:
+    """Project pages and charts that a forked child renders in project order (``Stream``)."""
+
+    def __init__(self, pids: list[str], render: Callable[[str], dict[str, str]], paths: dict[str, list[str]]) -> None:
+        #: every path that will come, in sorted order (the order MkDocs reads them)
+        self.paths = sorted(path for pid in pids for path in paths[pid])
+        self._stream = Stream(sorted(pids), render)
+        self._received: dict[str, str] = {}
+
+    def get(self, path: str) -> str:
+        """The text at ``path`` (one of ``paths``), waiting for the child if need be."""
+        while path not in self._received:
+            self._received.update(self._stream.next())
+        return self._received[path]
+
+    def all(self) -> dict[str, str]:
+        for out in self._stream:
+            self._received.update(out)
+        return self._received
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def _render_unavailable(site: Site) -> None:
     for title, path in NAV:
         if path == "data-quality.md":
@@ -306,7 +335,7 @@ def _render_unavailable(site: Site) -> None:
     _data_quality(site)
 
 
-def _render_all(site: Site) -> None:
+def _render_all(site: Site, later: bool = False) -> None:
     assert site.model is not None and site.doc is not None
     charts = Charts(site)
     reported = latest_entries(site.model, site.as_of)
@@ -325,7 +354,7 @@ def _render_all(site: Site) -> None:
         site.page("history.md", "history.md.j2")
         _data_quality(site)
 
-    _projects(site, charts, rags, index_pages)
+    _projects(site, charts, rags, index_pages, later)
 
 
 def _open_risks(site: Site) -> list[dict[str, Any]]:
@@ -358,9 +387,11 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
               late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
 
 
-def _projects(site: Site, charts: Charts, rags: dict[str, Rag], alongside: Callable[[], None]) -> None:
+def _projects(site: Site, charts: Charts, rags: dict[str, Rag], alongside: Callable[[], None],
+              later: bool = False) -> None:
     """The projects index and a page per project; ``alongside()`` renders the
-    other pages meanwhile (on a large program, while children render projects)."""
+    other pages meanwhile (on a large program, while children render projects).
+    ``later``: a large program's project pages are left to ``site.later``."""
     model, doc = site.model, site.doc
     assert model is not None and doc is not None
     rows = [{"id": pid, **row, "gap": gap(row), "rag": rags[pid]} for pid, row in doc["projects"].items()]
@@ -382,8 +413,27 @@ def _projects(site: Site, charts: Charts, rags: dict[str, Rag], alongside: Calla
     # The other pages cost about a quarter as much (measured at SPEC §9 scale).
     pids = list(model.projects)
     cost = {pid: 1 + len(model.projects[pid].tasks) for pid in pids}
+    if later and sum(cost.values()) >= PARALLEL_TASKS:
+        site.later = LaterPages(pids, render, {pid: [path for path in project_files(model.projects[pid]) if path]
+                                               for pid in pids})
+        alongside()
+        return
     for out in fork_map(pids, render, cost.__getitem__, PARALLEL_TASKS, 1.05, alongside, sum(cost.values()) / 4):
         site.out.update(out)
+
+
+class ProjectFiles(NamedTuple):
+    """What a project's page is made of: the page and its charts."""
+
+    page: str
+    progress: str
+    timeline: str | None  # drawn only with tasks or milestones
+
+
+def project_files(project: Project) -> ProjectFiles:
+    pid = project.id
+    return ProjectFiles(f"projects/{pid}.md", f"charts/projects/{pid}-progress.svg",
+                        f"charts/projects/{pid}-timeline.svg" if project.tasks or project.milestones else None)
 
 
 def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milestone_rows: dict[tuple[str, str], Any],
@@ -393,7 +443,8 @@ def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milesto
     assert model is not None and doc is not None
     project = model.projects[pid]
     row = doc["projects"][pid]
-    progress = charts.add(f"charts/projects/{pid}-progress.svg", lambda c, p=project, r=row: c.progress_bar(
+    files = project_files(project)
+    progress = charts.add(files.progress, lambda c, p=project, r=row: c.progress_bar(
         _d(r["progress"]), _d(r["planned"]), "Progress against plan", 640, chart_id=f"progress-{p.id}"),
         "Progress against plan")
     tasks = []
@@ -405,15 +456,15 @@ def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milesto
         status = milestone_rows.get((pid, m.id))
         milestones.append({"m": m, "status": status["status"] if status else "cancelled",
                            "slipped": status["slipped_days"] if status else None})
-    timeline = charts.add(f"charts/projects/{pid}-timeline.svg", lambda c, p=project, ms=milestones: c.gantt(
+    timeline = charts.add(files.timeline, lambda c, p=project, ms=milestones: c.gantt(
         [(t.title, t.start, t.end, t.progress, _gantt_task_status(t, site.as_of), None) for t in p.tasks],
         [(x["m"].title, x["m"].due, x["status"]) for x in ms], p.start, p.end, site.as_of,
         "Tasks and milestones", chart_id=f"timeline-{p.id}"), "Tasks and milestones") \
-        if project.tasks or project.milestones else None
+        if files.timeline else None
     task_deps = sorted({(t.id, dep) for t in project.tasks for dep in t.depends_on
                         if not dep.startswith(pid + "/")})
     contracts = [c for v in model.vendors.values() for c in v.contracts if c.project == pid]
-    site.page(f"projects/{pid}.md", "projects/project.md.j2", pid=pid, project=project, row=row,
+    site.page(files.page, "projects/project.md.j2", pid=pid, project=project, row=row,
               rag=rags[pid], gap=gap(row), tasks=tasks, milestones=milestones,
               objectives=[objectives[o] for o in project.objectives if o in objectives],
               problems=[r for r in risks if r["project"] == pid], dependents=sorted(dependents.get(pid, [])),

@@ -18,6 +18,9 @@ plugins:
   the pages and charts and adds each as ``File.generated``, with the pages'
   stylesheet (assets/pmkit/site.css, put first in ``extra_css``). Per-item
   pages (one per project, team, report) are not in the navigation.
+- On a large program a child renders the project pages meanwhile
+  (``render_site_later``): ``on_page_read_source`` hands MkDocs each one
+  when it reads it, and ``on_env`` (before MkDocs copies the charts) the rest.
 
 With validation errors the site still builds: every page says the figures
 are unavailable and the data-quality page lists the findings; the plugin
@@ -32,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -40,6 +43,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+if TYPE_CHECKING:
+    from pmkit.site.pages import LaterPages
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
 
@@ -71,6 +78,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.as_of: dt.date | None = None
         self.nav_is_ours = False
         self.errors = self.warnings = 0  # of the last build's validation
+        self.later: LaterPages | None = None  # project pages a child is rendering
+        self.later_files: dict[str, File] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -96,21 +105,26 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from pmkit.site.data import load
-        from pmkit.site.pages import NAV, render_site
+        from pmkit.site.pages import NAV, render_site_later
 
         assert self.program_dir is not None
+        self._close_later()
         data = load(self.program_dir, self.as_of, use_cache=self.config.cache)
         self.errors, self.warnings = data.errors, len(data.findings) - data.errors
-        pages = render_site(data.model, data.document, data.findings, data.as_of)
+        pages, self.later = render_site_later(data.model, data.document, data.findings, data.as_of)
+        later = dict.fromkeys(self.later.paths, "") if self.later else {}  # filled in when they come
         in_nav = {path for _, path in NAV}
-        for path, content in pages.items():
+        for path, content in sorted({**pages, **later}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning(f"pmkit generates {path}; the hand-written {path} in docs_dir is ignored")
                 files.remove(existing)
             inclusion = InclusionLevel.UNDEFINED if path in in_nav or not path.endswith(".md") \
                 else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+            file = File.generated(config, path, content=content, inclusion=inclusion)
+            files.append(file)
+            if path in later:
+                self.later_files[path] = file
         css = (Path(__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
         files.append(File.generated(config, STYLESHEET, content=css))
         if data.errors:
@@ -120,6 +134,34 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
             log.info(f"pmkit: {len(pages)} pages and charts as of {data.as_of.isoformat()}, "
                      f"{len(data.findings)} warning(s) on the data-quality page")
         return files
+
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        if self.later is None or page.file.src_uri not in self.later_files:
+            return None
+        text = self.later.get(page.file.src_uri)
+        page.file.content_string = text
+        return text
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Every page and chart still to come, before MkDocs copies the charts."""
+        if self.later is not None:
+            came = self.later.all()
+            if came.keys() != self.later_files.keys():  # a bug in project_files: say so, never ship a blank
+                raise PluginError(f"pmkit: the project pages rendered ({len(came)} files) are not the ones "
+                                  f"announced ({len(self.later_files)})")
+            for path, text in came.items():
+                self.later_files[path].content_string = text
+        self._close_later()
+        return env
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_later()
+
+    def _close_later(self) -> None:
+        if self.later is not None:
+            self.later.close()
+        self.later, self.later_files = None, {}
 
 
 def navigation(config: MkDocsConfig) -> list[Any]:
