@@ -292,10 +292,10 @@ def render_site(model: Model | None, rollup_document: dict[str, Any] | None, fin
 
 def render_site_later(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
                       as_of: dt.date) -> tuple[dict[str, str], LaterPages | None]:
-    """``render_site``, but on a large program with a second core the project
-    pages and charts come later: a child renders them while the caller goes
-    on (MkDocs reads the other pages meanwhile, then asks for each project
-    page in turn). Together they are ``render_site``'s pages."""
+    """``render_site``, but on a large program with a second core the pages
+    and charts come later: a child renders them in the order MkDocs reads
+    them, while MkDocs reads them. Only their paths are known now
+    (``LaterPages.paths``). Together they are ``render_site``'s pages."""
     site = Site(model, rollup_document, findings, as_of)
     if model is None or rollup_document is None or site.errors:
         return render_site(model, rollup_document, findings, as_of), None
@@ -304,12 +304,11 @@ def render_site_later(model: Model | None, rollup_document: dict[str, Any] | Non
 
 
 class LaterPages:
-    """Project pages and charts that a forked child renders in project order (``Stream``)."""
+    """Pages and charts that a forked child renders in MkDocs' reading order (``Stream``)."""
 
-    def __init__(self, pids: list[str], render: Callable[[str], dict[str, str]], paths: dict[str, list[str]]) -> None:
-        #: every path that will come, in sorted order (the order MkDocs reads them)
-        self.paths = sorted(path for pid in pids for path in paths[pid])
-        self._stream = Stream(sorted(pids), render)
+    def __init__(self, units: list[Unit], render: Callable[[Unit], dict[str, str]], paths: list[str]) -> None:
+        self.paths = paths  #: every path that will come, sorted
+        self._stream = Stream(units, render)
         self._received: dict[str, str] = {}
 
     def get(self, path: str) -> str:
@@ -340,21 +339,59 @@ def _render_all(site: Site, later: bool = False) -> None:
     charts = Charts(site)
     reported = latest_entries(site.model, site.as_of)
     rags = {pid: project_rag(site.model, site.doc["projects"], pid, reported) for pid in site.model.projects}
+    others: list[Unit] = [
+        ("index.md", lambda: _dashboard(site, charts, rags)),
+        ("projects/index.md", lambda: _projects_index(site, rags)),
+        ("timeline.md", lambda: _timeline(site, charts)),
+        ("budget.md", lambda: _budget(site, charts)),
+        ("problems.md", lambda: _problems(site, charts)),
+        ("teams/", lambda: _teams(site, charts, reported)),
+        ("staff.md", lambda: _staff(site)),
+        ("hiring.md", lambda: _hiring(site, charts)),
+        ("compliance.md", lambda: _compliance(site, charts)),
+        ("reports/", lambda: _reports(site)),
+        ("history.md", lambda: site.page("history.md", "history.md.j2")),
+        ("data-quality.md", lambda: _data_quality(site)),
+    ]
+    projects = _project_units(site, charts, rags)
+    cost = {path: 1 + len(site.model.projects[pid].tasks) for pid in site.model.projects
+            for path in [project_files(site.model.projects[pid]).page]}
+    total = sum(cost.values())
 
-    def index_pages() -> None:
-        _dashboard(site, charts, rags)
-        _timeline(site, charts)
-        _budget(site, charts)
-        _problems(site, charts)
-        _teams(site, charts, reported)
-        _staff(site)
-        _hiring(site, charts)
-        _compliance(site, charts)
-        _reports(site)
-        site.page("history.md", "history.md.j2")
-        _data_quality(site)
+    def render(unit: Unit) -> dict[str, str]:
+        with site.capture() as out:
+            unit[1]()
+        return out
 
-    _projects(site, charts, rags, index_pages, later)
+    if later and total >= PARALLEL_TASKS:
+        # Everything in the order MkDocs reads the pages, by a child, while MkDocs reads them.
+        site.later = LaterPages(sorted([*others, *projects], key=lambda unit: unit[0]), render,
+                                site_paths(site.model))
+        return
+    # A page and two charts per project: at 2,000 projects, worth every core.
+    # The other pages cost about a quarter as much (measured at SPEC §9 scale).
+    for out in fork_map(projects, render, lambda unit: cost[unit[0]], PARALLEL_TASKS, 1.05,
+                        lambda: [unit[1]() for unit in others], total / 4):
+        site.out.update(out)
+
+
+#: A group of pages and charts rendered together, keyed by the path of its
+#: first page in MkDocs' reading order (sorted paths), and how to render it.
+Unit = tuple[str, Callable[[], None]]
+
+#: The charts of the index pages (the project charts are in ``project_files``).
+INDEX_CHARTS = ("charts/budget-burn.svg", "charts/budget-categories.svg", "charts/compliance.svg",
+                "charts/hiring-funnel.svg", "charts/problems-severity.svg", "charts/progress.svg",
+                "charts/teams-progress.svg", "charts/timeline.svg")
+
+
+def site_paths(model: Model) -> list[str]:
+    """Every path ``_render_all`` writes, known before anything is rendered
+    (MkDocs needs the list of files first); tests check they agree."""
+    paths = [path for _, path in NAV] + list(INDEX_CHARTS)
+    paths += [f"teams/{tid}.md" for tid in model.teams] + [f"reports/{period}.md" for period in model.reports]
+    paths += [path for project in model.projects.values() for path in project_files(project) if path]
+    return sorted(paths)
 
 
 def _open_risks(site: Site) -> list[dict[str, Any]]:
@@ -387,15 +424,16 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
               late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
 
 
-def _projects(site: Site, charts: Charts, rags: dict[str, Rag], alongside: Callable[[], None],
-              later: bool = False) -> None:
-    """The projects index and a page per project; ``alongside()`` renders the
-    other pages meanwhile (on a large program, while children render projects).
-    ``later``: a large program's project pages are left to ``site.later``."""
+def _projects_index(site: Site, rags: dict[str, Rag]) -> None:
+    assert site.doc is not None
+    rows = [{"id": pid, **row, "gap": gap(row), "rag": rags[pid]} for pid, row in site.doc["projects"].items()]
+    site.page("projects/index.md", "projects/index.md.j2", rows=rows)
+
+
+def _project_units(site: Site, charts: Charts, rags: dict[str, Rag]) -> list[Unit]:
+    """A unit per project page, in project order."""
     model, doc = site.model, site.doc
     assert model is not None and doc is not None
-    rows = [{"id": pid, **row, "gap": gap(row), "rag": rags[pid]} for pid, row in doc["projects"].items()]
-    site.page("projects/index.md", "projects/index.md.j2", rows=rows)
     milestone_rows = {(m["project"], m["id"]): m for m in doc["milestones"]}
     risks = doc["risks"]["items"]
     dependents: dict[str, list[str]] = {}
@@ -403,23 +441,9 @@ def _projects(site: Site, charts: Charts, rags: dict[str, Rag], alongside: Calla
         for dep in project.depends_on:
             dependents.setdefault(dep, []).append(pid)
     objectives = {o.id: o for o in model.program.objectives}
-
-    def render(pid: str) -> dict[str, str]:
-        with site.capture() as out:
-            _project(site, charts, pid, rags, milestone_rows, risks, dependents, objectives)
-        return out
-
-    # A page and two charts per project: at 2,000 projects, worth every core.
-    # The other pages cost about a quarter as much (measured at SPEC §9 scale).
-    pids = list(model.projects)
-    cost = {pid: 1 + len(model.projects[pid].tasks) for pid in pids}
-    if later and sum(cost.values()) >= PARALLEL_TASKS:
-        site.later = LaterPages(pids, render, {pid: [path for path in project_files(model.projects[pid]) if path]
-                                               for pid in pids})
-        alongside()
-        return
-    for out in fork_map(pids, render, cost.__getitem__, PARALLEL_TASKS, 1.05, alongside, sum(cost.values()) / 4):
-        site.out.update(out)
+    return [(project_files(project).page,
+             lambda pid=pid: _project(site, charts, pid, rags, milestone_rows, risks, dependents, objectives))
+            for pid, project in model.projects.items()]
 
 
 class ProjectFiles(NamedTuple):

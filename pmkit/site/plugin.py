@@ -18,7 +18,7 @@ plugins:
   the pages and charts and adds each as ``File.generated``, with the pages'
   stylesheet (assets/pmkit/site.css, put first in ``extra_css``). Per-item
   pages (one per project, team, report) are not in the navigation.
-- On a large program a child renders the project pages meanwhile
+- On a large program a child renders the pages meanwhile
   (``render_site_later``): ``on_page_read_source`` hands MkDocs each one
   when it reads it, and ``on_env`` (before MkDocs copies the charts) the rest.
 
@@ -78,7 +78,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.as_of: dt.date | None = None
         self.nav_is_ours = False
         self.errors = self.warnings = 0  # of the last build's validation
-        self.later: LaterPages | None = None  # project pages a child is rendering
+        self.later: LaterPages | None = None  # pages a child is rendering
         self.later_files: dict[str, File] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -147,8 +147,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         """Every page and chart still to come, before MkDocs copies the charts."""
         if self.later is not None:
             came = self.later.all()
-            if came.keys() != self.later_files.keys():  # a bug in project_files: say so, never ship a blank
-                raise PluginError(f"pmkit: the project pages rendered ({len(came)} files) are not the ones "
+            if came.keys() != self.later_files.keys():  # a bug in site_paths: say so, never ship a blank
+                raise PluginError(f"pmkit: the pages rendered ({len(came)} files) are not the ones "
                                   f"announced ({len(self.later_files)})")
             for path, text in came.items():
                 self.later_files[path].content_string = text
