@@ -40,6 +40,10 @@ UNREADABLE = Code(
 
 Signature = tuple[int, int, int, int]
 
+#: Opening a link fails with this flag (not on Windows, where ``read`` resolves every path).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
 _MB = 1024 * 1024  # settings.max_file_size_mb counts binary megabytes
 DEFAULT_MAX_BYTES = 20 * _MB
 
@@ -57,6 +61,7 @@ class DirectorySource:
         self.root = root.resolve()
         self.max_bytes = max_bytes
         self.findings: list[Finding] = []
+        self._folders: dict[str, bool] = {}  # folder -> inside the program, no link on the way
 
     def paths(self) -> list[str]:
         """Relative paths of every ``*.yaml`` / ``*.yml`` entry, sorted."""
@@ -71,6 +76,9 @@ class DirectorySource:
 
     def read(self, path: str) -> SourceFile | None:
         """The bytes of one file, or None with a finding explaining why not."""
+        plain = self._read_plain(path)
+        if plain is not None:
+            return plain
         full = self.root / path
         try:
             real = full.resolve(strict=True)
@@ -97,6 +105,37 @@ class DirectorySource:
         except OSError as exc:
             self._report(UNREADABLE, path, f"the file cannot be read: {exc.strerror}")
             return None
+
+    def _read_plain(self, path: str) -> SourceFile | None:
+        """The usual case, in one ``open``: a regular file within the bound,
+        not a link, in a folder that is no link either. None: ``read`` looks
+        closer (and says what is wrong). Resolving every path as ``read``
+        does took 0.6 s for 6,500 files."""
+        folder, _, name = path.rpartition("/")
+        if not _NOFOLLOW or not self._real_folder(folder) or name in ("", ".", ".."):
+            return None
+        try:
+            # O_NONBLOCK: opening a named pipe would wait for a writer (regular files ignore it)
+            fd = os.open(os.path.join(self.root, path), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+                return None
+            with open(fd, "rb", closefd=False) as fh:
+                return SourceFile(path, fh.read())
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def _real_folder(self, folder: str) -> bool:
+        """Whether ``folder`` (relative) lies inside the program with no link on the way."""
+        if folder not in self._folders:
+            full = os.path.join(self.root, folder) if folder else str(self.root)
+            self._folders[folder] = ".." not in folder.split("/") and os.path.realpath(full) == os.path.normpath(full)
+        return self._folders[folder]
 
     def names(self) -> Iterator[str]:
         """``paths()``, less the names that are not UTF-8 (each reported)."""

@@ -21,7 +21,7 @@ from pmkit.cli import main
 from pmkit.kinds import PROJECT
 from pmkit.loader import load_one
 from pmkit.loader.yaml12 import parse, resolve_plain
-from pmkit.source import SourceFile
+from pmkit.source import DirectorySource, SourceFile
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import ProgramDir, only  # noqa: E402
@@ -402,6 +402,20 @@ def test_symlink_pointing_inside_the_program_is_read(program):
     result = program.validate()
     assert [f for f in result.findings if f.file == "teams/ops2.yaml"] == []
     assert result.index.teams["ops2"].data["name"] == "Operations"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_folder_that_became_a_link_outside_is_not_read_through(program, tmp_path):
+    """A re-run reads the paths it saw last time: one whose folder is now a link
+    out of the program must not be read through it (the quick path checks folders too)."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("name: Secret\n")
+    (program.root / "linked").symlink_to(outside, target_is_directory=True)
+    source = DirectorySource(program.root)
+    assert source.read("linked/secret.yaml") is None
+    assert [(f.code, f.file) for f in source.findings] == [("path-outside-program", "linked/secret.yaml")]
+    assert source.read("teams/../linked/secret.yaml") is None
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
