@@ -38,8 +38,14 @@ FILE_COST = 8 * 1024
 CHILD_COST = 1.35
 
 
+_in_child = False  # set in a child: it never forks in turn (the cores are taken)
+
+
 def jobs() -> int:
-    """How many processes may share work: ``PMKIT_JOBS``, else the usable cores (at most 8)."""
+    """How many processes may share work: ``PMKIT_JOBS``, else the usable cores
+    (at most 8); 1 in a child of ``fork_map``, ``in_child`` or ``Stream``."""
+    if _in_child:
+        return 1
     setting = os.environ.get("PMKIT_JOBS", "")
     if setting.isdigit() and int(setting) > 0:
         return int(setting)
@@ -103,6 +109,8 @@ def _deal(costs: list[float], parts: int, child_cost: float, head_start: float =
 
 def _child(send: Connection, part: Sequence[T], work: Callable[[T], R],
            then: Callable[[list[R]], None] | None = None) -> None:
+    global _in_child
+    _in_child = True
     try:
         results = [work(item) for item in part]
         send.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
@@ -228,6 +236,8 @@ class Stream(Generic[T, R]):
 
 
 def _stream_child(send: Connection, items: Sequence[T], work: Callable[[T], R]) -> None:
+    global _in_child
+    _in_child = True
     try:
         for item in items:
             send.send_bytes(pickle.dumps(work(item), protocol=pickle.HIGHEST_PROTOCOL))

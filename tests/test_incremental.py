@@ -191,3 +191,17 @@ def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_
                            ("budget/expenses/2026-05.yaml", "    amount: 1840.00\n", "")]:  # a field deleted
         _edit(example, path, old, new)
         assert _warm(example, cache) == _cold(example), f"after editing {path}"
+
+
+def test_rule_parts_shared_with_a_child_find_the_same(example, tmp_path, monkeypatch):
+    """A re-run shares the parts to run again with a forked child when they took long enough last time."""
+    monkeypatch.setattr(checks, "PARALLEL_SECONDS", 0)
+    monkeypatch.setattr(checks, "UNKNOWN_SECONDS", 0.01)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    cache = tmp_path / "cache"
+    assert _warm(example, cache) == _cold(example)
+    for path, old, new in [("projects/cloud-migration.yaml", "owner: raj-patel", "owner: nobody"),
+                           ("budget/expenses/2026-03.yaml", "amount: ", "amount: 9"),
+                           ("staff/aisha-bello.yaml", "team: ", "team: x")]:
+        _edit(example, path, old, new)
+        assert _warm(example, cache) == _cold(example), f"after editing {path}"
