@@ -41,7 +41,6 @@ MIN_BYTES = 256 * 1024
 _DIGEST = 16  # bytes: a collision would reuse the wrong entry, so not 8
 
 
-
 @dataclass(frozen=True)
 class Entries:
     """Where a parsed list file's entries were: what the next parse may reuse."""
@@ -124,8 +123,8 @@ def reparse(text: str, previous: Any, kept: Entries, max_depth: int) -> Spliced 
             items.append(old[i])
             continue
         budget -= 1
-        item = _parse_entry(head, chunk, kept.key, max_depth)
-        if budget < 0 or item is UNUSUAL:
+        item = _parse_entry(head, chunk, kept.key, max_depth) if budget >= 0 else UNUSUAL
+        if item is UNUSUAL:
             return None
         fresh.append(len(items))
         items.append(item)

@@ -10,7 +10,7 @@ rollup: the site shows the findings and no figure computed from invalid data.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,6 @@ class SiteData:
     files: int
     model: Model | None = None
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
-    #: what the figures were computed from (the loaded program): kept with
-    #: them, so that it is freed when the caller drops this, not on return
-    #: from ``load`` (0.4 s at SPEC §9 scale, before MkDocs could start)
-    loaded: Any = field(default=None, repr=False)
 
     @property
     def errors(self) -> int:
@@ -44,4 +40,4 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
     result = computed.result
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []
-    return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document, result)
+    return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document)

@@ -46,7 +46,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING:
-    from pmkit.site.data import SiteData
     from pmkit.site.pages import LaterPages
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
@@ -81,9 +80,6 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.errors = self.warnings = 0  # of the last build's validation
         self.later: LaterPages | None = None  # pages a child is rendering
         self.later_files: dict[str, File] = {}
-        #: the program of the last build, kept until the next: freeing it takes
-        #: longer than the build can spare (``pmkit site build`` never does)
-        self.data: SiteData | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -113,8 +109,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
 
         assert self.program_dir is not None
         self._close_later()
-        self.data = None  # the last build's program goes before this one is loaded
-        data = self.data = load(self.program_dir, self.as_of, use_cache=self.config.cache)
+        data = load(self.program_dir, self.as_of, use_cache=self.config.cache)
         self.errors, self.warnings = data.errors, len(data.findings) - data.errors
         pages, self.later = render_site_later(data.model, data.document, data.findings, data.as_of)
         later = dict.fromkeys(self.later.paths, "") if self.later else {}  # filled in when they come
