@@ -148,6 +148,9 @@ class Pending(Generic[R]):
                 then(self._done[0])
 
     def result(self) -> R:
+        """The result, as soon as it is sent. The child may still be busy (its
+        ``then``): ``wait`` joins it; otherwise multiprocessing reaps it at
+        the next fork or at exit, and this process need not wait for its exit."""
         if not self._done:
             assert self._child is not None and self._receive is not None
             self._done = _collect(self._child, self._receive, [None], self._here, join=False)
