@@ -159,9 +159,9 @@ class LazyProgram:
             if cached_only:
                 return None
             loaded = self.document(path)
-            if loaded is None or not isinstance(loaded[0].data.get("expenses"), list):
-                return None  # no expense list: no facts (as build_index)
-            facts = file_facts(path, *list_records(*loaded), as_of)
+            facts = _facts(*loaded, as_of) if loaded is not None else None
+            if facts is None:
+                return None
             self.cache.store("facts", key, facts)
         self.facts[path] = facts
         return facts
@@ -174,6 +174,13 @@ class LazyProgram:
                 if loaded is not None:
                     out.extend(list_records(*loaded)[0])
         return out
+
+
+def _facts(doc: Document, invalid: set[int] | None, as_of: dt.date) -> FileFacts | None:
+    """An expense file's facts; None without an expense list (as ``build_index``)."""
+    if not isinstance(doc.data.get("expenses"), list):
+        return None
+    return file_facts(doc.path, *list_records(doc, invalid), as_of)
 
 
 def facts_key(cache: FileCache, file_key: str, as_of: dt.date) -> str:
@@ -239,9 +246,9 @@ class _ChangedFiles:
         for read, key, old_key in self.missing:
             outcome = self.check_file(read, previous=previous_outcome(self.cache, read, old_key))
             facts = None
-            if outcome.kind == "expenses" and outcome.data is not None and isinstance(outcome.data.get("expenses"), list):
+            if outcome.kind == "expenses" and outcome.data is not None:
                 doc = Document(read.path, BY_NAME["expenses"], outcome.data, read.data, self.max_depth)
-                facts = file_facts(read.path, *list_records(doc, outcome.invalid), self.as_of)
+                facts = _facts(doc, outcome.invalid, self.as_of)
             self.to_write.append((key, outcome, facts))
             out.append((_summary(outcome), facts))
         return out

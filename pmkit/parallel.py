@@ -191,7 +191,7 @@ def in_child(work: Callable[[], R], worth_it: bool, then: Callable[[R], None] | 
 class Stream(Generic[T, R]):
     """``work(item)`` for each item, in order, worked out by a forked child a
     little ahead of the caller (the pipe holds a few results): the site's
-    project pages, rendered while MkDocs reads the pages before them.
+    pages, rendered in the order MkDocs reads them, while it reads them.
 
     Without a second core or fork, each result is worked out here when
     asked for; if the child dies, the rest are.

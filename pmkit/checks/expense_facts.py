@@ -188,7 +188,8 @@ def _spent(ix: Index) -> dict[Line, Decimal]:
 
 
 def expense_ids(ix: Index) -> list[str]:
-    """The ids of every valid expense, in file order (computed once)."""
+    """The ids of every valid expense, in file order (only the duplicate check
+    needs them as one list, and only when an id repeats)."""
     return [ident for _, ids in id_lists(ix) for ident in ids]
 
 

@@ -94,6 +94,8 @@ def _ends_with_list(value: Any, key: str) -> bool:
 
 @dataclass
 class Spliced:
+    """A re-parse that reused entries: the value, as a whole parse gives it."""
+
     value: dict[str, Any]
     entries: Entries
     fresh: list[int]  # the positions of the entries parsed anew (the others were reused)

@@ -354,8 +354,7 @@ def _render_all(site: Site, later: bool = False) -> None:
         ("data-quality.md", lambda: _data_quality(site)),
     ]
     projects = _project_units(site, charts, rags)
-    cost = {path: 1 + len(site.model.projects[pid].tasks) for pid in site.model.projects
-            for path in [project_files(site.model.projects[pid]).page]}
+    cost = {project_files(project).page: 1 + len(project.tasks) for project in site.model.projects.values()}
     total = sum(cost.values())
 
     def render(unit: Unit) -> dict[str, str]:

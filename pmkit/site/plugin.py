@@ -135,7 +135,6 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
                      f"{len(data.findings)} warning(s) on the data-quality page")
         return files
 
-
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         if self.later is None or page.file.src_uri not in self.later_files:
             return None
