@@ -12,10 +12,11 @@ done here: the results are the same either way, in the same order.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
@@ -43,7 +44,8 @@ _in_child = False  # set in a child: it never forks in turn (the cores are taken
 
 def jobs() -> int:
     """How many processes may share work: ``PMKIT_JOBS``, else the usable cores
-    (at most 8); 1 in a child of ``fork_map``, ``in_child`` or ``Stream``."""
+    (at most 8); 1 in a child of ``fork_map``, ``in_child`` or a ``Stream``
+    that does not lead."""
     if _in_child:
         return 1
     setting = os.environ.get("PMKIT_JOBS", "")
@@ -188,43 +190,65 @@ def in_child(work: Callable[[], R], worth_it: bool, then: Callable[[R], None] | 
     return Pending(work, child, receive, then)
 
 
-class Stream(Generic[T, R]):
-    """``work(item)`` for each item, in order, worked out by a forked child a
-    little ahead of the caller (the pipe holds a few results): the site's
-    pages, rendered in the order MkDocs reads them, while it reads them.
+class Stream(Generic[R]):
+    """The results of ``produce()``, in order, worked out by a forked child
+    ahead of the caller (the pipe holds a few): the status site, loaded and
+    rendered in the order MkDocs reads its pages, while MkDocs reads them.
 
-    Without a second core or fork, each result is worked out here when
-    asked for; if the child dies, the rest are.
+    ``leads``: the child does what this process would otherwise do, while
+    this process mostly waits for it, so it may use the other cores as this
+    process would (``jobs``). Otherwise it never forks in turn.
+
+    Without a second core or fork, each result is worked out here when asked
+    for. If the child dies, the rest are: ``produce()`` runs again here and
+    the results already received are skipped (it must be deterministic).
     """
 
-    def __init__(self, items: Sequence[T], work: Callable[[T], R]) -> None:
-        self._items, self._work = list(items), work
-        self._next = 0
+    def __init__(self, produce: Callable[[], Iterable[R]], leads: bool = False) -> None:
+        self._produce = produce
+        self._received = 0
+        #: how many results were worked out in this process (all, without a child)
+        self.here = 0
+        self._here: Iterator[R] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
-        if jobs() >= 2 and "fork" in multiprocessing.get_all_start_methods() and self._items:
+        if jobs() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._child = context.Process(target=_stream_child, args=(send, self._items, work), daemon=True)
+            self._child = context.Process(target=_stream_child, args=(send, produce, leads), daemon=True)
             self._child.start()
             send.close()
+        else:
+            self._here = iter(produce())
 
     def __iter__(self) -> Iterator[R]:
-        while self._next < len(self._items):
-            yield self.next()
+        while True:
+            try:
+                yield self.next()
+            except StopIteration:
+                return
 
     def next(self) -> R:
-        item = self._items[self._next]
-        result: R | None = None
+        """The next result; ``StopIteration`` after the last."""
         if self._receive is not None:
             try:
-                result = pickle.loads(self._receive.recv_bytes())
-            except (EOFError, OSError, pickle.PickleError):
+                message = self._receive.recv_bytes()
+            except (EOFError, OSError):
                 self.close()  # the child died: the rest are worked out here
-        if self._receive is None:
-            result = self._work(item)
-        self._next += 1
-        return result  # type: ignore[return-value]
+                self._here = iter(produce_from(self._produce, self._received))
+            else:
+                done, result = pickle.loads(message)
+                if done:
+                    self.close()
+                    self._here = iter(())
+                    raise StopIteration
+                self._received += 1
+                return result  # type: ignore[no-any-return]
+        assert self._here is not None
+        result = next(self._here)
+        self._received += 1
+        self.here += 1
+        return result
 
     def close(self) -> None:
         """Stop the child, if it still runs (the caller needs no more)."""
@@ -238,13 +262,21 @@ class Stream(Generic[T, R]):
             self._child = None
 
 
-def _stream_child(send: Connection, items: Sequence[T], work: Callable[[T], R]) -> None:
+def produce_from(produce: Callable[[], Iterable[R]], skip: int) -> Iterator[R]:
+    """``produce()``'s results after the first ``skip``."""
+    return itertools.islice(produce(), skip, None)
+
+
+def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: bool) -> None:
     global _in_child
-    _in_child = True
+    _in_child = not leads
+    if leads:  # multiprocessing lets no daemon start a child; it stays one for this process
+        multiprocessing.current_process().daemon = False
     try:
-        for item in items:
-            send.send_bytes(pickle.dumps(work(item), protocol=pickle.HIGHEST_PROTOCOL))
-    except (BrokenPipeError, OSError):
-        pass  # the parent stopped listening
+        for result in produce():
+            send.send_bytes(pickle.dumps((False, result), protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(pickle.dumps((True, None)))
+    except Exception:  # noqa: BLE001  (the parent stopped listening, or works it out again and reports why)
+        pass
     finally:
         send.close()

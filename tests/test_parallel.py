@@ -71,28 +71,27 @@ def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
     assert list(serial) == sorted(serial) and any(p.startswith("projects/") for p in serial)
 
 
-def test_pages_rendered_later_by_a_child_are_the_serial_pages(monkeypatch):
+def test_pages_in_reading_order_are_the_rendered_site():
     from pmkit.site import pages
     from pmkit.site.data import load
 
     data = load(EXAMPLE, dt.date(2026, 10, 31), use_cache=False)
     serial = pages.render_site(data.model, data.document, data.findings, data.as_of)
-    monkeypatch.setenv("PMKIT_JOBS", "2")
-    monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
-    now, later = pages.render_site_later(data.model, data.document, data.findings, data.as_of)
-    assert later is not None and now == {}
-    assert later.paths == list(serial)  # every path announced before anything is rendered
-    assert later.get("projects/cloud-migration.md") == serial["projects/cloud-migration.md"]
-    assert later.all() == serial
-    later.close()
+    paths, rendered = pages.in_reading_order(data.model, data.document, data.findings, data.as_of)
+    assert paths == list(serial)  # every path announced before anything is rendered
+    groups = list(rendered)
+    firsts = [min(path for path in group if path.endswith(".md")) for group in groups]
+    assert firsts == sorted(firsts), "not in the order MkDocs reads the pages"
+    assert {path: text for group in groups for path, text in group.items()} == serial
+    assert all(serial[path] == text for group in groups for path, text in group.items())  # a chart two pages show
 
 
-def test_the_site_built_while_a_child_renders_the_pages_is_the_same(tmp_path, monkeypatch):
+def test_the_site_loaded_and_rendered_by_a_child_is_the_same(tmp_path, monkeypatch):
     """Through MkDocs: each page handed over when it reads it, the charts before it copies them."""
     from click.testing import CliRunner
 
     from pmkit.cli import main
-    from pmkit.site import pages
+    from pmkit.site import plugin
 
     def build(out: Path) -> dict[str, bytes]:
         done = CliRunner().invoke(main, ["site", "build", str(EXAMPLE), "--output", str(out), "--no-cache"])
@@ -102,31 +101,76 @@ def test_the_site_built_while_a_child_renders_the_pages_is_the_same(tmp_path, mo
     monkeypatch.setenv("PMKIT_JOBS", "1")
     serial = build(tmp_path / "serial")
     monkeypatch.setenv("PMKIT_JOBS", "2")
-    monkeypatch.setattr(pages, "PARALLEL_TASKS", 0)
-    made: list[object] = []
-    real = pages.LaterPages.__init__
-    monkeypatch.setattr(pages.LaterPages, "__init__", lambda self, *a: made.append(self) or real(self, *a))
+    streams: list[parallel.Stream] = []
+    real = parallel.Stream.__init__
+    monkeypatch.setattr(parallel.Stream, "__init__", lambda self, *a, **k: streams.append(self) or real(self, *a, **k))
     assert build(tmp_path / "later") == serial
-    assert made, "the pages were not left to a child"
+    assert streams and all(stream.here == 0 for stream in streams), "the site was not left to a child"
     assert "charts/projects/cloud-migration-timeline.svg" in serial
 
 
 def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch):
     here = os.getpid()
+
+    def produce():
+        for x in range(5):
+            yield x * 2 if os.getpid() == here or x < 2 else os._exit(3)
+
     monkeypatch.setenv("PMKIT_JOBS", "2")
-    stream = parallel.Stream(range(5), lambda x: x * 2 if os.getpid() == here else os._exit(3))
+    stream = parallel.Stream(produce)
+    assert stream._child is not None
     assert list(stream) == [0, 2, 4, 6, 8]
+    assert stream.here == 3
+    stream.close()
+
+
+def test_a_stream_that_fails_in_its_child_raises_here(monkeypatch):
+    here = os.getpid()
+
+    def produce():
+        yield 1
+        raise ValueError(f"in {'this process' if os.getpid() == here else 'the child'}")
+
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    stream = parallel.Stream(produce)
+    assert stream.next() == 1
+    with pytest.raises(ValueError, match="in this process"):
+        stream.next()
     stream.close()
 
 
 def test_a_stream_closed_early_stops_its_child(monkeypatch):
     monkeypatch.setenv("PMKIT_JOBS", "2")
-    stream = parallel.Stream(range(10_000), lambda x: "x" * 10_000)  # the pipe fills: the child waits
+    stream = parallel.Stream(lambda: ("x" * 10_000 for _ in range(10_000)))  # the pipe fills: the child waits
     assert stream.next() == "x" * 10_000
     child = stream._child
     assert child is not None and child.is_alive()
     stream.close()
     assert not child.is_alive()
+
+
+def test_only_a_stream_that_leads_forks_again(monkeypatch):
+    here = os.getpid()
+
+    def produce():
+        parent = os.getpid()
+        forked = parallel.fork_map([1, 2], lambda _: os.getpid() != parent, lambda _: 1, min_cost=0)
+        yield parent != here, forked  # (worked out in a child, by more than one process)
+
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    assert list(parallel.Stream(produce, leads=True)) == [(True, [False, True])]
+    assert list(parallel.Stream(produce)) == [(True, [False, False])]
+
+
+def test_a_stream_without_a_second_core_works_here_when_asked(monkeypatch):
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    asked: list[int] = []
+    stream = parallel.Stream(lambda: (asked.append(x) or x for x in range(3)))
+    assert stream._child is None and asked == []
+    assert stream.next() == 0 and asked == [0]
+    assert list(stream) == [1, 2]
+    with pytest.raises(StopIteration):
+        stream.next()
 
 
 def test_figures_built_while_a_child_runs_the_rules_are_the_serial_ones(tmp_path, monkeypatch):

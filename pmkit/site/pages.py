@@ -31,7 +31,6 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -42,7 +41,7 @@ from markupsafe import Markup
 
 from pmkit.findings import Finding, Severity
 from pmkit.model import Model, Project
-from pmkit.parallel import Stream, fork_map, jobs
+from pmkit.parallel import fork_map
 from pmkit.site import text
 from pmkit.templates import derived
 
@@ -123,7 +122,6 @@ class Site:
         self.as_of = as_of
         self.currency = document["currency"] if document else "USD"
         self.out: dict[str, str] = {}
-        self.later: LaterPages | None = None  # pages a child renders meanwhile (``render_site_later``)
 
     # -- output
     def page(self, path: str, template: str, **context: Any) -> None:
@@ -136,12 +134,12 @@ class Site:
         self.out[path] = svg
         return path
 
-    @contextmanager
-    def capture(self) -> Iterator[dict[str, str]]:
-        """Collect what is rendered meanwhile in a dict of its own (for ``fork_map``)."""
+    def render(self, unit: Unit) -> dict[str, str]:
+        """The pages and charts of one unit, in a dict of their own."""
         out, self.out = self.out, {}
         try:
-            yield self.out
+            unit[1]()
+            return self.out
         finally:
             self.out = out
 
@@ -290,40 +288,22 @@ def render_site(model: Model | None, rollup_document: dict[str, Any] | None, fin
     return dict(sorted(site.out.items()))
 
 
-def render_site_later(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
-                      as_of: dt.date) -> tuple[dict[str, str], LaterPages | None]:
-    """``render_site``, but on a large program with a second core the pages
-    and charts come later: a child renders them in the order MkDocs reads
-    them, while MkDocs reads them. Only their paths are known now
-    (``LaterPages.paths``). Together they are ``render_site``'s pages."""
+def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
+                     as_of: dt.date) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """``render_site``'s pages and charts, rendered group by group in the order
+    MkDocs reads them (sorted paths), and every path they will have, known
+    before anything is rendered (MkDocs needs the list of files first).
+
+    So a child can render each page while MkDocs converts the one before
+    (``pmkit.site.plugin``). Together the groups are ``render_site``'s pages.
+    """
     site = Site(model, rollup_document, findings, as_of)
     if model is None or rollup_document is None or site.errors:
-        return render_site(model, rollup_document, findings, as_of), None
-    _render_all(site, later=jobs() >= 2)
-    return dict(sorted(site.out.items())), site.later
-
-
-class LaterPages:
-    """Pages and charts that a forked child renders in MkDocs' reading order (``Stream``)."""
-
-    def __init__(self, units: list[Unit], render: Callable[[Unit], dict[str, str]], paths: list[str]) -> None:
-        self.paths = paths  #: every path that will come, sorted
-        self._stream = Stream(units, render)
-        self._received: dict[str, str] = {}
-
-    def get(self, path: str) -> str:
-        """The text at ``path`` (one of ``paths``), waiting for the child if need be."""
-        while path not in self._received:
-            self._received.update(self._stream.next())
-        return self._received[path]
-
-    def all(self) -> dict[str, str]:
-        for out in self._stream:
-            self._received.update(out)
-        return self._received
-
-    def close(self) -> None:
-        self._stream.close()
+        pages = render_site(model, rollup_document, findings, as_of)
+        return list(pages), iter([pages])
+    others, projects, _ = _units(site)
+    units = sorted([*others, *projects], key=lambda unit: unit[0])
+    return site_paths(model), (site.render(unit) for unit in units)
 
 
 def _render_unavailable(site: Site) -> None:
@@ -334,7 +314,18 @@ def _render_unavailable(site: Site) -> None:
     _data_quality(site)
 
 
-def _render_all(site: Site, later: bool = False) -> None:
+def _render_all(site: Site) -> None:
+    others, projects, cost = _units(site)
+    total = sum(cost.values())
+    # A page and two charts per project: at 2,000 projects, worth every core.
+    # The other pages cost about a quarter as much (measured at SPEC §9 scale).
+    for out in fork_map(projects, site.render, lambda unit: cost[unit[0]], PARALLEL_TASKS, 1.05,
+                        lambda: [unit[1]() for unit in others], total / 4):
+        site.out.update(out)
+
+
+def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
+    """The index pages' units, the projects' units, and what each project's costs."""
     assert site.model is not None and site.doc is not None
     charts = Charts(site)
     reported = latest_entries(site.model, site.as_of)
@@ -355,23 +346,7 @@ def _render_all(site: Site, later: bool = False) -> None:
     ]
     projects = _project_units(site, charts, rags)
     cost = {project_files(project).page: 1 + len(project.tasks) for project in site.model.projects.values()}
-    total = sum(cost.values())
-
-    def render(unit: Unit) -> dict[str, str]:
-        with site.capture() as out:
-            unit[1]()
-        return out
-
-    if later and total >= PARALLEL_TASKS:
-        # Everything in the order MkDocs reads the pages, by a child, while MkDocs reads them.
-        site.later = LaterPages(sorted([*others, *projects], key=lambda unit: unit[0]), render,
-                                site_paths(site.model))
-        return
-    # A page and two charts per project: at 2,000 projects, worth every core.
-    # The other pages cost about a quarter as much (measured at SPEC §9 scale).
-    for out in fork_map(projects, render, lambda unit: cost[unit[0]], PARALLEL_TASKS, 1.05,
-                        lambda: [unit[1]() for unit in others], total / 4):
-        site.out.update(out)
+    return others, projects, cost
 
 
 #: A group of pages and charts rendered together, keyed by the path of its
