@@ -203,13 +203,21 @@ def parse(path: str, data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, want_posit
 def parse_text(path: str, text: str, max_depth: int = DEFAULT_MAX_DEPTH, want_positions: bool = True) -> Parsed:
     """``parse`` of text already decoded."""
     if not want_positions:
-        value = plain_record(text, max_depth)
+        from pmkit.loader.flat import list_file  # it imports this module
+
+        value = list_file(text, max_depth) if len(text) >= FLAT_MIN_CHARS else UNUSUAL
+        if value is UNUSUAL:
+            value = plain_record(text, max_depth)
         if value is not UNUSUAL:
             return Parsed(value=value)
     return _Builder(path, max_depth, want_positions).run(text)
 
 
 UNUSUAL = object()
+
+#: From this size on, a file is first tried in the flat list layout (``flat``):
+#: below it the layout is rare and libyaml's events cost little.
+FLAT_MIN_CHARS = 64 * 1024
 
 
 def plain_record(text: str, max_depth: int) -> Any:
