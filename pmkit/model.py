@@ -311,6 +311,40 @@ class Expense:
 
 
 @dataclass
+class Spending:
+    """The expenses dated on or before ``as_of``, added up: all that the
+    rollup reads of them (SPEC §4: actual spend counts as of its date)."""
+
+    as_of: Date
+    lines: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (project, category) -> amount
+    contracts: dict[str, Decimal] = field(default_factory=dict)
+    vendors: dict[str, Decimal] = field(default_factory=dict)
+    months: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (year, month) -> amount
+
+
+#: What ``add_up`` reads of an expense: date, project, category, amount, vendor, contract.
+SpendRow = tuple[Date, str, str, Decimal, "str | None", "str | None"]
+
+
+def add_up(rows: Iterable[SpendRow], as_of: Date) -> Spending:
+    """The ``Spending`` of expense rows as of a date (refunds are negative amounts)."""
+    out = Spending(as_of)
+    lines, contracts, vendors, months = out.lines, out.contracts, out.vendors, out.months
+    for day, project, category, amount, vendor, contract in rows:  # the hot loop: 500,000 at SPEC §9 scale
+        if day > as_of:
+            continue
+        line = (project, category)
+        lines[line] = lines.get(line, ZERO) + amount
+        month = (day.year, day.month)
+        months[month] = months.get(month, ZERO) + amount
+        if vendor is not None:
+            vendors[vendor] = vendors.get(vendor, ZERO) + amount
+        if contract is not None:
+            contracts[contract] = contracts.get(contract, ZERO) + amount
+    return out
+
+
+@dataclass
 class Model:
     program: Program
     projects: dict[str, Project] = field(default_factory=dict)
@@ -323,7 +357,19 @@ class Model:
     reports: dict[str, StatusReport] = field(default_factory=dict)
     funding: list[FundingSource] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
+    #: every expense; empty when the model was built with ``spending`` instead
     expenses: list[Expense] = field(default_factory=list)
+    #: the expenses added up as of one date, instead of ``expenses`` (``build(..., spent_as_of=D)``)
+    spending: Spending | None = None
+
+    def spent(self, as_of: Date) -> Spending:
+        """The expenses added up as of ``as_of``."""
+        if self.spending is None:
+            return add_up(((e.date, e.project, e.category, e.amount, e.vendor, e.contract) for e in self.expenses),
+                          as_of)
+        if self.spending.as_of != as_of:
+            raise ValueError(f"the model holds the expenses added up as of {self.spending.as_of}, not {as_of}")
+        return self.spending
 
     @property
     def contracts(self) -> dict[str, Contract]:
@@ -345,8 +391,13 @@ class Model:
 # ---------------------------------------------------------------- building
 
 
-def build(index: Index) -> Model:
-    """The typed model of a program whose records passed validation."""
+def build(index: Index, spent_as_of: Date | None = None) -> Model:
+    """The typed model of a program whose records passed validation.
+
+    With ``spent_as_of``, the expenses are only added up as of that date
+    (``Model.spending``), which is all the rollup needs: at SPEC §9 scale
+    that saves building 500,000 ``Expense`` objects (2 s).
+    """
     if index.program is None:
         raise ValueError("program.yaml is missing or invalid; validate first")
     model = Model(program=_program(index.program.data))
@@ -369,8 +420,23 @@ def build(index: Index) -> Model:
         model.reports[ident] = _report(rec.data)
     model.funding = [_funding(r.data) for r in index.funding]
     model.transfers = sorted((_transfer(r.data) for r in index.transfers), key=lambda t: (t.date, t.id))
-    model.expenses = _expenses(index.expenses)
+    if spent_as_of is None:
+        model.expenses = _expenses(index.expenses)
+    else:
+        model.spending = add_up(_spend_rows(index.expenses), spent_as_of)
     return model
+
+
+def _spend_rows(records: Iterable[Record]) -> Iterable[SpendRow]:
+    days: dict[str, Date] = {}
+    for record in records:
+        d = record.data
+        text, amount = d["date"], d["amount"]
+        day = days.get(text)
+        if day is None:
+            day = days[text] = dt.date.fromisoformat(text)
+        yield (day, d["project"], d["category"], amount if type(amount) is Decimal else _num(amount),
+               d.get("vendor"), d.get("contract"))
 
 
 def _expenses(records: Iterable[Record]) -> list[Expense]:

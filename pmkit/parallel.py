@@ -276,7 +276,7 @@ def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: b
         for result in produce():
             send.send_bytes(pickle.dumps((False, result), protocol=pickle.HIGHEST_PROTOCOL))
         send.send_bytes(pickle.dumps((True, None)))
-    except Exception:  # noqa: BLE001  (the parent stopped listening, or works it out again and reports why)
+    except Exception:  # noqa: BLE001, S110  (the parent stopped listening, or works it out again and reports why)
         pass
     finally:
         send.close()

@@ -61,5 +61,5 @@ def _build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]]:
     from pmkit import model as domain
     from pmkit.rollup import as_json, compute
 
-    model = domain.build(index)
+    model = domain.build(index, spent_as_of=day)  # the rollup is as of ``day`` only
     return model, as_json(compute(model, day))

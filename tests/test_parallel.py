@@ -91,7 +91,6 @@ def test_the_site_loaded_and_rendered_by_a_child_is_the_same(tmp_path, monkeypat
     from click.testing import CliRunner
 
     from pmkit.cli import main
-    from pmkit.site import plugin
 
     def build(out: Path) -> dict[str, bytes]:
         done = CliRunner().invoke(main, ["site", "build", str(EXAMPLE), "--output", str(out), "--no-cache"])

@@ -64,11 +64,7 @@ def lines(model: Model, as_of: dt.date) -> dict[Line, Budget]:
         if transfer.date <= as_of:
             table[transfer.source].transfers_out += transfer.amount
             table[transfer.target].transfers_in += transfer.amount
-    actual: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for expense in model.expenses:  # the hot loop: plain tuple keys hash fastest
-        if expense.date <= as_of:
-            actual[expense.project, expense.category] += expense.amount
-    for (project, category), amount in actual.items():
+    for (project, category), amount in model.spent(as_of).lines.items():
         table[Line(project, category)].actual += amount
     for contract_line, remaining in committed(model, as_of).items():
         table[contract_line].committed += remaining
@@ -77,11 +73,7 @@ def lines(model: Model, as_of: dt.date) -> dict[Line, Budget]:
 
 def invoiced(model: Model, as_of: dt.date) -> dict[str, Decimal]:
     """Per contract id: invoices against it dated <= D (refunds included)."""
-    out: dict[str, Decimal] = defaultdict(Decimal)
-    for expense in model.expenses:
-        if expense.contract is not None and expense.date <= as_of:
-            out[expense.contract] += expense.amount
-    return out
+    return dict(model.spent(as_of).contracts)
 
 
 def committed(model: Model, as_of: dt.date) -> dict[Line, Decimal]:
@@ -110,10 +102,7 @@ def by_category(table: dict[Line, Budget], categories: Iterable[str]) -> dict[st
 
 def spend_by_month(model: Model, as_of: dt.date) -> dict[str, Decimal]:
     """Actual spend per calendar month (YYYY-MM), up to the as-of date."""
-    by_month: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for expense in model.expenses:
-        if expense.date <= as_of:
-            by_month[expense.date.year, expense.date.month] += expense.amount
+    by_month = model.spent(as_of).months
     return {f"{year:04d}-{month:02d}": amount for (year, month), amount in sorted(by_month.items())}
 
 
@@ -131,9 +120,9 @@ def vendor_spend(model: Model, as_of: dt.date) -> dict[str, VendorSpend]:
         for contract in vendor.contracts:
             out[vendor.id].contracts_value += contract.value
             out[vendor.id].committed += max(ZERO, contract.value - spent.get(contract.id, ZERO))
-    for expense in model.expenses:
-        if expense.vendor in out and expense.date <= as_of:
-            out[expense.vendor].invoiced += expense.amount
+    for vendor_id, amount in model.spent(as_of).vendors.items():
+        if vendor_id in out:
+            out[vendor_id].invoiced += amount
     return out
 
 
