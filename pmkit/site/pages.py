@@ -246,6 +246,10 @@ def task_state(task: Any, as_of: dt.date) -> str:
     return "in progress"
 
 
+#: From this width (SVG units) on, a chart scrolls sideways on a phone instead of shrinking.
+WIDE_CHART = 560
+
+
 def _svg_width(svg: str) -> int:
     match = re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) ', svg)
     return int(float(match.group(1))) if match else 640
@@ -266,7 +270,11 @@ class Charts:
     def add(self, path: str, make: Callable[[Any], str], alt: str) -> dict[str, Any]:
         svg = make(self.lib)
         self.site.chart(path, svg)
-        return {"path": path, "alt": alt, "width": _svg_width(svg)}
+        width = _svg_width(svg)
+        # On a phone a wide chart scrolls sideways rather than shrink its labels
+        # (site.css); a progress bar, with a label or two, reads well shrunk.
+        wide = width >= WIDE_CHART and not path.endswith("progress.svg")
+        return {"path": path, "alt": alt, "width": width, "wide": wide}
 
 
 # ---------------------------------------------------------------- render
