@@ -580,9 +580,11 @@ class Target:
 
 TARGETS = [
     Target("cold validate < floor (GC paused)", "cold", "floor"),
-    Target("warm validate <= 0.1 x cold", "warm", "cold", factor=0.1, inclusive=True),
+    # SPEC asks a tenth of the first validate; a tenth of the cold one is our own, stricter goal.
+    Target("warm validate <= 0.1 x cold (stricter than SPEC)", "warm", "cold", factor=0.1, inclusive=True),
     Target("warm validate <= 0.1 x first validate", "warm", "first", factor=0.1, inclusive=True),
-    Target("warm validate, a project changed, <= 0.1 x cold", "warm-project", "cold", factor=0.1, inclusive=True),
+    Target("warm validate, a project changed, <= 0.1 x cold (stricter than SPEC)", "warm-project", "cold",
+           factor=0.1, inclusive=True),
     Target("warm validate, a project changed, <= 0.1 x first", "warm-project", "first", factor=0.1,
            inclusive=True),
     Target("cold validate < check-jsonschema", "cold", "check-jsonschema"),

@@ -8,6 +8,7 @@ its value must be ``plain_record``'s, with the same types (``True == 1`` and
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -146,3 +147,24 @@ def test_random_files_parse_as_the_parser_says(lines, head, newline, final_newli
         expected = plain_record(text, 32)
         assert expected is not UNUSUAL, "accepted a file the parser refuses"
         assert typed(value) == typed(expected)
+
+
+CORPUS = sorted({*Path(__file__).parent.rglob("*.yaml"), *(Path(__file__).parent.parent / "program").rglob("*.yaml")})
+
+
+def test_on_the_whole_test_corpus_the_fast_path_agrees_with_the_parser():
+    """SPEC §9: a faster parser only with a differential test on the whole corpus.
+
+    Every YAML file of the tests and the example program, whatever its size
+    (the loader tries the fast path only from FLAT_MIN_CHARS on)."""
+    taken = 0
+    for path in CORPUS:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # an encoding fixture: never reaches a parser
+        value = flat.list_file(text, 32)
+        if value is not UNUSUAL:
+            taken += 1
+            assert typed(value) == typed(plain_record(text, 32)), path
+    assert len(CORPUS) > 100 and taken >= 5, (len(CORPUS), taken)
