@@ -203,3 +203,20 @@ def test_work_really_is_shared_with_a_child(monkeypatch):
     assert parallel.in_child(os.getpid, worth_it=True).result() != os.getpid()
     monkeypatch.setenv("PMKIT_JOBS", "1")
     assert set(parallel.fork_map(list(range(8)), lambda _: os.getpid(), lambda _: 1, min_cost=0)) == {os.getpid()}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_page_announced_but_never_rendered_is_an_error_not_a_wait(monkeypatch, jobs):
+    from pmkit.site.later import LaterPages, Plan
+
+    def produce():
+        yield Plan(["a.md", "b.md"], dt.date(2026, 10, 31), 0, 0)
+        yield {"a.md": "# A"}
+
+    monkeypatch.setenv("PMKIT_JOBS", jobs)
+    later = LaterPages(produce)
+    assert later.plan.paths == ["a.md", "b.md"] and later.get("a.md") == "# A"
+    with pytest.raises(LookupError, match="b.md"):
+        later.get("b.md")
+    assert later.all() == {"a.md": "# A"}
+    later.close()

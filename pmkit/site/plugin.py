@@ -15,8 +15,8 @@ plugins:
   Markdown extensions the pages use are on, and sets the navigation (the
   index pages, then the hand-written pages) when mkdocs.yml has no ``nav``.
 - ``on_files`` has the program validated, its model and rollup built and its
-  pages and charts rendered (``LaterPages``: by a forked child when there is
-  a second core), and adds each as ``File.generated``, with the pages'
+  pages and charts rendered (``pmkit.site.later``: by a forked child when
+  there is a second core), and adds each as ``File.generated``, with the pages'
   stylesheet (assets/pmkit/site.css, put first in ``extra_css``). Per-item
   pages (one per project, team, report) are not in the navigation. The
   child renders the pages in MkDocs' reading order while MkDocs reads them:
@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,7 +47,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from pmkit.parallel import Stream
+from pmkit.site.later import LaterPages, loaded_and_rendered
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
 
@@ -111,7 +109,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
 
         assert self.program_dir is not None
         self._close_later()
-        self.later = LaterPages(partial(_loaded_and_rendered, self.program_dir, self.as_of, self.config.cache))
+        self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache))
         plan = self.later.plan
         self.errors, self.warnings = plan.errors, plan.warnings
         in_nav = {path for _, path in NAV}
@@ -161,69 +159,6 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         if self.later is not None:
             self.later.close()
         self.later, self.later_files = None, {}
-
-
-@dataclass
-class Plan:
-    """What MkDocs needs before it reads a page: every path the pages and
-    charts will have, and how validation went."""
-
-    paths: list[str]
-    as_of: dt.date
-    errors: int
-    warnings: int
-
-
-def _loaded_and_rendered(program_dir: Path, as_of: dt.date | None, use_cache: bool) -> Iterator[Plan | dict[str, str]]:
-    """The program loaded, its ``Plan``, then its pages and charts in MkDocs' reading order."""
-    from pmkit.site.data import load
-    from pmkit.site.pages import in_reading_order
-
-    data = load(program_dir, as_of, use_cache=use_cache)
-    paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of)
-    yield Plan(paths, data.as_of, data.errors, len(data.findings) - data.errors)
-    yield from rendered
-
-
-class LaterPages:
-    """The site, loaded and rendered by a forked child (``parallel.Stream``) while
-    MkDocs works: MkDocs' own process stays as small as a plain build's, and
-    converts each page while the child renders the next.
-
-    Measured at SPEC §9 scale: loading the program in MkDocs' process left
-    it 1 GB bigger, and its page conversion 5-10% slower than plain MkDocs.
-    """
-
-    def __init__(self, produce: Callable[[], Iterator[Plan | dict[str, str]]]) -> None:
-        self._stream: Stream[Plan | dict[str, str]] = Stream(produce, leads=True)
-        plan = self._stream.next()
-        assert isinstance(plan, Plan)
-        self.plan = plan
-        self._received: dict[str, str] = {}
-
-    def get(self, path: str) -> str:
-        """The text at ``path`` (one of ``plan.paths``), waiting for the child if need be."""
-        while path not in self._received:
-            self._take()
-        return self._received[path]
-
-    def all(self) -> dict[str, str]:
-        """Every page and chart, once the child has rendered them all."""
-        while self._take():
-            pass
-        return self._received
-
-    def _take(self) -> bool:
-        try:
-            rendered = self._stream.next()
-        except StopIteration:
-            return False
-        assert isinstance(rendered, dict)
-        self._received.update(rendered)
-        return True
-
-    def close(self) -> None:
-        self._stream.close()
 
 
 def navigation(config: MkDocsConfig) -> list[Any]:
