@@ -208,7 +208,7 @@ class Stream(Generic[R]):
         self._produce = produce
         self._received = 0
         #: how many results were worked out in this process (all, without a child)
-        self.here = 0
+        self.worked_here = 0
         self._here: Iterator[R] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
@@ -235,7 +235,7 @@ class Stream(Generic[R]):
                 message = self._receive.recv_bytes()
             except (EOFError, OSError):
                 self.close()  # the child died: the rest are worked out here
-                self._here = iter(produce_from(self._produce, self._received))
+                self._here = itertools.islice(self._produce(), self._received, None)
             else:
                 done, result = pickle.loads(message)
                 if done:
@@ -247,7 +247,7 @@ class Stream(Generic[R]):
         assert self._here is not None
         result = next(self._here)
         self._received += 1
-        self.here += 1
+        self.worked_here += 1
         return result
 
     def close(self) -> None:
@@ -260,11 +260,6 @@ class Stream(Generic[R]):
                 self._child.terminate()
             self._child.join()
             self._child = None
-
-
-def produce_from(produce: Callable[[], Iterable[R]], skip: int) -> Iterator[R]:
-    """``produce()``'s results after the first ``skip``."""
-    return itertools.islice(produce(), skip, None)
 
 
 def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: bool) -> None:

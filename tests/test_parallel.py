@@ -104,7 +104,7 @@ def test_the_site_loaded_and_rendered_by_a_child_is_the_same(tmp_path, monkeypat
     real = parallel.Stream.__init__
     monkeypatch.setattr(parallel.Stream, "__init__", lambda self, *a, **k: streams.append(self) or real(self, *a, **k))
     assert build(tmp_path / "later") == serial
-    assert streams and all(stream.here == 0 for stream in streams), "the site was not left to a child"
+    assert streams and all(stream.worked_here == 0 for stream in streams), "the site was not left to a child"
     assert "charts/projects/cloud-migration-timeline.svg" in serial
 
 
@@ -119,7 +119,7 @@ def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch):
     stream = parallel.Stream(produce)
     assert stream._child is not None
     assert list(stream) == [0, 2, 4, 6, 8]
-    assert stream.here == 3
+    assert stream.worked_here == 3
     stream.close()
 
 

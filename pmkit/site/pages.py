@@ -267,14 +267,14 @@ class Charts:
         self.site = site
         self.lib = charts
 
-    def add(self, path: str, make: Callable[[Any], str], alt: str) -> dict[str, Any]:
+    def add(self, path: str, make: Callable[[Any], str], alt: str, shrinks: bool = False) -> dict[str, Any]:
+        """Render a chart; on a phone a wide one scrolls sideways rather than
+        shrink its labels (site.css), unless it ``shrinks`` (a progress bar:
+        a label or two, which read well shrunk)."""
         svg = make(self.lib)
         self.site.chart(path, svg)
         width = _svg_width(svg)
-        # On a phone a wide chart scrolls sideways rather than shrink its labels
-        # (site.css); a progress bar, with a label or two, reads well shrunk.
-        wide = width >= WIDE_CHART and not path.endswith("progress.svg")
-        return {"path": path, "alt": alt, "width": width, "wide": wide}
+        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks}
 
 
 # ---------------------------------------------------------------- render
@@ -389,7 +389,7 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     program = doc["program"]
     progress = charts.add("charts/progress.svg", lambda c: c.progress_bar(
         _d(program["progress"]), _d(program["planned"]), "Program progress against plan", 640,
-        chart_id="program-progress"), "Program progress against plan")
+        chart_id="program-progress"), "Program progress against plan", shrinks=True)
     burn = charts.add("charts/budget-burn.svg", lambda c: c.burn_chart(
         [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"]),
         "Cumulative spend against the current budget", currency=site.currency, chart_id="budget-burn"),
@@ -452,7 +452,7 @@ def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milesto
     files = project_files(project)
     progress = charts.add(files.progress, lambda c, p=project, r=row: c.progress_bar(
         _d(r["progress"]), _d(r["planned"]), "Progress against plan", 640, chart_id=f"progress-{p.id}"),
-        "Progress against plan")
+        "Progress against plan", shrinks=True)
     tasks = []
     for task in project.tasks:
         name, kind = site.assignee(task.assignee)

@@ -1,4 +1,5 @@
-"""The MkDocs plugin: a thin adapter over :func:`pmkit.site.pages.render_site`.
+"""The MkDocs plugin: a thin adapter over :mod:`pmkit.site.later` (the pages of
+:func:`pmkit.site.pages.render_site`, rendered by a child as MkDocs reads them).
 
 ```yaml
 plugins:

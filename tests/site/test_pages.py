@@ -47,6 +47,19 @@ def test_every_chart_a_page_shows_is_rendered(site):
             assert posixpath.normpath(posixpath.join(posixpath.dirname(path), image)) in pages, (path, image)
 
 
+def test_on_phones_wide_charts_scroll_and_progress_bars_shrink(site):
+    """The class site.css scrolls a chart by: every chart at least WIDE_CHART
+    wide has it, except progress bars (a label or two, which read well shrunk)."""
+    pages, _ = site
+    classes = {}
+    for path, content in pages.items():
+        for image, attrs in re.findall(r"!\[[^\]]*\]\(([^)]+)\)\{([^}]*)\}", content):
+            classes[posixpath.basename(image)] = "pmkit-chart-wide" in attrs
+    assert classes["progress.svg"] is False and classes["cloud-migration-progress.svg"] is False
+    assert classes["teams-progress.svg"] is True and classes["timeline.svg"] is True
+    assert classes["budget-burn.svg"] is True
+
+
 def test_the_rendering_is_pure_and_deterministic():
     first = load(PROGRAM, use_cache=False)
     again = load(PROGRAM, use_cache=False)
