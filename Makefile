@@ -33,4 +33,4 @@ clean:
 	rm -rf $(VENV) build dist public .pmkit-cache
 
 readme: $(STAMP)
-	$(BIN)/python -m pmkit.docs README.md
+	$(BIN)/python -m pmkit.app.docs README.md

@@ -43,7 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from pmkit.kinds import KINDS
+from pmkit.core.kinds import KINDS
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -349,10 +349,10 @@ def hledger(ctx: Context) -> Row:
 PLAIN_SITE_SCRIPT = """
 import posixpath, sys, yaml
 from pathlib import Path
-from pmkit.site import build as site_build
-from pmkit.site.data import load
-from pmkit.site.pages import NAV, render_site
-from pmkit.site.plugin import STYLESHEET
+from pmkit.app.site import build as site_build
+from pmkit.app.site.data import load
+from pmkit.app.site.pages import NAV, render_site
+from pmkit.app.site.plugin import STYLESHEET
 program, folder = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
 config_file = site_build.default_config(folder, program, None)
 config = yaml.safe_load(config_file.read_text(encoding="utf-8"))

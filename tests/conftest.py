@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pmkit.findings import Finding
-from pmkit.validate import Result, validate_directory
+from pmkit.core.findings import Finding
+from pmkit.engine.validate import Result, validate_directory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from conftest import only
-from pmkit.validate import validate_directory
+from pmkit.engine.validate import validate_directory
 
 
 def test_cached_run_reports_the_same_and_sees_edits(program, tmp_path: Path):
@@ -43,27 +43,34 @@ def test_currency_is_part_of_the_key(program, tmp_path: Path):
     assert only(result, "money-precision")
 
 
-def test_code_changes_invalidate_the_cache(monkeypatch):
-    """Entries made by other loader or schema code must not be reused."""
-    from pmkit import cache
+def test_code_changes_invalidate_the_cache(tmp_path: Path):
+    """Entries made by other code must not be reused: a change to any module
+    of the package, one the fingerprint never named included, changes it."""
+    import shutil
 
-    before = cache.FileCache(None, "k").key("a.yaml", b"x: 1\n")
-    cache._fingerprint.cache_clear()
-    monkeypatch.setattr(cache, "_PER_FILE_CODE", (*cache._PER_FILE_CODE, "model.py"))
-    after = cache.FileCache(None, "k").key("a.yaml", b"x: 1\n")
-    cache._fingerprint.cache_clear()
-    assert before != after
+    from pmkit.engine import cache
+
+    package = Path(cache.__file__).resolve().parent.parent
+    copy = tmp_path / "pmkit"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "schemas"))
+    before = cache.tree_digest(copy, [])
+    assert before == cache.tree_digest(copy, [])
+    rollup = copy / "rollup" / "figures.py"
+    rollup.write_text(rollup.read_text() + "\n# a change\n")
+    assert cache.tree_digest(copy, []) != before
+    (copy / "rules" / "new_rule.py").write_text("CODE = None\n")
+    assert len({before, cache.tree_digest(copy, [])}) == 2
 
 
 def test_unchanged_program_reuses_the_rules_findings(program, tmp_path: Path, monkeypatch):
-    from pmkit import checks
+    from pmkit import rules as checks
 
     cache = tmp_path / "cache"
     program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
     first = validate_directory(program.root, use_cache=True, cache_dir=cache)
     ran: list[str] = []
-    real = checks._run_part
-    monkeypatch.setattr(checks, "_run_part", lambda rule, part, ix: ran.append(rule.code.id) or real(rule, part, ix))
+    real = checks.run_part
+    monkeypatch.setattr(checks, "run_part", lambda rule, part, ix: ran.append(rule.code.id) or real(rule, part, ix))
     again = validate_directory(program.root, use_cache=True, cache_dir=cache)
     assert again.findings == first.findings and ran == []
     # Another as-of date runs every rule again; a change to a file, the rules that read its kind.

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from pmkit import __version__
-from pmkit.cli import main
-from pmkit.codes import all_codes
-from pmkit.kinds import KINDS
+from pmkit.app.cli import main
+from pmkit.engine.catalog import all_codes
+from pmkit.core.kinds import KINDS
 
 REPO = Path(__file__).parent.parent
 

@@ -1,8 +1,8 @@
 """The README's list of codes is generated from the rules and must not drift."""
 
 from conftest import REPO
-from pmkit.codes import all_codes
-from pmkit.docs import readme_with_codes
+from pmkit.engine.catalog import all_codes
+from pmkit.app.docs import readme_with_codes
 
 
 def test_readme_lists_every_code_as_generated():

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pmkit.cli import main
-from pmkit.findings import Finding, Severity
-from pmkit.formats import Report, github, junit, text
+from pmkit.app.cli import main
+from pmkit.core.findings import Finding, Severity
+from pmkit.app.formats import Report, github, junit, text
 
 REPO = Path(__file__).parent.parent
 INFRA = "projects/infra.yaml"

@@ -21,12 +21,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmkit.codes import all_codes
-from pmkit.formats import FORMATS, Report
-from pmkit.kinds import kind_of
-from pmkit.loader.yaml12 import parse
-from pmkit.schema import fast_validator, validator
-from pmkit.validate import validate_directory
+from pmkit.engine.catalog import all_codes
+from pmkit.app.formats import FORMATS, Report
+from pmkit.core.kinds import kind_of
+from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.schema import fast_validator, validator
+from pmkit.engine.validate import validate_directory
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*.yaml"))

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmkit import checks
-from pmkit.cache import FileCache
-from pmkit.checks.index import Index
-from pmkit.incremental import LazyProgram, incremental_run
-from pmkit.loader import splice
-from pmkit.source import DirectorySource
-from pmkit.validate import check_file, read_settings, settings_key, validate_directory
+from pmkit import rules as checks
+from pmkit.engine import memo
+from pmkit.engine.cache import FileCache
+from pmkit.domain.index import Index
+from pmkit.engine.incremental import LazyProgram, incremental_run
+from pmkit.ingest.loader import splice
+from pmkit.ingest.source import DirectorySource
+from pmkit.engine.validate import check_file, read_settings, settings_key, validate_directory
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 AS_OF = dt.date(2026, 10, 31)
@@ -174,7 +175,7 @@ def test_random_expense_edits_give_what_a_cold_run_gives(tmp_path_factory, repar
 
 def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_the_same(example, tmp_path,
                                                                                          monkeypatch, reparse):
-    from pmkit import incremental
+    from pmkit.engine import incremental
 
     monkeypatch.setattr(incremental, "AHEAD_BYTES", 0)
     monkeypatch.setenv("PMKIT_JOBS", "2")
@@ -195,8 +196,8 @@ def test_a_child_parsing_the_changed_files_while_this_process_loads_ahead_finds_
 
 def test_rule_parts_shared_with_a_child_find_the_same(example, tmp_path, monkeypatch):
     """A re-run shares the parts to run again with a forked child when they took long enough last time."""
-    monkeypatch.setattr(checks, "PARALLEL_SECONDS", 0)
-    monkeypatch.setattr(checks, "UNKNOWN_SECONDS", 0.01)
+    monkeypatch.setattr(memo, "PARALLEL_SECONDS", 0)
+    monkeypatch.setattr(memo, "UNKNOWN_SECONDS", 0.01)
     monkeypatch.setenv("PMKIT_JOBS", "2")
     cache = tmp_path / "cache"
     assert _warm(example, cache) == _cold(example)

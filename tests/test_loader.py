@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pmkit.cli import main
-from pmkit.kinds import PROJECT
-from pmkit.loader import load_one
-from pmkit.loader.yaml12 import parse, resolve_plain
-from pmkit.source import DirectorySource, SourceFile
+from pmkit.app.cli import main
+from pmkit.core.kinds import PROJECT
+from pmkit.ingest.loader import load_one
+from pmkit.ingest.loader.yaml12 import parse, resolve_plain
+from pmkit.ingest.source import DirectorySource, SourceFile
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import ProgramDir, only  # noqa: E402

@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pmkit.loader import flat
-from pmkit.loader.yaml12 import FLAT_MIN_CHARS, UNUSUAL, parse_text, plain_record
+from pmkit.ingest.loader import flat
+from pmkit.ingest.loader.yaml12 import FLAT_MIN_CHARS, UNUSUAL, parse_text, plain_record
 
 TYPICAL = """\
 # Expenses of March

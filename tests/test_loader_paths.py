@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import FIXTURES, REPO
-from pmkit.loader.yaml12 import UNUSUAL, _Builder, plain_record, parse
+from pmkit.ingest.loader.yaml12 import UNUSUAL, _Builder, plain_record, parse
 
 SNIPPETS = [
     "a: 1\nb: 1.10\nc: NO\nd: on\ne: y\nf: 2026-01-05\ng: ~\nh: null\ni: ''\nj: \"1.5\"\n",

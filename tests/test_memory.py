@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 from pathlib import Path
 
-from pmkit.site import data, pages
+from pmkit.app.site import data, pages
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 

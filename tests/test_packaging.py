@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from conftest import REPO
-from pmkit.kinds import KINDS
+from pmkit.core.kinds import KINDS
 
 
 @pytest.mark.slow
@@ -18,6 +18,6 @@ def test_wheel_ships_schemas_and_templates(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for kind in KINDS:
         assert f"pmkit/schemas/{kind.name}.schema.json" in names
-    assert "pmkit/templates/junit.xml.j2" in names
+    assert "pmkit/app/templates/junit.xml.j2" in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "pmkit = pmkit.cli:run" in entry_points
+    assert "pmkit = pmkit.app.cli:run" in entry_points

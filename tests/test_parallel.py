@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pmkit import parallel
-from pmkit.source import DirectorySource, SourceFile
-from pmkit.validate import check_file, read_settings, validate_directory
+from pmkit.core import procs as parallel
+from pmkit.engine import files
+from pmkit.ingest.source import DirectorySource, SourceFile
+from pmkit.engine.validate import check_file, read_settings, validate_directory
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 
@@ -25,7 +26,7 @@ def test_forked_checks_equal_the_serial_ones(monkeypatch):
     sources = _sources(EXAMPLE)
     check = partial(check_file, settings=read_settings((EXAMPLE / "program.yaml").read_bytes()))
     monkeypatch.setenv("PMKIT_JOBS", "3")
-    assert parallel.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
+    assert files.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
 
 
 def test_a_whole_validate_in_parallel_equals_one_process(tmp_path, monkeypatch):
@@ -36,7 +37,7 @@ def test_a_whole_validate_in_parallel_equals_one_process(tmp_path, monkeypatch):
     monkeypatch.setenv("PMKIT_JOBS", "1")
     serial = validate_directory(root, dt.date(2026, 10, 31)).findings
     monkeypatch.setenv("PMKIT_JOBS", "2")
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(files, "MIN_BYTES", 0)
     assert validate_directory(root, dt.date(2026, 10, 31)).findings == serial
     assert {f.code for f in serial} >= {"yaml-syntax", "duplicate-key"}
 
@@ -46,7 +47,7 @@ def test_a_child_that_fails_has_its_share_done_here(monkeypatch):
     check = partial(check_file, settings=read_settings((EXAMPLE / "program.yaml").read_bytes()))
     monkeypatch.setenv("PMKIT_JOBS", "2")
     monkeypatch.setattr(parallel, "_child", lambda send, share, check: send.close())  # sends nothing
-    assert parallel.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
+    assert files.check_many(sources, check, min_bytes=0) == [check(s) for s in sources]
 
 
 @pytest.mark.parametrize("setting, expected", [("1", 1), ("4", 4), ("0", None), ("x", None), ("", None)])
@@ -59,8 +60,8 @@ def test_pmkit_jobs_sets_the_number_of_processes(monkeypatch, setting, expected)
 
 
 def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
-    from pmkit.site import pages
-    from pmkit.site.data import load
+    from pmkit.app.site import pages
+    from pmkit.app.site.data import load
 
     data = load(EXAMPLE, dt.date(2026, 10, 31), use_cache=False)
     monkeypatch.setenv("PMKIT_JOBS", "1")
@@ -72,8 +73,8 @@ def test_the_site_rendered_on_two_cores_is_the_one_rendered_on_one(monkeypatch):
 
 
 def test_pages_in_reading_order_are_the_rendered_site():
-    from pmkit.site import pages
-    from pmkit.site.data import load
+    from pmkit.app.site import pages
+    from pmkit.app.site.data import load
 
     data = load(EXAMPLE, dt.date(2026, 10, 31), use_cache=False)
     serial = pages.render_site(data.model, data.document, data.findings, data.as_of)
@@ -90,7 +91,7 @@ def test_the_site_loaded_and_rendered_by_a_child_is_the_same(tmp_path, monkeypat
     """Through MkDocs: each page handed over when it reads it, the charts before it copies them."""
     from click.testing import CliRunner
 
-    from pmkit.cli import main
+    from pmkit.app.cli import main
 
     def build(out: Path) -> dict[str, bytes]:
         done = CliRunner().invoke(main, ["site", "build", str(EXAMPLE), "--output", str(out), "--no-cache"])
@@ -173,8 +174,8 @@ def test_a_stream_without_a_second_core_works_here_when_asked(monkeypatch):
 
 
 def test_figures_built_while_a_child_runs_the_rules_are_the_serial_ones(tmp_path, monkeypatch):
-    from pmkit import validate
-    from pmkit.pipeline import figures
+    from pmkit.engine import validate
+    from pmkit.app.pipeline import figures
 
     day = dt.date(2026, 10, 31)
     monkeypatch.setenv("PMKIT_JOBS", "1")
@@ -207,7 +208,7 @@ def test_work_really_is_shared_with_a_child(monkeypatch):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_page_announced_but_never_rendered_is_an_error_not_a_wait(monkeypatch, jobs):
-    from pmkit.site.later import LaterPages, Plan
+    from pmkit.app.site.later import LaterPages, Plan
 
     def produce():
         yield Plan(["a.md", "b.md"], dt.date(2026, 10, 31), 0, 0)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from pmkit.kinds import PROJECT
-from pmkit.loader import load_one
-from pmkit.schema import decimal_places, findings_for
-from pmkit.source import SourceFile
+from pmkit.core.kinds import PROJECT
+from pmkit.ingest.loader import load_one
+from pmkit.ingest.schema import decimal_places, findings_for
+from pmkit.ingest.source import SourceFile
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import only  # noqa: E402

@@ -19,7 +19,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import unavailable
-from pmkit.kinds import KINDS as PMKIT_KINDS
+from pmkit.core.kinds import KINDS as PMKIT_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmkit.kinds import EXPENSES
-from pmkit.loader import load_one, splice
-from pmkit.loader.yaml12 import UNUSUAL, plain_record
-from pmkit.source import SourceFile
-from pmkit.validate import check_file, read_settings
+from pmkit.core.kinds import EXPENSES
+from pmkit.ingest.loader import load_one, splice
+from pmkit.ingest.loader.yaml12 import UNUSUAL, plain_record
+from pmkit.ingest.source import SourceFile
+from pmkit.engine.validate import check_file, read_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 FILE = "budget/expenses/2026-03.yaml"

@@ -1,8 +1,8 @@
 """Each user of the shared template loader keeps its own filters."""
 
-from pmkit import render
-from pmkit.site import pages, text
-from pmkit.templates import environment
+from pmkit.app import render
+from pmkit.app.site import pages, text
+from pmkit.app.templates import environment
 
 
 def test_site_and_views_do_not_share_escaping_filters():

@@ -52,9 +52,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pmkit.model import Model
+from pmkit.domain.model import Model
 from pmkit.rollup.figures import to_json
-from pmkit.schema import minor_digits
+from pmkit.ingest.schema import minor_digits
 
 
 @dataclass

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pmkit.model import FundingSource, Model
+from pmkit.domain.model import FundingSource, Model
 from pmkit.rollup import budget, evm, people, schedule
 from pmkit.rollup.budget import Budget, Funding, VendorSpend
 from pmkit.rollup.evm import EVM

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmkit.model import Line, Model
+from pmkit.domain.model import Line, Model
 from pmkit.rollup.figures import ZERO, Money, Percent, percent
 
 

@@ -26,7 +26,7 @@ Staffing
     contractor_share = contractor FTE / FTE × 100 (null when FTE is 0).
 
 Compliance
-    The pure logic of :mod:`pmkit.checks.compliance` (shared with the
+    The pure logic of :mod:`pmkit.domain.compliance` (shared with the
     ``acknowledgement-overdue``/``-expired`` rules). Only staff employed on D
     count; a rule not yet effective on D applies to nobody (it is listed with
     zeros). Each applicable (person, rule) pair lands in exactly one of
@@ -56,8 +56,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmkit.checks import compliance as rules_logic
-from pmkit.model import Allocation, Model, Person, Risk
+from pmkit.domain import compliance as rules_logic
+from pmkit.domain.model import Allocation, Model, Person, Risk
 from pmkit.rollup.figures import HUNDRED, ZERO, Percent, percent
 
 STAGES: tuple[str, ...] = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected",

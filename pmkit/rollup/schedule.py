@@ -55,7 +55,7 @@ from decimal import Context, Decimal, localcontext
 from fractions import Fraction
 from typing import Annotated
 
-from pmkit.model import Milestone, Model, Objective, Project, Task
+from pmkit.domain.model import Milestone, Model, Objective, Project, Task
 from pmkit.rollup.figures import Percent
 
 UPCOMING_DAYS = 30

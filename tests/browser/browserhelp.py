@@ -28,7 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import unavailable as skip_or_fail
-from pmkit.cli import main
+from pmkit.app.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = REPO / "program"

@@ -25,7 +25,7 @@ from browserhelp import (  # noqa: F401 (fixtures)
 )
 from click.testing import CliRunner
 
-from pmkit.cli import main
+from pmkit.app.cli import main
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from conftest import only
 
-from pmkit.findings import Severity
+from pmkit.core.findings import Severity
 
 EXPENSES = "budget/expenses/2026-h1.yaml"
 TRANSFERS = "budget/transfers.yaml"
@@ -375,7 +375,7 @@ def test_a_funding_source_that_breaks_its_schema_does_not_count_as_missing_money
 # all of them --------------------------------------------------------------------------
 
 def test_budget_codes_are_documented_and_configurable():
-    from pmkit.codes import get
+    from pmkit.engine.catalog import get
 
     for code_id in sorted(MINE):
         code = get(code_id)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from conftest import only
 
-from pmkit.checks import compliance
+from pmkit.domain import compliance
 
 D = dt.date
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import only
-from pmkit.checks.dependency_cycle import closing_edges
-from pmkit.checks.over_allocated import over
-from pmkit.findings import Severity
+from pmkit.rules.dependency_cycle import closing_edges
+from pmkit.rules.over_allocated import over
+from pmkit.core.findings import Severity
 
 D = dt.date.fromisoformat
 PAYROLL = "projects/payroll.yaml"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pmkit.cli import main
-from pmkit.render.report import period_bounds, report_date
+from pmkit.app.cli import main
+from pmkit.app.render.report import period_bounds, report_date
 
 REPO = Path(__file__).parent.parent.parent
 EXAMPLE = REPO / "program"

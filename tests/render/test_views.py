@@ -26,8 +26,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from pmkit.cli import main
-from pmkit.render import Column, Table, grid, md_cell, raw, show
+from pmkit.app.cli import main
+from pmkit.app.render import Column, Table, grid, md_cell, raw, show
 
 
 def invoke(*args: str):

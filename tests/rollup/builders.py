@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pmkit.model import (Contract, Expense, Line, Milestone, Model, Objective, Person, Program, Project, Task, Team,
+from pmkit.domain.model import (Contract, Expense, Line, Milestone, Model, Objective, Person, Program, Project, Task, Team,
                          Transfer, Vendor)
 
 D = dt.date.fromisoformat

@@ -10,7 +10,7 @@ import time
 from decimal import Decimal
 from fractions import Fraction
 
-from pmkit.model import Expense
+from pmkit.domain.model import Expense
 from pmkit.rollup import as_json, compute
 from pmkit.rollup.assemble import sections
 from pmkit.rollup.evm import Basis, figures

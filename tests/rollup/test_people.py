@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from pmkit.model import Model, build
+from pmkit.domain.model import Model, build
 from pmkit.rollup import people
 from pmkit.rollup.figures import to_json
-from pmkit.validate import validate_directory
+from pmkit.engine.validate import validate_directory
 from conftest import FIXTURES, REPO, only
 
 D = dt.date

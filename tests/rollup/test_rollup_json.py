@@ -37,7 +37,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from pmkit.cli import main
+from pmkit.app.cli import main
 
 TESTS = Path(__file__).resolve().parent.parent
 REPO = TESTS.parent

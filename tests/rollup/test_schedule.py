@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from pmkit.model import Objective
+from pmkit.domain.model import Objective
 from pmkit.rollup import schedule
 from pmkit.rollup.schedule import Tally, milestone_row, progress_to_target, task_planned, to_decimal
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pmkit import model as domain
+from pmkit.domain import model as domain
 from pmkit.rollup import as_json, compute
-from pmkit.validate import validate_directory
+from pmkit.engine.validate import validate_directory
 
 from .builders import D, expense, program
 

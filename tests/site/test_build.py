@@ -190,11 +190,11 @@ def test_the_wheel_ships_the_site_and_registers_the_plugin(tmp_path: Path):
     [wheel] = tmp_path.glob("pmkit-*.whl")
     archive = zipfile.ZipFile(wheel)
     names = set(archive.namelist())
-    for shipped in ("pmkit/site/assets/site.css", "pmkit/site/default/docs/about.md",
-                    "pmkit/site/default/docs/stylesheets/pmkit.css", "pmkit/site/default/overrides/main.html",
-                    "pmkit/templates/site/index.md.j2", "pmkit/templates/site/projects/project.md.j2"):
+    for shipped in ("pmkit/app/site/assets/site.css", "pmkit/app/site/default/docs/about.md",
+                    "pmkit/app/site/default/docs/stylesheets/pmkit.css", "pmkit/app/site/default/overrides/main.html",
+                    "pmkit/app/templates/site/index.md.j2", "pmkit/app/templates/site/projects/project.md.j2"):
         assert shipped in names, shipped
     entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "[mkdocs.plugins]" in entry_points and "pmkit = pmkit.site.plugin:PmkitPlugin" in entry_points
+    assert "[mkdocs.plugins]" in entry_points and "pmkit = pmkit.app.site.plugin:PmkitPlugin" in entry_points
     metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Requires-Dist: mkdocs-material" in metadata

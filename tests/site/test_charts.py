@@ -1,7 +1,7 @@
 """The site's SVG charts: well-formed, accessible, escaped, exact, deterministic.
 
 Expected coordinates and numbers are worked out by hand from the layout
-constants documented in pmkit.site.charts."""
+constants documented in pmkit.app.site.charts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from pmkit.site import charts
-from pmkit.site.charts import (
+from pmkit.app.site import charts
+from pmkit.app.site.charts import (
     bar_chart,
     burn_chart,
     funnel,

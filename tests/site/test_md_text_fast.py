@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmkit.site.text import _BIDI, ALWAYS, AT_START, _ORDERED, _ref, md_text
+from pmkit.app.site.text import _BIDI, ALWAYS, AT_START, _ORDERED, _ref, md_text
 
 
 def reference(value: str) -> str:

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from pmkit.site import text
-from pmkit.site.data import load
-from pmkit.site.pages import NAV, render_site
+from pmkit.app.site import text
+from pmkit.app.site.data import load
+from pmkit.app.site.pages import NAV, render_site
 from sitehelp import FIXTURES, PROGRAM, program_copy  # noqa: F401 (fixtures)
 
 PER_ITEM = re.compile(r"^(projects|teams|reports)/(?!index\.md$)[^/]+\.md$")
@@ -170,7 +170,7 @@ def test_invalid_data_shows_no_figures(program_copy):
 
 
 def test_an_error_among_the_findings_alone_withholds_the_figures(site):
-    from pmkit.findings import Finding, Severity
+    from pmkit.core.findings import Finding, Severity
 
     data = load(PROGRAM, use_cache=False)
     broken = [*data.findings, Finding("projects/x.yaml", 1, 1, "yaml-syntax", "bad", Severity.ERROR)]

@@ -1,7 +1,7 @@
 """Private fields never reach the built site.
 
 tests/fixtures/site-private holds a sentinel in every field the schemas mark
-``x-pmkit-private`` (found here through :func:`pmkit.schema.private_paths`,
+``x-pmkit-private`` (found here through :func:`pmkit.ingest.schema.private_paths`,
 so a field marked later is covered as soon as the fixture fills it in; the
 coverage test fails until it does). The whole site is built and every file
 searched: HTML, the search index, the sitemap, SVG charts, CSS and JS.
@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sitehelp import PRIVATE, build_site, files, private_site, read_bytes  # noqa: F401 (fixtures)
 
-from pmkit.kinds import KINDS, kind_of
-from pmkit.loader.yaml12 import parse
-from pmkit.schema import private_paths
-from pmkit.site.data import load
-from pmkit.site.pages import render_site
+from pmkit.core.kinds import KINDS, kind_of
+from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.schema import private_paths
+from pmkit.app.site.data import load
+from pmkit.app.site.pages import render_site
 
 TOKEN = "PRIVATE-SENTINEL"
 
@@ -136,8 +136,8 @@ def test_findings_about_private_fields_are_not_published(tmp_path: Path):
 
 @pytest.mark.parametrize("text", ["a bad value PRIVATE-SENTINEL-x", "rate 987654.325 has more digits"])
 def test_redaction_of_a_quoted_private_value(tmp_path: Path, text: str):
-    from pmkit.findings import Finding
-    from pmkit.site.privacy import collect, redact
+    from pmkit.core.findings import Finding
+    from pmkit.app.site.privacy import collect, redact
 
     root = tmp_path / "p"
     (root / "staff").mkdir(parents=True)

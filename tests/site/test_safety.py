@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitehelp import HOSTILE, files, hostile_site, parse_html  # noqa: F401 (fixtures)
 
-from pmkit.site.data import load
+from pmkit.app.site.data import load
 
 BAD_SCHEMES = re.compile(r"^(javascript|data|vbscript|file):", re.IGNORECASE)
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "xlink:href", "background", "srcset", "data")

@@ -1,0 +1,65 @@
+"""The whole pipeline for one program directory: validate -> model -> rollup.
+
+The CLI views, ``pmkit rollup`` and the site all start here, so they show the
+same numbers by construction. The date of the figures is ``as_of``, else
+program.yaml's ``status_date``, else today (SPEC §4). With any validation
+error there is no model and no rollup: no figure is ever computed from
+invalid data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmkit.domain.index import Index
+from pmkit.domain.model import Model
+from pmkit.engine.validate import Result, read_settings, validate_directory
+
+
+@dataclass
+class Figures:
+    as_of: dt.date
+    result: Result
+    model: Model | None = None
+    document: dict[str, Any] | None = None  # pmkit.rollup.as_json
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None
+
+
+def status_date(program_dir: Path) -> dt.date | None:
+    """program.yaml's status_date; raises OSError if the file cannot be read."""
+    return read_settings((program_dir / "program.yaml").read_bytes()).status_date
+
+
+def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
+    day = as_of or status_date(program_dir) or dt.date.today()
+
+    def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
+        """The model and rollup, worked out while the rules run (``run_pipeline``);
+        used only if the rules find no error."""
+        if index.program is None:
+            return None
+        try:
+            return _build(index, day)
+        except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
+            return None
+
+    result = validate_directory(program_dir, day, use_cache=use_cache, alongside=ahead)
+    out = Figures(day, result)
+    if result.errors == 0 and result.index is not None and result.index.program is not None:
+        built = result.alongside
+        out.model, out.document = built if built is not None else _build(result.index, day)
+    return out
+
+
+def _build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]]:
+    from pmkit.domain import model as domain
+    from pmkit.rollup import as_json, compute
+
+    model = domain.build(index, spent_as_of=day)  # the rollup is as of ``day`` only
+    return model, as_json(compute(model, day))

@@ -1,0 +1,620 @@
+"""The status site as a pure function: ``render_site(model, document, findings, as_of)``.
+
+It returns ``{relative path: text}``: Markdown pages and SVG charts, ready for
+MkDocs (the plugin adds each with ``File.generated``) or for any other tool.
+Every page is a Jinja2 template under ``pmkit/templates/site/``; this module
+only picks and orders the figures. The numbers come from the rollup JSON
+document (``pmkit.rollup.as_json``), so the site shows exactly what ``pmkit
+rollup`` prints; records the document does not carry (task lists, transfers,
+report narratives, rule links) come from the model, which holds no private
+field. Every text from YAML is escaped by the templates (pmkit.app.site.text).
+
+Decisions shown on the pages themselves:
+
+- **RAG per project.** A project in flight (active or on hold) takes the RAG
+  its team gave in the latest status report (period <= the as-of month) that
+  has an entry for the team. Without one, it is derived: red when progress
+  trails plan by more than 10 points or CPI < 0.90; amber when it trails by
+  more than 5 points, CPI < 0.95 or a milestone is late; else green. Done,
+  proposed and cancelled projects show their status instead of a RAG.
+- **Invalid data.** With any validation error there are no figures: every
+  page of the navigation says "figures unavailable until the errors are
+  fixed" and the data-quality page lists the findings.
+- **Per-item pages** (projects/<id>.md, teams/<id>.md, reports/<period>.md)
+  are linked from their index pages and left out of the navigation
+  (:data:`NAV`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any, NamedTuple
+
+import jinja2
+from markupsafe import Markup
+
+from pmkit.core.findings import Finding, Severity
+from pmkit.domain.model import Model, Project
+from pmkit.core.procs import fork_map
+from pmkit.app.site import text
+from pmkit.app.templates import derived
+
+#: The navigation: index pages only, in reading order (title, path).
+NAV: list[tuple[str, str]] = [
+    ("Dashboard", "index.md"),
+    ("Projects", "projects/index.md"),
+    ("Timeline", "timeline.md"),
+    ("Budget", "budget.md"),
+    ("Problems", "problems.md"),
+    ("Teams", "teams/index.md"),
+    ("Staff", "staff.md"),
+    ("Hiring", "hiring.md"),
+    ("Compliance", "compliance.md"),
+    ("Status reports", "reports/index.md"),
+    ("History", "history.md"),
+    ("Data quality", "data-quality.md"),
+]
+
+#: From this many tasks on, the project pages are rendered on every core
+#: (``parallel.fork_map``): below it a fork costs more than it saves.
+PARALLEL_TASKS = 20_000
+
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+OPEN = ("open", "mitigating", "escalated")
+IN_FLIGHT = ("active", "on-hold")
+STAGES = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn")
+BUDGET_CODES = frozenset({
+    "budget-over-funding", "contract-mismatch", "contract-overrun", "duplicate-invoice",
+    "expense-outside-project", "line-overspent", "refund-exceeds-original", "refund-without-original",
+    "transfer-overdraws", "unbudgeted-line", "unknown-category",
+})
+#: Derived RAG thresholds: schedule gap in points, CPI.
+RED_GAP, AMBER_GAP = Decimal(-10), Decimal(-5)
+RED_CPI, AMBER_CPI = Decimal("0.90"), Decimal("0.95")
+_SAFE_PATH = re.compile(r"^[a-z0-9][a-z0-9./-]*$")
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` not already escaped goes through md_text."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup(text.NULL)
+    return text.md_text(value)
+
+
+@cache
+def templates() -> jinja2.Environment:
+    return derived(text.FILTERS, autoescape=True, finalize=_finalize)
+
+
+@dataclass
+class Page:
+    """The rendering context every template gets besides its own figures."""
+
+    path: str
+    site: Site
+
+    def rel(self, target: str) -> Markup:
+        """A link from this page to another generated file (ids are safe by schema)."""
+        if not _SAFE_PATH.match(target) or ".." in target.split("/"):
+            raise ValueError(f"unsafe site path {target!r}")
+        return Markup(posixpath.relpath(target, posixpath.dirname(self.path) or "."))
+
+
+class Site:
+    """Shared lookups and the output being built."""
+
+    def __init__(self, model: Model | None, document: dict[str, Any] | None, findings: list[Finding],
+                 as_of: dt.date) -> None:
+        self.model = model
+        self.doc = document
+        self.findings = sorted(findings)
+        self.as_of = as_of
+        self.currency = document["currency"] if document else "USD"
+        self.out: dict[str, str] = {}
+
+    # -- output
+    def page(self, path: str, template: str, **context: Any) -> None:
+        page = Page(path, self)
+        tpl = templates().get_template(f"site/{template}")
+        self.out[path] = tpl.render(page=page, rel=page.rel, site=self, as_of=self.as_of.isoformat(),
+                                    currency=self.currency, nav=NAV, **context)
+
+    def chart(self, path: str, svg: str) -> str:
+        self.out[path] = svg
+        return path
+
+    def render(self, unit: Unit) -> dict[str, str]:
+        """The pages and charts of one unit, in a dict of their own."""
+        out, self.out = self.out, {}
+        try:
+            unit[1]()
+            return self.out
+        finally:
+            self.out = out
+
+    # -- lookups
+    def person(self, pid: str | None) -> str | None:
+        if pid is None or self.model is None:
+            return None
+        person = self.model.people.get(pid)
+        return person.name if person else pid
+
+    def team(self, tid: str | None) -> str | None:
+        if tid is None or self.model is None:
+            return None
+        team = self.model.teams.get(tid)
+        return team.name if team else tid
+
+    def project(self, pid: str | None) -> str | None:
+        if pid is None or self.model is None:
+            return None
+        project = self.model.projects.get(pid)
+        return project.name if project else pid
+
+    def vendor(self, vid: str | None) -> str | None:
+        if vid is None or self.model is None:
+            return None
+        vendor = self.model.vendors.get(vid)
+        return vendor.name if vendor else vid
+
+    def assignee(self, ident: str | None) -> tuple[str | None, str | None]:
+        """(name, kind) of a task's assignee: a person, a team or a vendor."""
+        kind = self.model.assignee_kind(ident) if self.model else None
+        name = {"person": self.person, "team": self.team, "vendor": self.vendor}.get(kind or "", lambda i: i)(ident)
+        return name, kind
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is not Severity.ERROR]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _d(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def gap(row: dict[str, Any]) -> Decimal | None:
+    """progress - planned of a rollup row, in percentage points."""
+    progress, planned = _d(row.get("progress")), _d(row.get("planned"))
+    return None if progress is None or planned is None else progress - planned
+
+
+@dataclass(frozen=True)
+class Rag:
+    value: str  # green | amber | red | done | proposed | cancelled | none
+    source: str  # how it was decided, shown on the pages
+    reported: bool = False
+
+    @property
+    def label(self) -> str:
+        return {"none": "Not rated"}.get(self.value, self.value.replace("-", " ").capitalize())
+
+
+def latest_entries(model: Model, as_of: dt.date) -> dict[str, tuple[str, Any]]:
+    """team id -> (period, report entry) of the latest report (<= the as-of month) naming it."""
+    month = f"{as_of.year:04d}-{as_of.month:02d}"
+    found: dict[str, tuple[str, Any]] = {}
+    for period in sorted(model.reports, reverse=True):
+        if period > month:
+            continue
+        for entry in model.reports[period].entries:
+            found.setdefault(entry.team, (period, entry))
+    return found
+
+
+def project_rag(model: Model, figures: dict[str, Any], pid: str, reported: dict[str, tuple[str, Any]]) -> Rag:
+    project = model.projects[pid]
+    if project.status not in IN_FLIGHT:
+        return Rag(project.status, f"project is {project.status}")
+    if project.team in reported:
+        period, entry = reported[project.team]
+        team = model.teams.get(project.team)
+        return Rag(entry.rag, f"reported by {team.name if team else project.team}, {period}", True)
+    row = figures[pid]
+    schedule, cpi, late = gap(row), _d(row["evm"]["cpi"]), row["milestones_late"]
+    if (schedule is not None and schedule < RED_GAP) or (cpi is not None and cpi < RED_CPI):
+        return Rag("red", "derived: schedule gap or CPI")
+    if (schedule is not None and schedule < AMBER_GAP) or (cpi is not None and cpi < AMBER_CPI) or late:
+        return Rag("amber", "derived: schedule gap, CPI or a late milestone")
+    return Rag("green", "derived: on plan")
+
+
+def task_state(task: Any, as_of: dt.date) -> str:
+    if task.progress >= 100:
+        return "done"
+    if task.end < as_of:
+        return "late"
+    if task.start > as_of:
+        return "not started" if task.progress == 0 else "in progress"
+    return "in progress"
+
+
+#: From this width (SVG units) on, a chart scrolls sideways on a phone instead of shrinking.
+WIDE_CHART = 560
+
+
+def _svg_width(svg: str) -> int:
+    match = re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) ', svg)
+    return int(float(match.group(1))) if match else 640
+
+
+# ---------------------------------------------------------------- charts
+
+
+class Charts:
+    """Renders charts into the site and returns image references for a page."""
+
+    def __init__(self, site: Site) -> None:
+        from pmkit.app.site import charts  # the SVG templates and their geometry
+
+        self.site = site
+        self.lib = charts
+
+    def add(self, path: str, make: Callable[[Any], str], alt: str, shrinks: bool = False) -> dict[str, Any]:
+        """Render a chart; on a phone a wide one scrolls sideways rather than
+        shrink its labels (site.css), unless it ``shrinks`` (a progress bar:
+        a label or two, which read well shrunk)."""
+        svg = make(self.lib)
+        self.site.chart(path, svg)
+        width = _svg_width(svg)
+        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks}
+
+
+# ---------------------------------------------------------------- render
+
+
+def render_site(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
+                as_of: dt.date) -> dict[str, str]:
+    """Every generated page and chart of the status site, keyed by relative path.
+
+    With a validation error among ``findings`` (or no model or rollup), no
+    figure is shown: every navigation page says so and the data-quality page
+    lists the findings.
+    """
+    site = Site(model, rollup_document, findings, as_of)
+    if model is None or rollup_document is None or site.errors:
+        _render_unavailable(site)
+    else:
+        _render_all(site)
+    return dict(sorted(site.out.items()))
+
+
+def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
+                     as_of: dt.date) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """``render_site``'s pages and charts, rendered group by group in the order
+    MkDocs reads them (sorted paths), and every path they will have, known
+    before anything is rendered (MkDocs needs the list of files first).
+
+    So a child can render each page while MkDocs converts the one before
+    (``pmkit.app.site.plugin``). Together the groups are ``render_site``'s pages.
+    """
+    site = Site(model, rollup_document, findings, as_of)
+    if model is None or rollup_document is None or site.errors:
+        pages = render_site(model, rollup_document, findings, as_of)
+        return list(pages), iter([pages])
+    others, projects, _ = _units(site)
+    units = sorted([*others, *projects], key=lambda unit: unit[0])
+    return site_paths(model), (site.render(unit) for unit in units)
+
+
+def _render_unavailable(site: Site) -> None:
+    for title, path in NAV:
+        if path == "data-quality.md":
+            continue
+        site.page(path, "unavailable.md.j2", title=title, program=site.model.program if site.model else None)
+    _data_quality(site)
+
+
+def _render_all(site: Site) -> None:
+    others, projects, cost = _units(site)
+    total = sum(cost.values())
+    # A page and two charts per project: at 2,000 projects, worth every core.
+    # The other pages cost about a quarter as much (measured at SPEC §9 scale).
+    for out in fork_map(projects, site.render, lambda unit: cost[unit[0]], PARALLEL_TASKS, 1.05,
+                        lambda: [unit[1]() for unit in others], total / 4):
+        site.out.update(out)
+
+
+def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
+    """The index pages' units, the projects' units, and what each project's costs."""
+    assert site.model is not None and site.doc is not None
+    charts = Charts(site)
+    reported = latest_entries(site.model, site.as_of)
+    rags = {pid: project_rag(site.model, site.doc["projects"], pid, reported) for pid in site.model.projects}
+    others: list[Unit] = [
+        ("index.md", lambda: _dashboard(site, charts, rags)),
+        ("projects/index.md", lambda: _projects_index(site, rags)),
+        ("timeline.md", lambda: _timeline(site, charts)),
+        ("budget.md", lambda: _budget(site, charts)),
+        ("problems.md", lambda: _problems(site, charts)),
+        ("teams/", lambda: _teams(site, charts, reported)),
+        ("staff.md", lambda: _staff(site)),
+        ("hiring.md", lambda: _hiring(site, charts)),
+        ("compliance.md", lambda: _compliance(site, charts)),
+        ("reports/", lambda: _reports(site)),
+        ("history.md", lambda: site.page("history.md", "history.md.j2")),
+        ("data-quality.md", lambda: _data_quality(site)),
+    ]
+    projects = _project_units(site, charts, rags)
+    cost = {project_files(project).page: 1 + len(project.tasks) for project in site.model.projects.values()}
+    return others, projects, cost
+
+
+#: A group of pages and charts rendered together, keyed by the path of its
+#: first page in MkDocs' reading order (sorted paths), and how to render it.
+Unit = tuple[str, Callable[[], None]]
+
+#: The charts of the index pages (the project charts are in ``project_files``).
+INDEX_CHARTS = ("charts/budget-burn.svg", "charts/budget-categories.svg", "charts/compliance.svg",
+                "charts/hiring-funnel.svg", "charts/problems-severity.svg", "charts/progress.svg",
+                "charts/teams-progress.svg", "charts/timeline.svg")
+
+
+def site_paths(model: Model) -> list[str]:
+    """Every path ``_render_all`` writes, known before anything is rendered
+    (MkDocs needs the list of files first); tests check they agree."""
+    paths = [path for _, path in NAV] + list(INDEX_CHARTS)
+    paths += [f"teams/{tid}.md" for tid in model.teams] + [f"reports/{period}.md" for period in model.reports]
+    paths += [path for project in model.projects.values() for path in project_files(project) if path]
+    return sorted(paths)
+
+
+def _open_risks(site: Site) -> list[dict[str, Any]]:
+    assert site.doc is not None
+    items = [r for r in site.doc["risks"]["items"] if r["status"] in OPEN]
+    return sorted(items, key=lambda r: (-SEVERITY_RANK.get(r["severity"], 0), -(r["score"] or 0),
+                                        r["due"] or "9999", r["id"]))
+
+
+def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    program = doc["program"]
+    progress = charts.add("charts/progress.svg", lambda c: c.progress_bar(
+        _d(program["progress"]), _d(program["planned"]), "Program progress against plan", 640,
+        chart_id="program-progress"), "Program progress against plan", shrinks=True)
+    burn = charts.add("charts/budget-burn.svg", lambda c: c.burn_chart(
+        [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"]),
+        "Cumulative spend against the current budget", currency=site.currency, chart_id="budget-burn"),
+        "Cumulative spend against the current budget")
+    due = {o.id: o.due for o in model.program.objectives}
+    objectives = [{"id": oid, **row, "due": due.get(oid)} for oid, row in doc["objectives"].items()]
+    rows = []
+    for pid, row in doc["projects"].items():
+        rows.append({"id": pid, **row, "gap": gap(row), "rag": rags[pid]})
+    counts = {key: sum(r["rag"].value == key for r in rows) for key in ("green", "amber", "red")}
+    late = [m for m in doc["milestones"] if m["status"] == "late"]
+    site.page("index.md", "index.md.j2", program=program, model_program=model.program,
+              manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
+              late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
+
+
+def _projects_index(site: Site, rags: dict[str, Rag]) -> None:
+    assert site.doc is not None
+    rows = [{"id": pid, **row, "gap": gap(row), "rag": rags[pid]} for pid, row in site.doc["projects"].items()]
+    site.page("projects/index.md", "projects/index.md.j2", rows=rows)
+
+
+def _project_units(site: Site, charts: Charts, rags: dict[str, Rag]) -> list[Unit]:
+    """A unit per project page, in project order."""
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    milestone_rows = {(m["project"], m["id"]): m for m in doc["milestones"]}
+    risks = doc["risks"]["items"]
+    dependents: dict[str, list[str]] = {}
+    for pid, project in model.projects.items():
+        for dep in project.depends_on:
+            dependents.setdefault(dep, []).append(pid)
+    objectives = {o.id: o for o in model.program.objectives}
+    return [(project_files(project).page,
+             lambda pid=pid: _project(site, charts, pid, rags, milestone_rows, risks, dependents, objectives))
+            for pid, project in model.projects.items()]
+
+
+class ProjectFiles(NamedTuple):
+    """What a project's page is made of: the page and its charts."""
+
+    page: str
+    progress: str
+    timeline: str | None  # drawn only with tasks or milestones
+
+
+def project_files(project: Project) -> ProjectFiles:
+    pid = project.id
+    return ProjectFiles(f"projects/{pid}.md", f"charts/projects/{pid}-progress.svg",
+                        f"charts/projects/{pid}-timeline.svg" if project.tasks or project.milestones else None)
+
+
+def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milestone_rows: dict[tuple[str, str], Any],
+             risks: list[dict[str, Any]], dependents: dict[str, list[str]], objectives: dict[str, Any]) -> None:
+    """The page of one project, with its progress and timeline charts."""
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    project = model.projects[pid]
+    row = doc["projects"][pid]
+    files = project_files(project)
+    progress = charts.add(files.progress, lambda c, p=project, r=row: c.progress_bar(
+        _d(r["progress"]), _d(r["planned"]), "Progress against plan", 640, chart_id=f"progress-{p.id}"),
+        "Progress against plan", shrinks=True)
+    tasks = []
+    for task in project.tasks:
+        name, kind = site.assignee(task.assignee)
+        tasks.append({"task": task, "assignee": name, "assignee_kind": kind, "state": task_state(task, site.as_of)})
+    milestones = []
+    for m in project.milestones:
+        status = milestone_rows.get((pid, m.id))
+        milestones.append({"m": m, "status": status["status"] if status else "cancelled",
+                           "slipped": status["slipped_days"] if status else None})
+    timeline = charts.add(files.timeline, lambda c, p=project, ms=milestones: c.gantt(
+        [(t.title, t.start, t.end, t.progress, _gantt_task_status(t, site.as_of), None) for t in p.tasks],
+        [(x["m"].title, x["m"].due, x["status"]) for x in ms], p.start, p.end, site.as_of,
+        "Tasks and milestones", chart_id=f"timeline-{p.id}"), "Tasks and milestones") \
+        if files.timeline else None
+    task_deps = sorted({(t.id, dep) for t in project.tasks for dep in t.depends_on
+                        if not dep.startswith(pid + "/")})
+    contracts = [c for v in model.vendors.values() for c in v.contracts if c.project == pid]
+    site.page(files.page, "projects/project.md.j2", pid=pid, project=project, row=row,
+              rag=rags[pid], gap=gap(row), tasks=tasks, milestones=milestones,
+              objectives=[objectives[o] for o in project.objectives if o in objectives],
+              problems=[r for r in risks if r["project"] == pid], dependents=sorted(dependents.get(pid, [])),
+              task_deps=task_deps, contracts=contracts,
+              charts={"progress": progress, "timeline": timeline})
+
+
+def _gantt_task_status(task: Any, as_of: dt.date) -> str:
+    return {"done": "done", "late": "late", "in progress": "active", "not started": "planned"}[task_state(task, as_of)]
+
+
+def _project_status(row: dict[str, Any]) -> str:
+    if row["status"] != "active":
+        return row["status"]
+    g = gap(row)
+    if g is not None and g < -Decimal(15):
+        return "well-behind"
+    if g is not None and g < AMBER_GAP:
+        return "behind"
+    return "on-track"
+
+
+def _timeline(site: Site, charts: Charts) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    projects = sorted(model.projects.values(), key=lambda p: (p.start, p.id))
+    milestones = sorted(doc["milestones"], key=lambda m: (m["due"], m["project"], m["id"]))
+    gantt = charts.add("charts/timeline.svg", lambda c: c.gantt(
+        [(p.name, p.start, p.end, _d(doc["projects"][p.id]["progress"]), _project_status(doc["projects"][p.id]),
+          None) for p in projects],
+        # The milestone first: a label cut to fit the column then still says which one it is.
+        [(f"{m['title']} · {site.project(m['project'])}", dt.date.fromisoformat(m["due"]), m["status"])
+         for m in milestones if m["status"] != "done"],
+        model.program.start, model.program.end, site.as_of, "Projects and open milestones",
+        chart_id="timeline"), "Projects and open milestones")
+    site.page("timeline.md", "timeline.md.j2", projects=projects, milestones=milestones, chart=gantt,
+              program=model.program)
+
+
+def _budget(site: Site, charts: Charts) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    program = doc["program"]
+    burn = charts.add("charts/budget-burn.svg", lambda c: c.burn_chart(
+        [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"]),
+        "Cumulative spend against the current budget", currency=site.currency, chart_id="budget-burn"),
+        "Cumulative spend against the current budget")
+    categories = doc["categories"]
+    by_category = charts.add("charts/budget-categories.svg", lambda c: c.bar_chart(
+        [(name, Decimal(b["actual"])) for name, b in categories.items()], "Actual spend by category", "money",
+        currency=site.currency, chart_id="budget-categories"), "Actual spend by category")
+    months, running = [], Decimal(0)
+    for month, amount in program["spend_by_month"].items():
+        running += Decimal(amount)
+        months.append({"month": month, "amount": amount, "cumulative": f"{running:f}"})
+    lines = [{"project": pid, "category": cat, **b}
+             for pid, row in doc["projects"].items() for cat, b in row["lines"].items()]
+    discrepancies = [f for f in site.findings if f.code in BUDGET_CODES or f.file.startswith("budget/")]
+    site.page("budget.md", "budget.md.j2", program=program, funding=doc["funding"], categories=categories,
+              lines=lines, transfers=[t for t in model.transfers if t.date <= site.as_of], months=months,
+              vendors=doc["vendors"], discrepancies=discrepancies,
+              charts={"burn": burn, "categories": by_category})
+
+
+def _problems(site: Site, charts: Charts) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    risks = doc["risks"]
+    chart = charts.add("charts/problems-severity.svg", lambda c: c.bar_chart(
+        [(s.capitalize(), Decimal(risks["by_severity"].get(s, 0))) for s in ("critical", "high", "medium", "low")],
+        "Open problems by severity", "count", chart_id="problems-severity"), "Open problems by severity")
+    closed = [r for r in risks["items"] if r["status"] not in OPEN]
+    site.page("problems.md", "problems.md.j2", risks=risks, open_items=_open_risks(site),
+              closed=sorted(closed, key=lambda r: (r["opened"], r["id"])), records=model.risks, chart=chart)
+
+
+def _teams(site: Site, charts: Charts, reported: dict[str, tuple[str, Any]]) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    teams = [{"id": tid, **row, "gap": gap(row)} for tid, row in doc["teams"].items()]
+    chart = charts.add("charts/teams-progress.svg", lambda c: c.bar_chart(
+        [(t["name"], _d(t["progress"]) or Decimal(0)) for t in teams if t["tasks"]], "Progress by team", "percent",
+        chart_id="teams-progress"), "Progress by team")
+    vendors = [{"id": vid, **row, "gap": gap(row)} for vid, row in doc["vendors"].items()]
+    objectives = [{"id": oid, **row, "gap": gap(row)} for oid, row in doc["objectives"].items()]
+    site.page("teams/index.md", "teams/index.md.j2", teams=teams, vendors=vendors, objectives=objectives,
+              chart=chart, reported=reported)
+    for tid, team in model.teams.items():
+        members = [{"id": pid, **doc["staff"][pid], "role": p.role}
+                   for pid, p in model.people.items() if p.team == tid and p.employed_on(site.as_of)]
+        projects = [{"id": pid, **row} for pid, row in doc["projects"].items() if row["team"] == tid]
+        site.page(f"teams/{tid}.md", "teams/team.md.j2", tid=tid, team=team, row=doc["teams"][tid],
+                  gap=gap(doc["teams"][tid]), members=members, projects=projects, report=reported.get(tid))
+
+
+def _staff(site: Site) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    people = [{"id": pid, **doc["staff"][pid], "role": p.role}
+              for pid, p in sorted(model.people.items(), key=lambda kv: (kv[1].name, kv[0]))
+              if p.employed_on(site.as_of)]
+    site.page("staff.md", "staff.md.j2", people=people, staffing=doc["program"]["staffing"])
+
+
+def _hiring(site: Site, charts: Charts) -> None:
+    doc = site.doc
+    assert doc is not None
+    hiring = doc["hiring"]
+    funnel_stages = [s for s in ("applied", "screening", "interview", "shortlisted", "offer", "hired")]
+    chart = charts.add("charts/hiring-funnel.svg", lambda c: c.funnel(
+        [(s.capitalize(), hiring["funnel"].get(s, 0)) for s in funnel_stages], "Candidates by current stage",
+        chart_id="hiring-funnel"), "Candidates by current stage")
+    positions = [{"id": pid, **row} for pid, row in hiring["positions"].items()]
+    site.page("hiring.md", "hiring.md.j2", funnel=hiring["funnel"], stages=STAGES, positions=positions, chart=chart)
+
+
+def _compliance(site: Site, charts: Charts) -> None:
+    model, doc = site.model, site.doc
+    assert model is not None and doc is not None
+    compliance = doc["compliance"]
+
+    def share(counts: dict[str, int]) -> Decimal:
+        return Decimal(0) if not counts["applicable"] else Decimal(100) * counts["acknowledged"] / counts["applicable"]
+
+    chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
+        [(r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()],
+        "Acknowledged, share of the staff each rule applies to", "percent", chart_id="compliance"),
+        "Acknowledged, share of the staff each rule applies to")
+    site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
+              share=lambda counts: text.percent(share(counts)))
+
+
+def _reports(site: Site) -> None:
+    model = site.model
+    assert model is not None
+    periods = sorted(model.reports, reverse=True)
+    site.page("reports/index.md", "reports/index.md.j2", reports=[model.reports[p] for p in periods])
+    for period in periods:
+        report = model.reports[period]
+        site.page(f"reports/{period}.md", "reports/report.md.j2", report=report,
+                  entries=sorted(report.entries, key=lambda e: ({"red": 0, "amber": 1, "green": 2}.get(e.rag, 3),
+                                                               site.team(e.team) or "")))
+
+
+def _data_quality(site: Site) -> None:
+    site.page("data-quality.md", "data-quality.md.j2", findings=site.findings, errors=len(site.errors),
+              warnings=len(site.warnings))

@@ -1,0 +1,176 @@
+"""The MkDocs plugin: a thin adapter over :mod:`pmkit.app.site.later` (the pages of
+:func:`pmkit.app.site.pages.render_site`, rendered by a child as MkDocs reads them).
+
+```yaml
+plugins:
+  - search
+  - pmkit:
+      program: program      # the program directory, relative to mkdocs.yml
+      as_of: 2026-10-31     # optional; default: program.yaml status_date, else today
+```
+
+- ``on_startup`` is defined so that MkDocs keeps one instance across
+  ``mkdocs serve`` rebuilds.
+- ``on_config`` checks the program directory, adds it to ``config.watch`` (so
+  ``mkdocs serve`` rebuilds when a YAML file changes), makes sure the
+  Markdown extensions the pages use are on, and sets the navigation (the
+  index pages, then the hand-written pages) when mkdocs.yml has no ``nav``.
+- ``on_files`` has the program validated, its model and rollup built and its
+  pages and charts rendered (``pmkit.app.site.later``: by a forked child when
+  there is a second core), and adds each as ``File.generated``, with the pages'
+  stylesheet (assets/pmkit/site.css, put first in ``extra_css``). Per-item
+  pages (one per project, team, report) are not in the navigation. The
+  child renders the pages in MkDocs' reading order while MkDocs reads them:
+  ``on_page_read_source`` hands MkDocs each one when it reads it, and
+  ``on_env`` (before MkDocs copies the charts) the rest.
+
+With validation errors the site still builds: every page says the figures
+are unavailable and the data-quality page lists the findings; the plugin
+logs a warning, so ``mkdocs build --strict`` fails (after writing the site).
+
+MkDocs 1.6 is the last release with plugins; keep this module small so that
+porting it (to a 1.x fork or another generator) means rewriting only it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from pmkit.app.site.later import LaterPages, loaded_and_rendered
+
+log = logging.getLogger("mkdocs.plugins.pmkit")
+
+#: Markdown extensions the generated pages use.
+EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
+#: The styles of the generated pages, added to every site.
+STYLESHEET = "assets/pmkit/site.css"
+
+
+class PmkitConfig(Config):
+    program = c.Type(str, default="program")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    cache = c.Type(bool, default=True)
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise PluginError(f"pmkit: as_of {value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+class PmkitPlugin(BasePlugin[PmkitConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.program_dir: Path | None = None
+        self.as_of: dt.date | None = None
+        self.nav_is_ours = False
+        self.errors = self.warnings = 0  # of the last build's validation
+        self.later: LaterPages | None = None  # pages a child is rendering
+        self.later_files: dict[str, File] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        program = Path(self.config.program).expanduser()
+        self.program_dir = program if program.is_absolute() else (base / program)
+        if not (self.program_dir / "program.yaml").is_file():
+            raise PluginError(f"pmkit: {self.program_dir} holds no program.yaml (plugin option `program`)")
+        self.as_of = _as_date(self.config.as_of)
+        if str(self.program_dir) not in config.watch:
+            config.watch.append(str(self.program_dir))
+        for name in EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        self.nav_is_ours = config.nav is None
+        if self.nav_is_ours:
+            config.nav = navigation(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from pmkit.app.site.pages import NAV
+
+        assert self.program_dir is not None
+        self._close_later()
+        self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache))
+        plan = self.later.plan
+        self.errors, self.warnings = plan.errors, plan.warnings
+        in_nav = {path for _, path in NAV}
+        for path in plan.paths:
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"pmkit generates {path}; the hand-written {path} in docs_dir is ignored")
+                files.remove(existing)
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav or not path.endswith(".md") \
+                else InclusionLevel.NOT_IN_NAV
+            # The text comes when MkDocs reads the page (on_page_read_source), or in on_env.
+            self.later_files[path] = File.generated(config, path, content="", inclusion=inclusion)
+            files.append(self.later_files[path])
+        css = (Path(__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, STYLESHEET, content=css))
+        if plan.errors:
+            log.warning(f"pmkit: {plan.errors} validation error(s) in {self.program_dir}: the site shows "
+                        "no figures, only the data-quality page (run `pmkit validate`)")
+        else:
+            log.info(f"pmkit: {len(plan.paths)} pages and charts as of {plan.as_of.isoformat()}, "
+                     f"{plan.warnings} warning(s) on the data-quality page")
+        return files
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        if self.later is None or page.file.src_uri not in self.later_files:
+            return None
+        text = self.later.get(page.file.src_uri)
+        page.file.content_string = text
+        return text
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Every page and chart still to come, before MkDocs copies the charts."""
+        if self.later is not None:
+            came = self.later.all()
+            if came.keys() != self.later_files.keys():  # a bug in site_paths: say so, never ship a blank
+                raise PluginError(f"pmkit: the pages rendered ({len(came)} files) are not the ones "
+                                  f"announced ({len(self.later_files)})")
+            for path, text in came.items():
+                self.later_files[path].content_string = text
+        self._close_later()
+        return env
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_later()
+
+    def _close_later(self) -> None:
+        if self.later is not None:
+            self.later.close()
+        self.later, self.later_files = None, {}
+
+
+def navigation(config: MkDocsConfig) -> list[Any]:
+    """The generated index pages, then every hand-written page of docs_dir."""
+    from mkdocs.structure.files import get_files
+
+    from pmkit.app.site.pages import NAV
+
+    generated = {path for _, path in NAV}
+    hand_written = sorted(
+        f.src_uri for f in get_files(config).documentation_pages()
+        if f.src_uri not in generated and f.inclusion.is_included()
+    )
+    return [{title: path} for title, path in NAV] + hand_written

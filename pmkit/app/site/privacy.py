@@ -1,0 +1,136 @@
+"""Keep private fields out of the published findings.
+
+The model carries no private field (pmkit.domain.model), so no page can show one;
+but a finding's message may quote the value it is about ("email text `...` is
+not an e-mail address"), and the data-quality page publishes findings. Before
+that, :func:`redact` replaces every private value of the program (found by the
+schemas' ``x-pmkit-private`` mark, :func:`pmkit.ingest.schema.private_paths`) in the
+messages and hints, and withholds the message of a finding that points at a
+line holding a private field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pmkit.core.findings import Finding
+from pmkit.core.kinds import KINDS, Kind, kind_of
+from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.schema import private_paths
+
+REDACTED = "[private]"
+WITHHELD = "a private field has a problem; the details are not published (run `pmkit validate`)"
+#: Shorter values (a one-digit rate) are not replaced inside messages: they would
+#: mangle unrelated numbers. The line rule below still withholds such a message.
+MIN_LENGTH = 3
+
+
+@cache
+def private_keys(kind: Kind) -> frozenset[str]:
+    """The field names that are private somewhere in a kind (``email``, ``notes``...)."""
+    return frozenset(path[-1] for path in private_paths(kind))
+
+
+def _values_at(node: Any, path: tuple[str, ...]) -> Iterator[Any]:
+    if not path:
+        yield node
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for item in node:
+                yield from _values_at(item, rest)
+    elif isinstance(node, dict) and head in node:
+        yield from _values_at(node[head], rest)
+
+
+def _leaves(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _leaves(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _leaves(value)
+    elif node is not None and not isinstance(node, bool):
+        yield str(node)
+
+
+def _lexical(text: str, keys: frozenset[str]) -> tuple[set[str], set[int]]:
+    """Values and line numbers of private keys, read line by line: this works on
+    files that do not parse, whose values the validator may still quote."""
+    pattern = re.compile(r"^(\s*)(?:-\s+)?(" + "|".join(map(re.escape, sorted(keys))) + r")\s*:(.*)$")
+    values: set[str] = set()
+    lines: set[int] = set()
+    rows = text.splitlines()
+    i = 0
+    while i < len(rows):
+        match = pattern.match(rows[i])
+        i += 1
+        if not match:
+            continue
+        lines.add(i)
+        indent = len(match.group(1))
+        value = match.group(3).strip().strip("'\"")
+        if value and value not in (">", "|", ">-", "|-", ">+", "|+"):
+            values.add(value)
+        while i < len(rows) and (not rows[i].strip() or len(rows[i]) - len(rows[i].lstrip()) > indent + 2):
+            if rows[i].strip():
+                lines.add(i + 1)
+                values.add(rows[i].strip())
+            i += 1
+    return values, lines
+
+
+@dataclasses.dataclass
+class PrivateData:
+    values: set[str]
+    lines: dict[str, set[int]]  # file -> lines holding a private field
+
+
+def collect(root: Path, files: Iterable[str] | None = None) -> PrivateData:
+    """Every private value in the record files of a program directory."""
+    found = PrivateData(set(), {})
+    private_kinds = {k.name for k in KINDS if private_paths(k)}
+    paths = files if files is not None else (p.relative_to(root).as_posix() for p in sorted(root.rglob("*.yaml")))
+    for rel in paths:
+        kind = kind_of(rel)
+        if kind is None or kind.name not in private_kinds:
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            continue
+        keys = private_keys(kind)
+        text = data.decode("utf-8", errors="replace")
+        values, lines = _lexical(text, keys)
+        found.values |= values
+        found.lines[rel] = lines
+        try:
+            parsed = parse(rel, data).value
+        except Exception:  # noqa: BLE001  (a broken file: the lexical pass covers it)
+            parsed = None
+        for path in private_paths(kind):
+            for value in _values_at(parsed, path):
+                found.values.update(_leaves(value))
+    return found
+
+
+def redact(findings: Iterable[Finding], private: PrivateData) -> list[Finding]:
+    values = sorted((v for v in private.values if len(v) >= MIN_LENGTH), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, values))) if values else None
+
+    def scrub(text: str | None) -> str | None:
+        return text if text is None or pattern is None else pattern.sub(REDACTED, text)
+
+    out = []
+    for finding in findings:
+        if finding.line in private.lines.get(finding.file, ()):
+            out.append(dataclasses.replace(finding, message=WITHHELD, hint=None))
+        else:
+            out.append(dataclasses.replace(finding, message=scrub(finding.message), hint=scrub(finding.hint)))
+    return out

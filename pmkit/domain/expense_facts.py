@@ -1,0 +1,252 @@
+"""What each expense file tells the budget rules, worked out from that file alone.
+
+At SPEC §9 scale the expense files hold 500,000 of the program's records, and
+a rule that walks all of them after every change cannot make a re-validate
+cheap. So the rules that read expenses work in two steps:
+
+1. *Facts* (map): one pass over one file's valid expenses gathers what any
+   rule needs to know about them: the ids, what was spent on each budget line
+   and contract, the first and last date per project, the categories,
+   vendors, invoice numbers and refunds named. Facts depend on nothing but
+   the file and the as-of date, so they are cached with the file and an edit
+   elsewhere (a project, a transfer) does not invalidate them.
+2. *Reduce*: each rule merges the facts (a few thousand lines and ids per
+   file) and finds the few keys that may hold a finding: a line over budget,
+   a contract over its value, an id seen twice. Only the files holding those
+   keys are then read record by record (``Index.expenses_in``) to place and
+   word the findings exactly as before.
+
+A valid program has no such keys, so no expense record is touched at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pmkit.domain.index import Index, Record
+
+Line = tuple[str, str]  # (project id, category)
+
+ZERO = Decimal(0)
+
+#: separates the ids (and the amounts) of one file in one string: a single
+#: string unpickles far faster than 30,000, and ids never hold a newline.
+SEP = "\n"
+
+
+@dataclass
+class FileFacts:
+    """The facts of one expense file's schema-valid expenses (see the module doc)."""
+
+    path: str
+    as_of: dt.date
+    #: the valid expenses' ids and amounts (``str`` of the Decimal), in file order, joined by SEP
+    ids_text: str = ""
+    amounts_text: str = ""
+    #: ids of entries that broke their schema: not checked, but still known to references
+    broken_ids: list[str] = field(default_factory=list)
+    #: every budget line charged (whatever the date) -> the amount dated on or before as_of
+    lines: dict[Line, Decimal] = field(default_factory=dict)
+    #: the positive amounts dated on or before as_of (an upper bound of any running total),
+    #: for the lines where it differs from ``lines``: those with a refund (``spent_up``)
+    refunded_lines: dict[Line, Decimal] = field(default_factory=dict)
+    #: every contract named -> the amount dated on or before as_of
+    contracts: dict[str, Decimal] = field(default_factory=dict)
+    #: (contract, vendor or None, project, category) as the expenses name them
+    contract_uses: set[tuple[str, str | None, str, str]] = field(default_factory=set)
+    #: project -> (first, last) date of its expenses with an amount that is not negative (ISO text)
+    spans: dict[str, tuple[str, str]] = field(default_factory=dict)
+    categories: set[str] = field(default_factory=set)
+    vendors: set[str] = field(default_factory=set)
+    #: "vendor\0invoice" (normalised) of the expenses with an invoice that are not refunds
+    invoices: set[str] = field(default_factory=set)
+    #: those of ``invoices`` that occur twice within this file
+    invoice_repeats: set[str] = field(default_factory=set)
+    #: every ``refund_of`` value
+    refund_targets: set[str] = field(default_factory=set)
+    #: (refund_of, date, amount) of every negative expense naming one
+    refunds: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    #: ids of the negative expenses
+    negatives: set[str] = field(default_factory=set)
+    #: a negative amount without ``refund_of``, or ``refund_of`` on an amount that is not negative
+    unpaired: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        return self.ids_text.split(SEP) if self.ids_text else []
+
+    def spent_up(self, line: Line) -> Decimal:
+        """The positive amounts charged to ``line`` on or before as_of."""
+        return self.refunded_lines[line] if line in self.refunded_lines else self.lines.get(line, ZERO)
+
+    @property
+    def amounts(self) -> list[str]:
+        return self.amounts_text.split(SEP) if self.amounts_text else []
+
+    def named(self, key: str) -> set[str]:
+        """The ids the expenses name in field ``key`` (one of ``REFERENCE_FIELDS``)."""
+        if key == "project":
+            return {project for project, _ in self.lines}
+        if key == "vendor":
+            return self.vendors
+        if key == "contract":
+            return set(self.contracts)
+        return self.refund_targets
+
+
+#: the fields with which an expense names another record
+REFERENCE_FIELDS = ("project", "vendor", "contract", "refund_of")
+
+
+def invoice_key(vendor: str, invoice: str) -> str:
+    """Invoice numbers compare ignoring case and surrounding or repeated spaces."""
+    return f"{vendor}\0{' '.join(invoice.split()).casefold()}"
+
+
+def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_of: dt.date) -> FileFacts:
+    """The facts of one file, from its valid expense records (one pass)."""
+    facts = FileFacts(path, as_of, broken_ids=broken_ids)
+    cutoff = as_of.isoformat()  # schema-checked ISO dates order like the dates they name
+    ids, amounts = [], []
+    lines, contracts, spans = facts.lines, facts.contracts, facts.spans
+    spent_up: dict[Line, Decimal] = {}
+    refund_lines: set[Line] = set()
+    for record in records:
+        data = record.data
+        ident, amount, when = data["id"], data["amount"], data["date"]
+        project, category = data["project"], data["category"]
+        ids.append(ident)
+        amounts.append(str(amount))
+        line = (project, category)
+        counted = when <= cutoff
+        if counted:
+            lines[line] = lines.get(line, ZERO) + amount
+            if amount > 0:
+                spent_up[line] = spent_up.get(line, ZERO) + amount
+            elif amount < 0:
+                refund_lines.add(line)
+        else:
+            lines.setdefault(line, ZERO)
+        facts.categories.add(category)
+        if amount >= 0:
+            first, last = spans.get(project, (when, when))
+            spans[project] = (min(first, when), max(last, when))
+        vendor = data.get("vendor")
+        if vendor is not None:
+            facts.vendors.add(vendor)
+        contract = data.get("contract")
+        if contract is not None:
+            contracts[contract] = contracts.get(contract, ZERO) + (amount if counted else ZERO)
+            facts.contract_uses.add((contract, vendor, project, category))
+        target = data.get("refund_of")
+        if target is not None:
+            facts.refund_targets.add(target)
+        if amount < 0:
+            facts.negatives.add(ident)
+            if target is None:
+                facts.unpaired = True
+            else:
+                facts.refunds.append((target, when, amount))
+        elif target is not None:
+            facts.unpaired = True
+        invoice = data.get("invoice")
+        if vendor is not None and invoice is not None and target is None:
+            key = invoice_key(vendor, invoice)
+            if key in facts.invoices:
+                facts.invoice_repeats.add(key)
+            facts.invoices.add(key)
+    facts.refunded_lines = {line: spent_up.get(line, ZERO) for line in refund_lines}
+    facts.ids_text = SEP.join(ids)
+    facts.amounts_text = SEP.join(amounts)
+    return facts
+
+
+# ------------------------------------------------------------ the reduce side
+
+
+def files_where(ix: Index, test: Callable[[FileFacts], bool]) -> set[str]:
+    """The paths of the files whose facts pass ``test``."""
+    return {f.path for f in ix.expense_facts() if test(f)}
+
+
+def spent(ix: Index) -> dict[Line, Decimal]:
+    """Every line charged -> the amount dated on or before the as-of date (computed once)."""
+    return ix.shared(_spent)
+
+
+def _spent(ix: Index) -> dict[Line, Decimal]:
+    total: dict[Line, Decimal] = {}
+    for facts in ix.expense_facts():
+        for line, amount in facts.lines.items():
+            total[line] = total[line] + amount if line in total else amount
+    return total
+
+
+def expense_ids(ix: Index) -> list[str]:
+    """The ids of every valid expense, in file order (only the duplicate check
+    needs them as one list, and only when an id repeats)."""
+    return [ident for _, ids in id_lists(ix) for ident in ids]
+
+
+def id_lists(ix: Index) -> list[tuple[FileFacts, list[str]]]:
+    """Each expense file's facts with its valid expenses' ids (split once, computed once)."""
+    return ix.shared(_id_lists)
+
+
+def _id_lists(ix: Index) -> list[tuple[FileFacts, list[str]]]:
+    return [(facts, facts.ids) for facts in ix.expense_facts()]
+
+
+def id_set(ix: Index) -> tuple[set[str], bool]:
+    """The ids of every valid expense, and whether one of them repeats (computed once).
+
+    One set of 500,000 strings serves the duplicate check, the known ids
+    and the refund lookups, which then find each string's hash cached.
+    """
+    return ix.shared(_id_set)
+
+
+def _id_set(ix: Index) -> tuple[set[str], bool]:
+    lists = id_lists(ix)
+    ids: set[str] = set()
+    for _, part in lists:
+        ids.update(part)
+    return ids, len(ids) != sum(len(part) for _, part in lists)
+
+
+def known_expense_ids(ix: Index) -> set[str]:
+    """Every expense id, valid or not: what a ``refund_of`` may name (computed once)."""
+    return ix.shared(_known_expense_ids)
+
+
+def _known_expense_ids(ix: Index) -> set[str]:
+    valid = id_set(ix)[0]
+    broken = [ident for facts in ix.expense_facts() for ident in facts.broken_ids]
+    return valid | set(broken) if broken else valid
+
+
+def refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
+    """id -> (file, amount) of the first valid expense with that id, for every id
+    a ``refund_of`` names (computed once; the refund rules share it)."""
+    return ix.shared(_refunded)
+
+
+def _refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
+    wanted = {target for facts in ix.expense_facts() for target in facts.refund_targets}
+    out: dict[str, tuple[str, Decimal]] = {}
+    if wanted.isdisjoint(id_set(ix)[0]):
+        return out
+    for facts, ids in id_lists(ix):
+        hits = wanted.intersection(ids) - out.keys()
+        if not hits:
+            continue
+        amounts = facts.amounts
+        for i, ident in enumerate(ids):
+            if ident in hits and ident not in out:
+                out[ident] = (facts.path, Decimal(amounts[i]))
+    return out

@@ -1,0 +1,301 @@
+"""The validation pipeline: load -> schema -> references and business rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import gc
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pmkit import rules as checks
+from pmkit.core import codes
+from pmkit.ingest import schema
+from pmkit.domain.index import Index, build_index
+from pmkit.core.codes import Code
+from pmkit.core.findings import Finding, Severity
+from pmkit.engine.cache import FileCache, default_dir
+from pmkit.engine.files import FileOutcome
+from pmkit.engine.incremental import incremental_run, kind_digests, program_id, run_rules
+from pmkit.core.procs import in_child
+from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
+from pmkit.core.kinds import BY_NAME, file_id, kind_of
+from pmkit.ingest.loader import Document, Loaded, file_name_finding, load, load_one
+from pmkit.ingest.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
+from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
+
+BAD_OVERRIDE = Code(
+    "invalid-check-override", Severity.WARNING, "config",
+    "program.yaml `checks:` names a code that does not exist or that cannot be "
+    "re-graded (only business rules can; a file that does not parse or breaks "
+    "its schema is always an error). The override is ignored.",
+)
+
+
+#: A ceiling on `settings.max_file_size_mb` (1 TB): beyond it nothing changes.
+MAX_FILE_SIZE_MB = 1024 * 1024
+
+
+@dataclass
+class Settings:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    currency: str | None = None
+    status_date: dt.date | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    files: int
+    index: Index | None = None
+    #: what ``run_pipeline``'s ``alongside`` gave, if it ran
+    alongside: Any = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+
+def read_settings(program_yaml: bytes | None) -> Settings:
+    """The few program.yaml settings validation itself needs, read leniently.
+
+    program.yaml is validated properly with everything else; here a broken
+    value just means the default.
+    """
+    settings = Settings()
+    if program_yaml is None:
+        return settings
+    data = parse("program.yaml", program_yaml).value or {}
+    limits = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    size = limits.get("max_file_size_mb")
+    if isinstance(size, (int, Decimal)) and not isinstance(size, bool) and size > 0:
+        # Compare before multiplying: 1e999999999 MB would overflow Decimal.
+        settings.max_bytes = int(min(size, MAX_FILE_SIZE_MB) * 1024 * 1024)
+    depth = limits.get("max_depth")
+    if isinstance(depth, int) and not isinstance(depth, bool) and depth >= 4:
+        settings.max_depth = depth
+    if isinstance(data.get("currency"), str):
+        settings.currency = data["currency"]
+    try:
+        settings.status_date = dt.date.fromisoformat(str(data.get("status_date")))
+    except ValueError:
+        pass
+    if isinstance(data.get("checks"), dict):
+        settings.overrides = {str(k): str(v) for k, v in data["checks"].items()}
+    return settings
+
+
+def check_file(source: SourceFile, settings: Settings, previous: FileOutcome | None = None,
+               remember: bool = False) -> FileOutcome:
+    """The per-file stages, YAML and schema: all that one file decides alone.
+
+    ``remember`` and ``previous`` (this file's outcome last time) are for a
+    cache: a long list file then re-parses only its changed entries.
+    """
+    kind = kind_of(source.path)
+    if kind is None:
+        loaded = load([source], settings.max_depth)
+        return FileOutcome(None, None, loaded.findings, None)
+    name_problem = file_name_finding(source.path, kind)
+    reuse = (previous.data, previous.entries) if previous and previous.data and previous.entries else None
+    document, findings = load_one(source, kind, settings.max_depth, reuse, remember)
+    findings = [name_problem, *findings] if name_problem else findings
+    if document is None:
+        return FileOutcome(kind.name, None, findings, None)
+    checked = _schema_check(document, previous, settings.currency)
+    return FileOutcome(kind.name, document.data, [*findings, *checked.findings],
+                       checked.invalid.get(source.path, set()), document.entries)
+
+
+def _schema_check(document: Document, previous: FileOutcome | None, currency: str | None) -> schema.SchemaResult:
+    """The schema layer; after a re-parse of a valid file's changed entries,
+    only those entries need checking."""
+    if document.fresh is not None and previous is not None and not previous.findings and previous.invalid == set():
+        if schema.entries_valid(document, document.fresh, currency):
+            return schema.SchemaResult()
+    return schema.validate([document], currency)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of objects are built.
+
+    Parsed YAML holds no reference cycles, and with the collector running a
+    100 MB program takes about twice as long: each collection walks a heap
+    that only ever grows.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was loaded stays referenced by the result: keep later
+        # collections (model, rollup, site) from re-scanning it. Frozen
+        # objects are still freed by reference counting once dropped.
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
+                 file_cache: FileCache | None = None, program: str | None = None,
+                 alongside: Callable[[Index], Any] | None = None) -> Result:
+    """Validate ``files`` and index them. With a cache and ``program`` (what
+    names it in the cache), rule parts whose input is unchanged are reused.
+
+    ``alongside(index)``, if given, runs when every file parsed and met its
+    schema, while the rules run (in a child process when that pays: the
+    site builds its model and rollup meanwhile); its value is
+    ``Result.alongside``. It must not change the index.
+    """
+    file_cache = file_cache or FileCache(None, "")
+    sources = list(files)
+    # Only the loaded program is frozen for the collector: what is built
+    # from it (alongside, a model with reference cycles) must stay collectable.
+    with _collector_paused():
+        loaded, outcomes, keys, index = _load(sources, settings, as_of, file_cache)
+
+    def rules() -> list[Finding]:
+        if file_cache.directory is not None and program is not None:
+            digests = kind_digests((outcome.kind, key) for outcome, key in zip(outcomes, keys))  # type: ignore[union-attr]
+            return run_rules(index, file_cache, program, digests, settings.overrides)[0]
+        return checks.run(index, settings.overrides)
+
+    valid = not any(f.severity is Severity.ERROR for f in loaded.findings)
+    if alongside is not None and valid:
+        pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES)
+        beside = alongside(index)
+        ruled = pending.result()
+    else:
+        ruled, beside = rules(), None
+    found = [*loaded.findings, *ruled]
+    found.extend(_override_findings(loaded.documents, settings.overrides))
+    return Result(sorted(set(found)), loaded.files, index, beside)
+
+
+def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
+          file_cache: FileCache) -> tuple[Loaded, list[FileOutcome | None], list[str], Index]:
+    """The per-file stages (cached, on every core) and the index of what they accepted."""
+    loaded = Loaded([], [], 0)
+    invalid: dict[str, set[int] | None] = {}
+    # Hashing 100 MB is wasted work when nothing is cached (--no-cache).
+    cached = file_cache.directory is not None
+    keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
+    outcomes = [file_cache.get(key) if cached else None for key in keys]
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=cached))
+    for i, outcome in zip(missing, checked):
+        outcomes[i] = outcome
+        file_cache.put(keys[i], outcome)
+    for source, outcome in zip(sources, outcomes):
+        loaded.files += 1
+        assert outcome is not None
+        _collect(loaded, invalid, source, outcome, settings)
+    day = as_of or settings.status_date or dt.date.today()
+    return loaded, outcomes, keys, build_index(loaded, invalid, day)
+
+
+def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
+             outcome: FileOutcome, settings: Settings) -> None:
+    loaded.findings.extend(outcome.findings)
+    if outcome.kind is None:
+        return
+    kind = BY_NAME[outcome.kind]
+    if outcome.data is None:
+        if kind.id_from_file:
+            loaded.unparsed.setdefault(kind.name, set()).add(file_id(source.path))
+        return
+    loaded.documents.append(Document(source.path, kind, outcome.data, source.data, settings.max_depth))
+    if outcome.invalid is None or outcome.invalid:
+        invalid[source.path] = outcome.invalid
+
+
+def settings_key(settings: Settings) -> str:
+    """What, besides a file's bytes, changes the per-file stages' outcome."""
+    return f"{settings.max_depth}|{schema.minor_digits(settings.currency)}"
+
+
+def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
+                       cache_dir: Path | None = None, need_index: bool = True,
+                       alongside: Callable[[Index], Any] | None = None) -> Result:
+    """Validate a program directory.
+
+    With the cache and no need for the whole index (``pmkit validate``), only
+    what changed since the last run is read and checked (``incremental``).
+    """
+    source = DirectorySource(root)
+    settings = read_settings(_program_bytes(source))
+    source.max_bytes = settings.max_bytes
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
+    if use_cache and not need_index and file_cache.directory is not None:
+        result = _incremental(source, settings, as_of, file_cache)
+    else:
+        result = run_pipeline(source.files(), settings, as_of, file_cache, program_id(file_cache, source), alongside)
+    if source.findings:
+        result.findings = sorted(set(result.findings) | set(source.findings))
+    return result
+
+
+def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:
+    day = as_of or settings.status_date or dt.date.today()
+    with _collector_paused():
+        run = incremental_run(source, file_cache, partial(check_file, settings=settings, remember=True), settings.max_depth,
+                              day, settings.overrides)
+    found = [*run.findings, *_override_findings(run.index.documents_of("program"), settings.overrides)]
+    return Result(sorted(set(found)), run.files, run.index)  # the caller decides when to free it (cli.run)
+
+
+def _program_bytes(source: DirectorySource) -> bytes | None:
+    """program.yaml for its settings, read under the same guards as every file.
+
+    A program.yaml that cannot be read (no permission, a link out of the
+    program, a directory, over the default size bound) gives the default
+    settings; reading the files reports why, once.
+    """
+    if not os.path.lexists(source.root / "program.yaml"):
+        return None
+    reported = len(source.findings)
+    read = source.read("program.yaml")
+    del source.findings[reported:]
+    return read.data if read is not None else None
+
+
+def validate_files(files: list[SourceFile], as_of: dt.date | None = None) -> Result:
+    """The same pipeline over (path, bytes) pairs from anywhere (git blobs, tests)."""
+    program = next((f.data for f in files if f.path == "program.yaml"), None)
+    return run_pipeline(files, read_settings(program), as_of)
+
+
+def _override_findings(documents: list[Document], overrides: dict[str, str]) -> list[Finding]:
+    program = next((d for d in documents if d.path == "program.yaml"), None)
+    if program is None:
+        return []
+    out = []
+    from pmkit.engine import catalog  # the catalog imports this module
+
+    known = {c.id: c for c in catalog.all_codes()}
+    configurable = sorted(c for c, v in known.items() if v.configurable)
+    for code_id in sorted(overrides):
+        line, column = program.locate(("checks", code_id), "key")
+        if code_id not in known:
+            close = difflib.get_close_matches(code_id, configurable, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "run `pmkit rules` for the list of codes"
+            out.append(Finding("program.yaml", line, column, BAD_OVERRIDE.id,
+                               f"`{code_id}` is not a pmkit finding code", BAD_OVERRIDE.severity, hint))
+        elif not known[code_id].configurable:
+            out.append(Finding("program.yaml", line, column, BAD_OVERRIDE.id,
+                               f"`{code_id}` cannot be re-graded", BAD_OVERRIDE.severity,
+                               "only business rules can be switched off or re-graded"))
+    return out
