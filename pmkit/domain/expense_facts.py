@@ -22,7 +22,9 @@ A valid program has no such keys, so no expense record is touched at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -169,8 +171,27 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
 # ------------------------------------------------------------ the reduce side
 
 
+#: Whether ``files_where`` narrows the files a rule reads (the fast path). Off,
+#: every rule reads every expense file record by record: the reference path
+#: the fast one is compared with (tests/rules/test_prefilters.py).
+PREFILTERS: ContextVar[bool] = ContextVar("pmkit_expense_prefilters", default=True)
+
+
+@contextmanager
+def prefilters_off() -> Iterator[None]:
+    """Within this block, ``files_where`` names every expense file."""
+    token = PREFILTERS.set(False)
+    try:
+        yield
+    finally:
+        PREFILTERS.reset(token)
+
+
 def files_where(ix: Index, test: Callable[[FileFacts], bool]) -> set[str]:
-    """The paths of the files whose facts pass ``test``."""
+    """The paths of the files whose facts pass ``test`` (every file with the
+    pre-filters off)."""
+    if not PREFILTERS.get():
+        return {f.path for f in ix.expense_facts()}
     return {f.path for f in ix.expense_facts() if test(f)}
 
 

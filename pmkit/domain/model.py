@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from pmkit.domain.index import DEFAULT_CATEGORIES, Index, Record
+from pmkit.domain.ledger import Line
 
 Date = dt.date
 ZERO = Decimal(0)
@@ -268,14 +269,6 @@ class FundingSource:
     status: str  # requested | approved | received
     date: Date | None
     fiscal_year: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A budget line: one category of one project."""
-
-    project: str
-    category: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from typing import Annotated, Any
 
 from pmkit.domain.model import FundingSource, Model
 from pmkit.rollup import budget, evm, people, schedule
+from pmkit.domain.ledger import LineFigures
 from pmkit.rollup.budget import Budget, Funding, VendorSpend
 from pmkit.rollup.evm import EVM
 from pmkit.rollup.figures import ZERO, Money, Percent
@@ -179,7 +180,7 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
     for line, figures_of_line in table.items():  # sorted by project, then category
         lines_of.setdefault(line.project, {})[line.category] = figures_of_line
     for pid, project in model.projects.items():
-        figures = per_project.get(pid) or Budget().finish()
+        figures = per_project.get(pid) or Budget.of(LineFigures())
         t = own[pid]
         if project.counted:
             basis = evm.project_basis(figures.current, figures.actual, t.progress, t.planned)

@@ -1,11 +1,10 @@
 """Budget lines, categories, vendors' spend, spend by month and funding.
 
-A line is a project x category. As of D:
-  current   = baseline + transfers in - transfers out   (transfers dated <= D)
-  actual    = expenses dated <= D (refunds are negative)
-  committed = per contract: value - its invoices dated <= D, never below 0
-  available = current - actual - committed
-Cancelled projects stay in every money figure: money spent is spent.
+The figures of each line (baseline, transfers, actual, committed, current,
+available) come from ``pmkit.domain.ledger``, the one place that works them
+out for the rules and the rollup alike; here they are grouped and given
+``spent_pct``. Cancelled projects stay in every money figure: money spent is
+spent.
 """
 
 from __future__ import annotations
@@ -16,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmkit.domain.model import Line, Model
+from pmkit.domain.ledger import Line, LineFigures, committed_by_line, line_figures, uninvoiced
+from pmkit.domain.model import Model
 from pmkit.rollup.figures import ZERO, Money, Percent, percent
 
 
 @dataclass
 class Budget:
-    """The money figures of one line, or of any group of lines summed."""
+    """The money figures of one line, or of any group of lines summed (JSON)."""
 
     baseline: Money = ZERO
     transfers_in: Money = ZERO
@@ -33,42 +33,29 @@ class Budget:
     available: Money = ZERO
     spent_pct: Percent = None
 
-    def finish(self) -> Budget:
-        self.current = self.baseline + self.transfers_in - self.transfers_out
-        self.available = self.current - self.actual - self.committed
-        self.spent_pct = percent(self.actual, self.current)
-        return self
+    @classmethod
+    def of(cls, line: LineFigures) -> Budget:
+        return cls(line.baseline, line.transfers_in, line.transfers_out, line.actual, line.committed,
+                   line.current, line.available, percent(line.actual, line.current))
 
-    def add(self, other: Budget) -> None:
-        self.baseline += other.baseline
-        self.transfers_in += other.transfers_in
-        self.transfers_out += other.transfers_out
-        self.actual += other.actual
-        self.committed += other.committed
+    def figures(self) -> LineFigures:
+        return LineFigures(self.baseline, self.transfers_in, self.transfers_out, self.actual, self.committed)
 
 
 def total(budgets: Iterable[Budget]) -> Budget:
-    out = Budget()
+    out = LineFigures()
     for b in budgets:
-        out.add(b)
-    return out.finish()
+        out.add(b.figures())
+    return Budget.of(out)
 
 
 def lines(model: Model, as_of: dt.date) -> dict[Line, Budget]:
     """Every budget line with its figures as of a date, in sorted order."""
-    table: dict[Line, Budget] = defaultdict(Budget)
-    for project in model.projects.values():
-        for category, amount in project.budget.items():
-            table[Line(project.id, category)].baseline += amount
-    for transfer in model.transfers:
-        if transfer.date <= as_of:
-            table[transfer.source].transfers_out += transfer.amount
-            table[transfer.target].transfers_in += transfer.amount
-    for (project, category), amount in model.spent(as_of).lines.items():
-        table[Line(project, category)].actual += amount
-    for contract_line, remaining in committed(model, as_of).items():
-        table[contract_line].committed += remaining
-    return {key: table[key].finish() for key in sorted(table, key=lambda k: (k.project, k.category))}
+    baselines = [((project.id, category), amount)
+                 for project in model.projects.values() for category, amount in project.budget.items()]
+    moves = [(t.date, t.amount, t.source, t.target) for t in model.transfers]
+    table = line_figures(baselines, moves, model.spent(as_of).lines, committed(model, as_of), as_of)
+    return {line: Budget.of(figures) for line, figures in table.items()}
 
 
 def invoiced(model: Model, as_of: dt.date) -> dict[str, Decimal]:
@@ -78,12 +65,8 @@ def invoiced(model: Model, as_of: dt.date) -> dict[str, Decimal]:
 
 def committed(model: Model, as_of: dt.date) -> dict[Line, Decimal]:
     """Contract value not yet invoiced, on the contract's line, never below 0."""
-    spent = invoiced(model, as_of)
-    out: dict[Line, Decimal] = defaultdict(Decimal)
-    for contract in model.contracts.values():
-        remaining = max(ZERO, contract.value - spent.get(contract.id, ZERO))
-        out[Line(contract.project, contract.category)] += remaining
-    return out
+    return committed_by_line(((c.id, c.value, (c.project, c.category)) for c in model.contracts.values()),
+                             invoiced(model, as_of))
 
 
 def by_project(table: dict[Line, Budget]) -> dict[str, Budget]:
@@ -119,7 +102,7 @@ def vendor_spend(model: Model, as_of: dt.date) -> dict[str, VendorSpend]:
     for vendor in model.vendors.values():
         for contract in vendor.contracts:
             out[vendor.id].contracts_value += contract.value
-            out[vendor.id].committed += max(ZERO, contract.value - spent.get(contract.id, ZERO))
+            out[vendor.id].committed += uninvoiced(contract.value, spent.get(contract.id, ZERO))
     for vendor_id, amount in model.spent(as_of).vendors.items():
         if vendor_id in out:
             out[vendor_id].invoiced += amount

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pmkit.domain.expense_facts import expense_ids, id_lists, id_set
+from pmkit.domain.expense_facts import expense_ids, files_where, id_lists, id_set
 from pmkit.domain.index import Index, Record
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
@@ -100,7 +100,8 @@ def _expenses(ix: Index) -> Iterator[Finding]:
         return  # the usual case: no id repeats
     seen: set[str] = set()
     twice = {ident for ident in expense_ids(ix) if ident in seen or seen.add(ident)}  # type: ignore[func-returns-value]
-    records = ix.expenses_in({facts.path for facts, ids in id_lists(ix) if not twice.isdisjoint(ids)})
+    holding = {facts.path for facts, ids in id_lists(ix) if not twice.isdisjoint(ids)}
+    records = ix.expenses_in(files_where(ix, lambda facts: facts.path in holding))
     yield from _duplicates("expense", _entries(records), " across the expense files")
 
 

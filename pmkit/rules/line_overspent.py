@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pmkit.domain.ledger import ZERO, ledger, line_name, money
+from pmkit.domain.ledger import ledger, line_name, money
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
@@ -30,13 +30,12 @@ def check(ix: Index) -> Iterator[Finding]:
         project = ix.projects.get(pid)
         if project is None or category not in known or not books.exists(line):
             continue  # unknown project or category, or no such line: other codes say so
-        actual = books.actual.get(line, ZERO)
-        current = books.current(line)
+        figures = books.get(line)
+        actual, current = figures.actual, figures.current
         if actual <= current or actual <= 0:
             continue  # a negative budget with nothing spent is transfer-overdraws' finding
-        baseline = books.baseline.get(line, ZERO)
         budget = project.data.get("budget")
-        if line in books.baseline:
+        if line in books.baselined:
             at, on = ("budget", category), "key"
         elif isinstance(budget, dict):
             at, on = ("budget",), "key"
@@ -45,7 +44,7 @@ def check(ix: Index) -> Iterator[Finding]:
         yield project.finding(
             CODE, f"budget line {line_name(line)} has spent {money(actual, ix)} as of {ix.as_of.isoformat()}, "
             f"{money(actual - current, ix)} over its current budget of {money(current, ix)} "
-            f"(baseline {money(baseline, ix)} + transfers in {money(books.transfers_in.get(line, ZERO), ix)} "
-            f"− transfers out {money(books.transfers_out.get(line, ZERO), ix)})",
+            f"(baseline {money(figures.baseline, ix)} + transfers in {money(figures.transfers_in, ix)} "
+            f"− transfers out {money(figures.transfers_out, ix)})",
             f"transfer at least {money(actual - current, ix)} into this line in budget/transfers.yaml, "
             f"or check the expenses charged to it", at=at, on=on)

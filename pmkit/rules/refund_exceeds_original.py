@@ -35,7 +35,7 @@ def check(ix: Index) -> Iterator[Finding]:
     if not over:
         return
     places = {first[target][0] for target in over}
-    records = ix.expenses_in(places | files_where(ix, lambda facts: any(r[0] in over for r in facts.refunds)))
+    records = ix.expenses_in(files_where(ix, lambda facts: facts.path in places or any(r[0] in over for r in facts.refunds)))
     originals: dict[str, Record] = {}
     refunds: dict[str, list[tuple[dt.date, int, Record]]] = {}
     for i, record in enumerate(records):

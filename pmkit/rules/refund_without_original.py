@@ -27,9 +27,9 @@ def check(ix: Index) -> Iterator[Finding]:
     targets = {target for facts in ix.expense_facts() for target, _, _ in facts.refunds}
     first = refunded(ix)
     chained = {target for target in targets if target in first and first[target][1] < 0}  # a refund of a refund
-    suspects = files_where(ix, lambda facts: facts.unpaired or any(r[0] in chained for r in facts.refunds))
     originals = {first[target][0] for target in chained}
-    records = ix.expenses_in(suspects | originals)
+    records = ix.expenses_in(files_where(ix, lambda facts: facts.unpaired or facts.path in originals
+                                         or any(r[0] in chained for r in facts.refunds)))
     firsts: dict[str, Record] = {}
     for record in records:
         if record.data["id"] in chained:

@@ -54,7 +54,7 @@ def check(ix: Index) -> Iterator[Finding]:
         for line in upper.keys() & facts.lines.keys():
             upper[line] += facts.spent_up(line)
     short = {line for line in sources
-             if any(_shortfalls(sources[line], inflow[line], [(dt.date.min, upper[line])], books.baseline.get(line, ZERO)))}
+             if any(_shortfalls(sources[line], inflow[line], [(dt.date.min, upper[line])], books.get(line).baseline))}
     if not short:
         return
     spent: dict[Line, Dated] = {line: [] for line in short}
@@ -63,7 +63,7 @@ def check(ix: Index) -> Iterator[Finding]:
         if line in spent:
             spent[line].append((day(record.data["date"]), record.data["amount"]))
     for line in sorted(short):
-        for record, when, left, used in _shortfalls(sources[line], inflow[line], spent[line], books.baseline.get(line, ZERO)):
+        for record, when, left, used in _shortfalls(sources[line], inflow[line], spent[line], books.get(line).baseline):
             room = record.data["amount"] - (used - left)
             yield record.finding(
                 CODE, f"transfer `{record.id}` moves {money(record.data['amount'], ix)} out of budget line "
