@@ -54,7 +54,7 @@ class GitProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def _program(directory: Path | None, rev: str | None):  # -> pmkit.app.locate.Program
+def _program(directory: Path | None, rev: str | None, shown_rev: str | None = None):  # -> locate.Program
     """The program DIR names, or the one found in the repository (said on stderr), at ``rev``."""
     from pmkit.app.locate import NoProgram, locate
     from pmkit.ingest.gitsource import GitError
@@ -66,7 +66,7 @@ def _program(directory: Path | None, rev: str | None):  # -> pmkit.app.locate.Pr
     except GitError as exc:
         raise GitProblem(str(exc)) from exc
     if program.note:
-        click.echo(program.note, err=True)
+        click.echo(program.note + (f" at {shown_rev or rev}" if rev else ""), err=True)
     return program
 
 
@@ -516,3 +516,43 @@ def site_serve(directory: Path, as_of: dt.date | None, dev_addr: str | None, ope
         serve(directory, as_of, dev_addr, open_browser)
     except MkDocsException as exc:
         raise click.ClickException(f"the site cannot be served: {exc}") from exc
+
+
+# --- pmkit diff (pmkit/app/diff.py, diff_command.py) ----------------------------------
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--program", "directory", type=PROGRAM_DIR,
+              help="The program folder. Default: found in the repository (mkdocs.yml, else program/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown: a pull-request comment; json: schemas/diff.schema.json.")
+@click.option("--as-of", type=IsoDate(), help="Date of both sides' figures. Default: HEAD's status_date, else today.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to a file.")
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def diff(base: str, head: str | None, directory: Path | None, fmt: str, as_of: dt.date | None,
+         output: Path | None, no_cache: bool) -> None:
+    """What a change does to the program: BASE against HEAD (default: the working tree).
+
+    Records added, removed, renamed and changed field by field; findings
+    introduced and fixed; the program's and each project's figures that
+    moved. Revisions are read from git's objects (no checkout). Private
+    fields never appear: a changed one shows as "changed". Exit status 0
+    (the diff is informational), 2 on a usage or git problem.
+
+    \b
+    Examples:
+      pmkit diff HEAD~1                     the last commit and uncommitted edits
+      pmkit diff main HEAD --format markdown > comment.md
+      pmkit diff origin/main HEAD --format json
+    """
+    from pmkit.app.diff_command import command
+    from pmkit.ingest.gitsource import GitError, Repository
+
+    try:
+        Repository.find(directory or Path.cwd())  # a diff reads git: say so first outside a repository
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
+    program = _program(directory, base, f"{base} and {head or 'the working tree'}")
+    command(program, base, head, fmt, as_of, output, use_cache=not no_cache)

@@ -123,7 +123,6 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     note = f"pmkit: using the program in {folder}/ ({how})"
     if rev is not None:
         repo.resolve(rev)
-        note += f" at {rev}"
     return Program(on_disk, folder, repo, folder, rev, note)
 
 

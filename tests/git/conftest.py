@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,12 @@ def repo(tmp_path: Path) -> Repo:
     shutil.copytree(MINIMAL, made.root / "program")
     made.commit("first", "2026-05-01T12:00:00+00:00")
     return made
+
+
+def pmkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process, with its own cache folder."""
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(cwd.parent / "cache"), "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, "-m", "pmkit", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done

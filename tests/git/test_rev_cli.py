@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import Repo
-
-
-def pmkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PMKIT_CACHE_DIR": str(cwd.parent / "cache"), "NO_COLOR": "1"}
-    env.pop("GITHUB_ACTIONS", None)
-    done = subprocess.run([sys.executable, "-m", "pmkit", *args], cwd=cwd, env=env, capture_output=True, text=True)
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+from .conftest import Repo, pmkit
 
 
 @pytest.fixture
