@@ -116,16 +116,19 @@ def run() -> None:
 @main.command()
 @click.argument("directory", type=PROGRAM_DIR, required=False)
 @REV_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]),
               help="Output format. Default: github under GitHub Actions, else text.")
+@click.option("--changed-since", metavar="REV",
+              help="Report only findings in files changed since REV (committed, staged, modified or new) "
+                   "and findings the change caused elsewhere; all rules still run.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--as-of", type=IsoDate(), help="Date for date-dependent rules. Default: status_date, else today.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True,
               help="Re-check every file. By default unchanged files' results come from the cache "
                    "($PMKIT_CACHE_DIR, else ~/.cache/pmkit).")
-def validate(directory: Path | None, rev: str | None, fmt: str | None, strict: bool, as_of: dt.date | None,
-             output: Path | None, no_cache: bool) -> None:
+def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_since: str | None, strict: bool,
+             as_of: dt.date | None, output: Path | None, no_cache: bool) -> None:
     """Check a program directory: YAML, schemas, references and business rules.
 
     Reports every problem in one run, sorted by file and line, each with a
@@ -139,6 +142,8 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, strict: b
       pmkit validate program --format junit -o pmkit-junit.xml
       pmkit validate program --strict --as-of 2026-10-31
       pmkit validate --rev HEAD~2     the program found in the repository, two commits ago
+      pmkit validate --format sarif -o pmkit.sarif      for code scanning
+      pmkit validate --changed-since origin/main        what a pull request touches
     """
     from pmkit.app.formats import FORMATS, Report
     from pmkit.ingest.gitsource import GitError
@@ -155,13 +160,29 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, strict: b
     # Colour for text on a terminal: click strips the styles when stdout is
     # not a TTY (piped, redirected, CI logs); NO_COLOR (non-empty) turns it off.
     color = fmt == "text" and output is None and not os.environ.get("NO_COLOR")
+    hidden = None
+    if fmt in ("github", "sarif") or changed_since:
+        from pmkit.app.changed import rooted
+
+        program = rooted(program)  # CI places annotations by repository-root paths
     findings, root = program.report_paths(result.findings)
-    rendered = FORMATS[fmt](Report(findings, result.files, root, color))
+    if changed_since:
+        from pmkit.app.changed import filter_changed
+
+        try:
+            kept = filter_changed(program, findings, changed_since, as_of, not no_cache)
+        except GitError as exc:
+            raise GitProblem(str(exc)) from exc
+        findings, hidden = kept.shown, kept.hidden
+    rendered = FORMATS[fmt](Report(findings, result.files, root, color, hidden))
     if output is not None:
         _write(output, rendered)
     else:
         click.echo(rendered, nl=False, color=None if color else False)
-    failed = result.errors > 0 or (strict and result.warnings > 0)
+    from pmkit.core.findings import Severity
+
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    failed = errors > 0 or (strict and len(findings) > errors)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
