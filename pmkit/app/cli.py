@@ -148,6 +148,8 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
     from pmkit.app.formats import FORMATS, Report
     from pmkit.ingest.gitsource import GitError
 
+    if changed_since and rev:
+        raise click.UsageError("--changed-since measures the working tree's change; it cannot be used with --rev")
     program = _program(directory, rev)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

@@ -105,3 +105,8 @@ def test_changed_since_a_revision_without_the_program_reports_everything(repo: R
 def test_changed_since_an_unknown_revision_is_a_usage_error(repo: Repo) -> None:
     done = pmkit(repo.root, "validate", "--changed-since", "no-such-branch")
     assert done.returncode == 2 and "no-such-branch" in done.stderr and done.stdout == ""
+
+
+def test_changed_since_with_rev_is_a_usage_error(repo: Repo) -> None:
+    done = pmkit(repo.root, "validate", "--rev", "HEAD", "--changed-since", "HEAD")
+    assert done.returncode == 2 and "--changed-since" in done.stderr and done.stdout == ""
