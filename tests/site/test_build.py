@@ -187,7 +187,7 @@ def test_the_wheel_ships_the_site_and_registers_the_plugin(tmp_path: Path):
 
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
                    check=True, capture_output=True)
-    [wheel] = tmp_path.glob("pmkit-*.whl")
+    [wheel] = tmp_path.glob("pmkit_planning-*.whl")
     archive = zipfile.ZipFile(wheel)
     names = set(archive.namelist())
     for shipped in ("pmkit/app/site/assets/site.css", "pmkit/app/site/default/docs/about.md",

@@ -18,11 +18,14 @@ Formatter = Callable[["Report"], str]
 class Report:
     """What a formatter needs: the findings, the file count, where DIR is."""
 
-    def __init__(self, findings: list[Finding], files: int, root: str, color: bool = False) -> None:
+    def __init__(self, findings: list[Finding], files: int, root: str, color: bool = False,
+                 hidden: int | None = None) -> None:
         self.findings = findings
         self.files = files
         self.root = root
         self.color = color
+        #: With --changed-since: how many findings were left out (None without it).
+        self.hidden = hidden
 
     @property
     def errors(self) -> int:
@@ -37,7 +40,10 @@ class Report:
         return posixpath.normpath(posixpath.join(self.root, finding.file)) if self.root not in ("", ".") else finding.file
 
     def summary(self) -> dict[str, int]:
-        return {"files": self.files, "errors": self.errors, "warnings": self.warnings}
+        counts = {"files": self.files, "errors": self.errors, "warnings": self.warnings}
+        if self.hidden is not None:
+            counts["hidden"] = self.hidden
+        return counts
 
 
 # Characters a YAML value may carry (as "\x1b" escapes) that must not reach a
@@ -69,7 +75,7 @@ def _printable_report(report: Report, keep: str = "") -> Report:
                 hint=printable(f.hint, keep) if f.hint else f.hint)
         for f in report.findings
     ]
-    return Report(findings, report.files, printable(report.root), report.color)
+    return Report(findings, report.files, printable(report.root), report.color, report.hidden)
 
 
 def _plural(n: int, word: str) -> str:
@@ -93,6 +99,8 @@ def text(report: Report) -> str:
 def tally(report: Report) -> str:
     """The closing line: how many errors and warnings in how many files."""
     line = f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} in {_plural(report.files, 'file')}"
+    if report.hidden is not None:
+        line += f" ({report.hidden} more not shown: in files the change did not touch, and there before it)"
     if report.color:
         line = click.style(line, fg="red" if report.errors else ("yellow" if report.warnings else "green"))
     return line
@@ -135,4 +143,11 @@ def junit(report: Report) -> str:
     return environment().get_template("junit.xml.j2").render(report=_printable_report(report))
 
 
-FORMATS: dict[str, Formatter] = {"text": text, "json": as_json, "github": github, "junit": junit}
+def sarif(report: Report) -> str:
+    """SARIF 2.1.0 for code scanning (pmkit.app.formats.sarif)."""
+    from pmkit.app.formats.sarif import sarif as render
+
+    return render(report)
+
+
+FORMATS: dict[str, Formatter] = {"text": text, "json": as_json, "github": github, "junit": junit, "sarif": sarif}
