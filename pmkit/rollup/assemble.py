@@ -24,8 +24,9 @@ Which records count where (see schedule.py, evm.py, budget.py, people.py):
   per project (people.active_allocations), so ``fte`` = sum / 100.
 - objectives: ``projects`` lists the counted projects naming the objective;
   metric values (baseline, target, current) are numbers with up to 4 places.
-- program ``open_problems`` = every open risk and issue, with or without a
-  project; a project's counts the open ones naming it.
+- program ``open_problems`` = every open risk and issue opened on or before D,
+  with or without a project; a project's counts the open ones naming it. A
+  risk opened after D does not exist on D (it is not in ``risks.items``).
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
     fte_by_team = people.team_fte(model, as_of)
     fte_by_person = people.person_fte(model, as_of)
     over = set(people.over_allocated(model, as_of))
-    problems = people.open_problems_by_project(model)
+    problems = people.open_problems_by_project(model, as_of)
     risks = people.risks(model, as_of)
 
     projects: dict[str, ProjectFigures] = {}
