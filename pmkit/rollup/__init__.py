@@ -8,14 +8,15 @@ null. The JSON contract, top-level keys in this order:
 
 as_of, currency
 program     name, goal, start, end, progress, planned, schedule_gap (progress
-            - planned, points), budget (Budget), evm (EVM), funded,
+            - planned, points), budget (Budget), evm (EVM), earned_schedule
+            (ES), funded,
             funding_gap, milestones_late, milestones_upcoming, spend_by_month
             {YYYY-MM: money}, staffing {headcount, fte, employee_fte,
             contractor_fte, contractor_share, over_allocated [person ids]},
             open_problems
 projects    {id: {name, status, counted, owner, team, start, end, progress,
             planned, tasks, effort, budget (Budget), lines {category: Budget},
-            evm (EVM), milestones_late, milestones {total, done, late,
+            evm (EVM), earned_schedule (ES), milestones_late, milestones {total, done, late,
             upcoming}, fte, open_problems, depends_on}}
 teams       {id: {name, department, lead, progress, planned, tasks, effort,
             members, fte}}
@@ -43,7 +44,8 @@ risks       {open, overdue, by_severity {low, medium, high, critical},
 
 Budget = {baseline, transfers_in, transfers_out, current, actual, committed,
 available, spent_pct}; EVM = {bac, pv, ev, ac, cv, sv, cpi, spi, eac, etc,
-vac, tcpi}.
+vac, tcpi}; ES = {es, at, sv_t, spi_t, planned_duration, forecast_duration,
+forecast_finish} (earned schedule in days, rollup/earned_schedule.py).
 """
 
 from __future__ import annotations
