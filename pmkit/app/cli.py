@@ -260,7 +260,7 @@ def _view_options(by: tuple[str, ...]):
 
 
 def _show_view(name: str, directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
-    from pmkit.app.render import render, views
+    from pmkit.app.render import provenance_lines, render, views
 
     directory = _program_dir(directory)
     day = as_of or _status_date(directory)
@@ -271,6 +271,7 @@ def _show_view(name: str, directory: Path, by: str, as_of: dt.date | None, fmt: 
         view = views.budget(document, by, transfer_records(model, dt.date.min, day))
     else:
         view = getattr(views, name)(document, by)
+    view.notes = provenance_lines(document)
     click.echo(render(view, fmt), nl=False)
 
 
