@@ -48,6 +48,33 @@ def _program_dir(path: Path) -> Path:
     return path
 
 
+class GitProblem(click.ClickException):
+    """A repository or revision problem (pmkit.ingest.gitsource.GitError): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _program(directory: Path | None, rev: str | None, shown_rev: str | None = None):  # -> locate.Program
+    """The program DIR names, or the one found in the repository (said on stderr), at ``rev``."""
+    from pmkit.app.locate import NoProgram, locate
+    from pmkit.ingest.gitsource import GitError
+
+    try:
+        program = locate(directory, rev)
+    except NoProgram as exc:
+        raise click.UsageError(str(exc)) from exc
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
+    if program.note:
+        click.echo(program.note + (f" at {shown_rev or rev}" if rev else ""), err=True)
+    return program
+
+
+REV_OPTION = click.option("--rev", metavar="REV",
+                          help="Read the program at this git revision (commit, branch, tag, HEAD~2) "
+                               "from git's objects, without a checkout.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="pmkit")
 def main() -> None:
@@ -87,7 +114,8 @@ def run() -> None:
 
 
 @main.command()
-@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@REV_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
               help="Output format. Default: github under GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -96,8 +124,8 @@ def run() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Re-check every file. By default unchanged files' results come from the cache "
                    "($PMKIT_CACHE_DIR, else ~/.cache/pmkit).")
-def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | None, output: Path | None,
-             no_cache: bool) -> None:
+def validate(directory: Path | None, rev: str | None, fmt: str | None, strict: bool, as_of: dt.date | None,
+             output: Path | None, no_cache: bool) -> None:
     """Check a program directory: YAML, schemas, references and business rules.
 
     Reports every problem in one run, sorted by file and line, each with a
@@ -110,21 +138,25 @@ def validate(directory: Path, fmt: str | None, strict: bool, as_of: dt.date | No
       pmkit validate program --format json > findings.json
       pmkit validate program --format junit -o pmkit-junit.xml
       pmkit validate program --strict --as-of 2026-10-31
+      pmkit validate --rev HEAD~2     the program found in the repository, two commits ago
     """
     from pmkit.app.formats import FORMATS, Report
-    from pmkit.engine.validate import validate_directory
+    from pmkit.ingest.gitsource import GitError
 
-    directory = _program_dir(directory)
+    program = _program(directory, rev)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        result = validate_directory(directory, as_of, use_cache=not no_cache, need_index=False)
+        result = program.validate(as_of, use_cache=not no_cache)
     except OSError as exc:
-        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+        raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
     # Colour for text on a terminal: click strips the styles when stdout is
     # not a TTY (piped, redirected, CI logs); NO_COLOR (non-empty) turns it off.
     color = fmt == "text" and output is None and not os.environ.get("NO_COLOR")
-    rendered = FORMATS[fmt](Report(result.findings, result.files, directory.as_posix(), color))
+    findings, root = program.report_paths(result.findings)
+    rendered = FORMATS[fmt](Report(findings, result.files, root, color))
     if output is not None:
         _write(output, rendered)
     else:
@@ -184,12 +216,13 @@ def schema(kind: str | None, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@REV_OPTION
 @click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
               help="Output format.")
 @click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
-def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+def rollup(directory: Path | None, rev: str | None, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
     """Print every progress, budget, EVM, staffing and hiring figure as of a date.
 
     The program is validated first; with any error the findings go to stderr
@@ -203,9 +236,9 @@ def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> 
     """
     import json
 
-    directory = _program_dir(directory)
-    day = as_of or _status_date(directory)
-    _model, document = _figures(directory, day, no_cache, "rollup")
+    program = _program(directory, rev)
+    day = as_of or _status_date(program)
+    _model, document = _figures(program, day, no_cache, "rollup")
     click.echo(json.dumps(document, indent=2))
 
 
@@ -214,29 +247,34 @@ def rollup(directory: Path, as_of: dt.date | None, fmt: str, no_cache: bool) -> 
 VIEW_FORMATS = ["table", "json", "csv", "markdown"]
 
 
-def _status_date(directory: Path) -> dt.date:
+def _status_date(program) -> dt.date:  # program: pmkit.app.locate.Program
     """The program's status_date, else today: the default date of every figure."""
-    from pmkit.app.pipeline import status_date
+    from pmkit.ingest.gitsource import GitError
 
     try:
-        return status_date(directory) or dt.date.today()
+        return program.status_date() or dt.date.today()
     except OSError as exc:
-        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+        raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
 
 
-def _figures(directory: Path, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
+def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
     """Validate, then compute the rollup document as of ``day``. With any error the
     findings go to stderr and the command exits 1: no figure from invalid data."""
     from pmkit.app.formats import FORMATS, Report
-    from pmkit.app.pipeline import figures
+    from pmkit.ingest.gitsource import GitError
 
     try:
-        computed = figures(directory, day, use_cache=not no_cache)
+        computed = program.figures(day, use_cache=not no_cache)
     except OSError as exc:
-        raise IOProblem(f"cannot read {exc.filename or directory}: {exc.strerror}") from exc
+        raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
     if not computed.ok:
         result = computed.result
-        click.echo(FORMATS["text"](Report(result.findings, result.files, directory.as_posix())), nl=False, err=True)
+        findings, root = program.report_paths(result.findings)
+        click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
         click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
     return computed.model, computed.document
@@ -245,7 +283,8 @@ def _figures(directory: Path, day: dt.date, no_cache: bool, command: str):  # ->
 def _view_options(by: tuple[str, ...]):
     def decorate(command):
         for option in reversed([
-            click.argument("directory", type=PROGRAM_DIR, default="."),
+            click.argument("directory", type=PROGRAM_DIR, required=False),
+            REV_OPTION,
             click.option("--by", type=click.Choice(by), default=by[0], show_default=True,
                          help="Grouping of the main table (the csv output)."),
             click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today."),
@@ -259,12 +298,13 @@ def _view_options(by: tuple[str, ...]):
     return decorate
 
 
-def _show_view(name: str, directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_of: dt.date | None, fmt: str,
+               no_cache: bool) -> None:
     from pmkit.app.render import provenance_lines, render, views
 
-    directory = _program_dir(directory)
-    day = as_of or _status_date(directory)
-    model, document = _figures(directory, day, no_cache, name)
+    program = _program(directory, rev)
+    day = as_of or _status_date(program)
+    model, document = _figures(program, day, no_cache, name)
     if name == "budget":
         from pmkit.app.render.report import transfer_records
 
@@ -277,7 +317,8 @@ def _show_view(name: str, directory: Path, by: str, as_of: dt.date | None, fmt: 
 
 @main.command()
 @_view_options(("project", "team", "vendor", "objective"))
-def status(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+def status(directory: Path | None, rev: str | None, by: str, as_of: dt.date | None, fmt: str,
+           no_cache: bool) -> None:
     """Progress against plan, schedule gap, late and upcoming milestones, open problems.
 
     The same numbers as `pmkit rollup` (computed from its document); the
@@ -292,12 +333,13 @@ def status(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: 
       pmkit status program --by vendor --format csv > vendors.csv
       pmkit status program --format markdown >> notes.md
     """
-    _show_view("status", directory, by, as_of, fmt, no_cache)
+    _show_view("status", directory, rev, by, as_of, fmt, no_cache)
 
 
 @main.command()
 @_view_options(("project", "category", "vendor", "line"))
-def budget(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+def budget(directory: Path | None, rev: str | None, by: str, as_of: dt.date | None, fmt: str,
+           no_cache: bool) -> None:
     """Budget lines, transfers, funding and gap, earned value (EVM).
 
     Current = baseline + transfers in - out; available = current - actual -
@@ -314,12 +356,13 @@ def budget(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: 
       pmkit budget program --by line --format csv > lines.csv
       pmkit budget program --as-of 2026-06-30 --format json
     """
-    _show_view("budget", directory, by, as_of, fmt, no_cache)
+    _show_view("budget", directory, rev, by, as_of, fmt, no_cache)
 
 
 @main.command()
 @_view_options(("project", "team", "person"))
-def staff(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: bool) -> None:
+def staff(directory: Path | None, rev: str | None, by: str, as_of: dt.date | None, fmt: str,
+          no_cache: bool) -> None:
     """FTE by project, team or person; over-allocation; contractor share; compliance; hiring.
 
     FTE counts the allocations active on the date (person employed, inside
@@ -333,7 +376,7 @@ def staff(directory: Path, by: str, as_of: dt.date | None, fmt: str, no_cache: b
       pmkit staff program --by person
       pmkit staff program --by team --format csv > fte.csv
     """
-    _show_view("staff", directory, by, as_of, fmt, no_cache)
+    _show_view("staff", directory, rev, by, as_of, fmt, no_cache)
 
 
 class Period(click.ParamType):
@@ -350,11 +393,12 @@ class Period(click.ParamType):
 
 
 @main.command()
-@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@REV_OPTION
 @click.option("--period", required=True, type=Period(), help="The month reported on.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
-def report(directory: Path, period: str, output: Path | None, no_cache: bool) -> None:
+def report(directory: Path | None, rev: str | None, period: str, output: Path | None, no_cache: bool) -> None:
     """The monthly status report for superiors, in Markdown.
 
     Figures as of the period's last day, or the program's status date if that
@@ -373,13 +417,13 @@ def report(directory: Path, period: str, output: Path | None, no_cache: bool) ->
     from pmkit.app.render.report import narrative_record, period_bounds, report_date, transfer_records
     from pmkit.app.render.report import report as render_report
 
-    directory = _program_dir(directory)
-    status_date = _status_date(directory)
+    program = _program(directory, rev)
+    status_date = _status_date(program)
     first, _ = period_bounds(period)
     if first > status_date:
         raise click.UsageError(f"period {period} begins after the status date {status_date}: it has no figures yet")
     day = report_date(period, status_date)
-    model, document = _figures(directory, day, no_cache, "report")
+    model, document = _figures(program, day, no_cache, "report")
     text = render_report(document, period, narrative_record(model, period), transfer_records(model, first, day),
                          status_date)
     if output is not None:
@@ -407,13 +451,15 @@ def site() -> None:
 
 
 @site.command("build")
-@click.argument("directory", type=PROGRAM_DIR, default=".")
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@REV_OPTION
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the site. Default: the mkdocs.yml's site_dir, else ./public.")
 @click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any MkDocs warning, as `mkdocs build --strict`.")
 @click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
-def site_build(directory: Path, output: Path | None, as_of: dt.date | None, strict: bool, no_cache: bool) -> None:
+def site_build(directory: Path | None, rev: str | None, output: Path | None, as_of: dt.date | None, strict: bool,
+               no_cache: bool) -> None:
     """Build the static status site of a program.
 
     With validation errors the site is still built, showing no figures and
@@ -427,15 +473,22 @@ def site_build(directory: Path, output: Path | None, as_of: dt.date | None, stri
     from mkdocs.exceptions import MkDocsException
 
     from pmkit.app.site.build import build
+    from pmkit.app.site.revision import exported
+    from pmkit.ingest.gitsource import GitError
 
-    directory = _program_dir(directory)
+    program = _program(directory, rev)
+    directory = program.directory
     try:
-        built = build(directory, output, as_of, strict, use_cache=not no_cache)
+        with exported(program) as folder:  # a revision: its files in a temporary folder outside the repository
+            built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
+                          config_dir=directory if folder else None)
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
     except MkDocsException as exc:
         raise click.ClickException(f"the site was not built: {exc}") from exc
     except OSError as exc:
         raise IOProblem(f"cannot build the site: {exc.filename or ''} {exc.strerror}") from exc
-    click.echo(f"Built the status site of {directory} in {built.site_dir}: open {built.site_dir / 'index.html'}")
+    click.echo(f"Built the status site of {program.shown}{' at ' + rev if rev else ''} in {built.site_dir}: open {built.site_dir / 'index.html'}")
     if built.errors:
         click.echo(f"pmkit site build: {built.errors} validation error(s): the site shows no figures until they "
                    "are fixed (`pmkit validate`).", err=True)
@@ -464,3 +517,43 @@ def site_serve(directory: Path, as_of: dt.date | None, dev_addr: str | None, ope
         serve(directory, as_of, dev_addr, open_browser)
     except MkDocsException as exc:
         raise click.ClickException(f"the site cannot be served: {exc}") from exc
+
+
+# --- pmkit diff (pmkit/app/diff.py, diff_command.py) ----------------------------------
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--program", "directory", type=PROGRAM_DIR,
+              help="The program folder. Default: found in the repository (mkdocs.yml, else program/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown: a pull-request comment; json: schemas/diff.schema.json.")
+@click.option("--as-of", type=IsoDate(), help="Date of both sides' figures. Default: HEAD's status_date, else today.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to a file.")
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def diff(base: str, head: str | None, directory: Path | None, fmt: str, as_of: dt.date | None,
+         output: Path | None, no_cache: bool) -> None:
+    """What a change does to the program: BASE against HEAD (default: the working tree).
+
+    Records added, removed, renamed and changed field by field; findings
+    introduced and fixed; the program's and each project's figures that
+    moved. Revisions are read from git's objects (no checkout). Private
+    fields never appear: a changed one shows as "changed". Exit status 0
+    (the diff is informational), 2 on a usage or git problem.
+
+    \b
+    Examples:
+      pmkit diff HEAD~1                     the last commit and uncommitted edits
+      pmkit diff main HEAD --format markdown > comment.md
+      pmkit diff origin/main HEAD --format json
+    """
+    from pmkit.app.diff_command import command
+    from pmkit.ingest.gitsource import GitError, Repository
+
+    try:
+        Repository.find(directory or Path.cwd())  # a diff reads git: say so first outside a repository
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
+    program = _program(directory, base, f"{base} and {head or 'the working tree'}")
+    command(program, base, head, fmt, as_of, output, use_cache=not no_cache)

@@ -10,13 +10,15 @@ invalid data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmkit.domain.index import Index
 from pmkit.domain.model import Model
-from pmkit.engine.validate import Result, read_settings, validate_directory
+from pmkit.engine.validate import ProgramSource, Result, read_settings, validate_directory, validate_source
 
 
 @dataclass
@@ -38,7 +40,26 @@ def status_date(program_dir: Path) -> dt.date | None:
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
     day = as_of or status_date(program_dir) or dt.date.today()
+    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache))
 
+
+def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
+               name: str | None = None) -> Figures:
+    """``figures`` of a program from any source (a git revision: ``GitSource``);
+    ``name`` names it in the rule cache."""
+    day = as_of or source_status_date(source) or dt.date.today()
+    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name))
+
+
+def source_status_date(source: ProgramSource) -> dt.date | None:
+    """program.yaml's status_date as a source holds it (None without one)."""
+    reported = len(source.findings)
+    read = source.read("program.yaml") if "program.yaml" in source.paths() else None
+    del source.findings[reported:]
+    return read_settings(read.data if read is not None else None).status_date
+
+
+def _figures(day: dt.date, validate: Callable[..., Result]) -> Figures:
     def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
         """The model and rollup, worked out while the rules run (``run_pipeline``);
         used only if the rules find no error."""
@@ -49,7 +70,7 @@ def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = T
         except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
             return None
 
-    result = validate_directory(program_dir, day, use_cache=use_cache, alongside=ahead)
+    result = validate(alongside=ahead)
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
         built = result.alongside

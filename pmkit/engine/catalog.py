@@ -9,11 +9,11 @@ from __future__ import annotations
 from pmkit import rules
 from pmkit.core.codes import Code, registered
 from pmkit.engine import validate
-from pmkit.ingest import loader, schema, source
+from pmkit.ingest import gitsource, loader, schema, source
 
 #: The modules whose import declares codes (besides the rules' own modules,
 #: which ``pmkit.rules`` imports).
-DECLARING = (rules, loader, schema, source, validate)
+DECLARING = (rules, loader, schema, source, gitsource, validate)
 
 
 def all_codes() -> list[Code]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pmkit import rules as checks
 from pmkit.core import codes
@@ -243,6 +243,38 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
         result = _incremental(source, settings, as_of, file_cache)
     else:
         result = run_pipeline(source.files(), settings, as_of, file_cache, program_id(file_cache, source), alongside)
+    if source.findings:
+        result.findings = sorted(set(result.findings) | set(source.findings))
+    return result
+
+
+class ProgramSource(Protocol):
+    """What validation reads a program from: ``DirectorySource`` or ``GitSource``."""
+
+    max_bytes: int
+    findings: list[Finding]
+
+    def paths(self) -> list[str]: ...
+    def read(self, path: str) -> SourceFile | None: ...
+    def files(self) -> Iterator[SourceFile]: ...
+
+
+def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = False,
+                    cache_dir: Path | None = None, alongside: Callable[[Index], Any] | None = None,
+                    name: str | None = None) -> Result:
+    """Validate a program from any source (a git revision: ``GitSource``).
+
+    ``name`` names the program in the cache (its rule parts are reused while
+    their input is unchanged); without it only per-file outcomes are cached.
+    """
+    reported = len(source.findings)
+    read = source.read("program.yaml") if "program.yaml" in source.paths() else None
+    del source.findings[reported:]
+    settings = read_settings(read.data if read is not None else None)
+    source.max_bytes = settings.max_bytes
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
+    program = file_cache.digest("manifest", name) if name is not None and use_cache else None
+    result = run_pipeline(source.files(), settings, as_of, file_cache, program, alongside)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result

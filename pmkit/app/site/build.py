@@ -134,9 +134,11 @@ def default_config(folder: Path, program_dir: Path, as_of: dt.date | None, use_c
 
 
 @contextmanager
-def site_config(program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Iterator[tuple[Path, Any]]:
-    """(config file, plugins override) for a program; a temporary one if needed."""
-    found = find_config(program_dir)
+def site_config(program_dir: Path, as_of: dt.date | None, use_cache: bool = True,
+                config_dir: Path | None = None) -> Iterator[tuple[Path, Any]]:
+    """(config file, plugins override) for a program; a temporary one if needed.
+    ``config_dir``: where to look for mkdocs.yml, if not beside ``program_dir``."""
+    found = find_config(config_dir or program_dir)
     if found is not None:
         yield found, patched_plugins(found, program_dir, as_of, use_cache)
         return
@@ -153,13 +155,14 @@ class Built:
 
 
 def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None = None,
-          strict: bool = False, use_cache: bool = True) -> Built:
+          strict: bool = False, use_cache: bool = True, config_dir: Path | None = None) -> Built:
     """Build the site of a program into ``output`` (default: the config's site_dir,
-    else ./public)."""
+    else ./public). ``config_dir``: where its mkdocs.yml is looked for, if not
+    beside ``program_dir`` (a revision exported to a temporary folder)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    with site_config(program_dir, as_of, use_cache) as (config_file, plugins):
+    with site_config(program_dir, as_of, use_cache, config_dir) as (config_file, plugins):
         if output is None and plugins is None:
             output = Path("public")
         config = load_config(config_file=str(config_file), plugins=plugins,

@@ -105,19 +105,34 @@ def collect(root: Path, files: Iterable[str] | None = None) -> PrivateData:
             data = (root / rel).read_bytes()
         except OSError:
             continue
-        keys = private_keys(kind)
-        text = data.decode("utf-8", errors="replace")
-        values, lines = _lexical(text, keys)
-        found.values |= values
-        found.lines[rel] = lines
-        try:
-            parsed = parse(rel, data).value
-        except Exception:  # noqa: BLE001  (a broken file: the lexical pass covers it)
-            parsed = None
-        for path in private_paths(kind):
-            for value in _values_at(parsed, path):
-                found.values.update(_leaves(value))
+        _add(found, rel, kind, data)
     return found
+
+
+def collect_files(files: Iterable[tuple[str, bytes]]) -> PrivateData:
+    """Every private value in (program-relative path, bytes) pairs: a git revision's files."""
+    found = PrivateData(set(), {})
+    private_kinds = {k.name for k in KINDS if private_paths(k)}
+    for rel, data in files:
+        kind = kind_of(rel)
+        if kind is not None and kind.name in private_kinds:
+            _add(found, rel, kind, data)
+    return found
+
+
+def _add(found: PrivateData, rel: str, kind: Kind, data: bytes) -> None:
+    keys = private_keys(kind)
+    text = data.decode("utf-8", errors="replace")
+    values, lines = _lexical(text, keys)
+    found.values |= values
+    found.lines[rel] = lines
+    try:
+        parsed = parse(rel, data).value
+    except Exception:  # noqa: BLE001  (a broken file: the lexical pass covers it)
+        parsed = None
+    for path in private_paths(kind):
+        for value in _values_at(parsed, path):
+            found.values.update(_leaves(value))
 
 
 def redact(findings: Iterable[Finding], private: PrivateData) -> list[Finding]:

@@ -1,0 +1,231 @@
+"""``pmkit diff BASE [HEAD]``: load both sides, compare (pmkit.app.diff), render.
+
+A revision is read from git objects (``GitSource``); HEAD left out is the
+working tree. Both sides' figures are computed as of the same date (``--as-of``,
+else HEAD's status date, else BASE's, else today), so the deltas are what the
+change does, not what time does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
+from pmkit.app.locate import Program
+from pmkit.app.pipeline import figures, figures_of, source_status_date, status_date
+from pmkit.core.findings import Finding
+from pmkit.ingest.gitsource import GitError, GitSource, Repository
+from pmkit.ingest.source import DirectorySource
+
+WORKING_TREE = "working tree"
+#: Rows of a table shown open; longer tables are folded (<details> in Markdown).
+OPEN_ROWS = 10
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+def _git_files(source: GitSource) -> dict[str, bytes]:
+    files = {f.path: f.data for f in source.files()}
+    source.findings.clear()  # validation reads the files again and reports them once
+    return files
+
+
+def git_date(repo: Repository, rev: str, folder: str) -> dt.date | None:
+    with repo.source(rev, folder) as source:
+        return source_status_date(source)
+
+
+def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool) -> Side:
+    with repo.source(rev, folder) as source:
+        files = _git_files(source)
+        computed = figures_of(source, day, use_cache, name=f"git\0{repo.root}\0{folder}")
+        return Side(rev, source.commit, files, computed)
+
+
+def disk_side(directory: Path, day: dt.date, use_cache: bool) -> Side:
+    source = DirectorySource(directory)
+    files = {f.path: f.data for f in source.files()}
+    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache))
+
+
+def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool) -> Diff:
+    """Both sides of ``program`` (found in a repository) and their comparison."""
+    from pmkit.app.site.privacy import PrivateData, collect_files, redact
+
+    repo = program.repo
+    assert repo is not None
+    folder = program.folder
+    repo.resolve(base)
+    if head is not None:
+        repo.resolve(head)
+    day = as_of or _side_date(program, head) or git_date(repo, base, folder) or dt.date.today()
+    base_side = git_side(repo, base, folder, day, use_cache)
+    head_side = git_side(repo, head, folder, day, use_cache) if head else disk_side(program.directory, day, use_cache)
+    base_private, head_private = collect_files(base_side.files.items()), collect_files(head_side.files.items())
+    values = base_private.values | head_private.values  # a value may be quoted on either side
+
+    def scrub_base(found: list[Finding]) -> list[Finding]:
+        return redact(found, PrivateData(values, base_private.lines))
+
+    def scrub_head(found: list[Finding]) -> list[Finding]:
+        return redact(found, PrivateData(values, head_private.lines))
+
+    return compare(base_side, head_side, folder, day, (scrub_base, scrub_head))
+
+
+def _side_date(program: Program, head: str | None) -> dt.date | None:
+    assert program.repo is not None
+    if head is not None:
+        return git_date(program.repo, head, program.folder)
+    try:
+        return status_date(program.directory)
+    except OSError:
+        return None
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    """A YAML value on one line: exact decimals with separators, dates as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(value)
+
+
+def what(record: RecordChange, folder: str) -> str:
+    """The record's change in words: its public fields, or each field's change."""
+    parts = []
+    if record.action == "renamed":
+        old_file = f"{folder}/{record.old_file}" if folder else record.old_file
+        parts.append(f"was {record.old_id} in {old_file}")
+    if record.summary:
+        parts.append("; ".join(f"{k} {show(v)}" for k, v in record.summary.items() if k != "id"))
+    for change in record.changes:
+        if change.private:
+            parts.append(f"{change.path} changed (private)")
+        elif change.old is None:
+            parts.append(f"{change.path} set to {show(change.new)}")
+        elif change.new is None:
+            parts.append(f"{change.path} removed (was {show(change.old)})")
+        else:
+            parts.append(f"{change.path}: {show(change.old)} → {show(change.new)}")
+    return "; ".join(p for p in parts if p)
+
+
+FIGURE_NAMES = {
+    "progress": "progress %", "planned": "planned %", "budget.baseline": "budget baseline",
+    "budget.current": "budget current", "budget.actual": "actual", "budget.committed": "committed",
+    "budget.available": "available", "evm.eac": "EAC", "evm.vac": "VAC", "evm.cpi": "CPI", "evm.spi": "SPI",
+    "open_problems": "open problems", "milestones_late": "late milestones", "funding_gap": "funding gap",
+    "staffing.fte": "FTE", "fte": "FTE",
+}
+
+
+def figure_name(delta: FigureDelta) -> str:
+    if delta.figure.startswith("lines."):
+        _, line, name = delta.figure.split(".", 2)
+        return f"line {line}: {name}"
+    return FIGURE_NAMES.get(delta.figure, delta.figure)
+
+
+def number(value: Any, money: bool, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    if money:
+        amount = Decimal(str(value))
+        text = f"{amount:,f}"
+        return f"+{text}" if signed and amount > 0 else text
+    if isinstance(value, float):
+        value = round(value, 4)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _view(diff: Diff) -> dict[str, Any]:
+    """What the text and markdown templates show, every value already a string."""
+    folder = diff.folder
+
+    def rooted(path: str | None) -> str:
+        return f"{folder}/{path}" if folder and path else (path or "")
+
+    counts = diff.counts()
+    records = [{"action": r.action, "kind": r.kind, "id": r.id, "file": rooted(r.file), "what": what(r, folder)}
+               for r in diff.records]
+    deltas = [{"scope": "program" if d.scope == "program" else f"project {d.id}", "figure": figure_name(d),
+               "old": number(d.old, d.money), "new": number(d.new, d.money),
+               "change": number(d.delta, d.money, signed=True)} for d in diff.figures]
+
+    def finding(f: Finding) -> dict[str, Any]:
+        return {"where": f"{rooted(f.file)}:{f.line}", "code": f.code, "severity": f.severity.value,
+                "message": f.message}
+
+    parts = []
+    for action in ("added", "removed", "renamed", "changed"):
+        if counts[action]:
+            parts.append(f"{counts[action]} {action}")
+    headline_records = ", ".join(parts) + (" record(s)" if parts else "") or "no record changed"
+    moved = ["program"] if any(d.scope == "program" for d in diff.figures) else []
+    moved += diff.projects_moved()
+    headline_program = [f"{figure_name(d)} {number(d.delta, d.money, signed=True)}" for d in diff.figures
+                        if d.scope == "program"][:4]
+    return {
+        "base": diff.base.label, "head": diff.head.label, "as_of": diff.as_of.isoformat(),
+        "currency": diff.currency or "", "records": records, "figures": deltas, "figures_note": diff.figures_note,
+        "introduced": [finding(f) for f in diff.introduced], "fixed": [finding(f) for f in diff.fixed],
+        "headline_records": headline_records, "moved": moved, "headline_program": headline_program,
+        "open_rows": OPEN_ROWS,
+    }
+
+
+def render(diff: Diff, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(diff.as_json(), indent=2, ensure_ascii=False) + "\n"
+    from pmkit.app.site.text import md_cell, md_text
+    from pmkit.app.formats import printable
+    from pmkit.app.templates import derived
+
+    env = derived({"md_cell": md_cell, "md_text": md_text, "plain": printable})
+    name = "diff/diff.md.j2" if fmt == "markdown" else "diff/diff.txt.j2"
+    return env.get_template(name).render(**_view(diff))
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+def command(program: Program, base: str, head: str | None, fmt: str, as_of: dt.date | None,
+            output: Path | None, use_cache: bool) -> None:
+    """Run ``pmkit diff`` for the CLI (errors: one line, exit 2)."""
+    try:
+        diff = run_diff(program, base, head, as_of, use_cache)
+    except GitError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"Error: cannot read {exc.filename or program.directory}: {exc.strerror}", err=True)
+        sys.exit(2)
+    text = render(diff, fmt)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"Error: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(2)
+    else:
+        click.echo(text, nl=False)

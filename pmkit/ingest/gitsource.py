@@ -1,0 +1,356 @@
+"""A program folder at any git revision, read straight from git's objects.
+
+``GitSource`` has the interface the engine uses of ``DirectorySource``
+(``paths``, ``names``, ``read``, ``files``, ``findings``, ``signature``), so
+findings for a revision name the same paths as for the working tree. Nothing
+is checked out and nothing is written to the repository: the tree comes from
+one ``git ls-tree -r -t -l -z`` and every blob from ONE long-lived
+``git cat-file --batch`` process (one process for thousands of blobs; no
+library to install, git is there wherever the repository is).
+
+``Repository`` holds the few questions ``--rev``, ``pmkit diff`` and
+``pmkit history`` ask of git: where the repository is, what a revision names,
+when and by whom a commit was made, which commit was in force on a day.
+
+Every problem with the repository or a revision is a ``GitError`` whose
+message is one line (the CLI prints it and exits 2); a problem with one file
+(a link out of the program, a submodule or an LFS pointer where a YAML file
+should be) is a finding on that file, as for a directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmkit.core.codes import Code
+from pmkit.core.findings import Finding, Severity
+from pmkit.ingest.source import (
+    DEFAULT_MAX_BYTES, FILE_TOO_LARGE, NOT_A_FILE, PATH_OUTSIDE, UNREADABLE, Signature, SourceFile, _is_utf8,
+    _megabytes,
+)
+
+LFS_POINTER = Code(
+    "lfs-pointer", Severity.ERROR, "yaml",
+    "The file in git is a Git LFS pointer, not the YAML itself. pmkit reads "
+    "the repository's own objects; keep program files out of LFS "
+    "(`git lfs untrack` the pattern and commit the files again).",
+)
+
+_MB = 1024 * 1024
+_LFS_HEAD = b"version https://git-lfs.github.com/spec/"
+_MAX_LINK_HOPS = 40  # as the kernel's ELOOP bound
+
+MODE_TREE, MODE_LINK, MODE_GITLINK = "040000", "120000", "160000"
+
+
+class GitError(Exception):
+    """A repository or revision problem; ``str(error)`` is one line for the user."""
+
+
+def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed (or not on PATH)") from exc
+    except OSError as exc:
+        raise GitError(f"cannot run git in {cwd}: {exc.strerror}") from exc
+    if check and done.returncode != 0:
+        first = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {first[0] if first else 'exit ' + str(done.returncode)}")
+    return done
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.datetime  # committer date, with its own offset
+    author: str
+    subject: str
+
+
+class Repository:
+    """A git repository found from a folder inside it (its work tree)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def find(cls, folder: Path) -> Repository:
+        """The repository holding ``folder``; GitError if there is none."""
+        folder = folder if folder.is_dir() else folder.parent
+        done = _git(folder, "rev-parse", "--show-toplevel", check=False)
+        if done.returncode != 0:
+            raise GitError(f"{folder} is not inside a git repository (no .git found above it)")
+        return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))
+
+    def relative(self, folder: Path) -> str:
+        """``folder`` as a POSIX path relative to the root ('' for the root itself)."""
+        rel = folder.resolve().relative_to(self.root.resolve()).as_posix()
+        return "" if rel == "." else rel
+
+    def is_shallow(self) -> bool:
+        return _git(self.root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+
+    def resolve(self, rev: str) -> str:
+        """The commit ``rev`` names (a branch, tag, ``HEAD~3``, a sha)."""
+        if not rev or rev.startswith("-"):
+            raise GitError(f"{rev!r} is not a revision")
+        done = _git(self.root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+                    check=False)
+        if done.returncode == 0:
+            return done.stdout.decode().strip()
+        if self.is_shallow():
+            raise GitError(f"unknown revision {rev!r}: this is a shallow clone that may not hold it; run "
+                           "`git fetch --unshallow` (in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
+        raise GitError(f"unknown revision {rev!r} in {self.root}")
+
+    def commit(self, rev: str) -> Commit:
+        sha = self.resolve(rev)
+        out = _git(self.root, "show", "-s", "--format=%H%x00%cI%x00%an%x00%s", sha).stdout
+        full, date, author, subject = out.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
+        return Commit(full, dt.datetime.fromisoformat(date), author, subject)
+
+    def in_force_on(self, day: dt.date, rev: str = "HEAD") -> str | None:
+        """The last commit on ``rev``'s first-parent line (the current branch)
+        committed on or before ``day`` (the committer's own calendar day), or
+        None if the branch began after it."""
+        tip = self.resolve(rev)
+        out = _git(self.root, "log", "--first-parent", "--format=%H %cI", tip).stdout.decode()
+        for line in out.splitlines():
+            sha, date = line.split(" ", 1)
+            if dt.date.fromisoformat(date[:10]) <= day:
+                return sha
+        return None
+
+    def source(self, rev: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES) -> GitSource:
+        """The files of ``folder`` (relative to the root) at ``rev``."""
+        return GitSource(self, self.resolve(rev), folder, max_bytes, rev)
+
+
+@dataclass(frozen=True)
+class Entry:
+    mode: str
+    kind: str  # blob, tree, commit
+    oid: str
+    size: int | None
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process for every blob asked of it."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise GitError(f"cannot run git cat-file: {exc.strerror}") from exc
+
+    def read_many(self, oids: list[str]) -> list[bytes | None]:
+        """The blobs' bytes in order (None for a missing object). The requests
+        are written by a thread while this one reads, so neither pipe fills."""
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        request = "".join(f"{oid}\n" for oid in oids).encode()
+
+        def write() -> None:
+            try:
+                proc.stdin.write(request)  # type: ignore[union-attr]
+                proc.stdin.flush()  # type: ignore[union-attr]
+            except OSError:
+                pass
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        out: list[bytes | None] = []
+        for _ in oids:
+            header = proc.stdout.readline()
+            if not header:
+                raise GitError("git cat-file stopped unexpectedly")
+            parts = header.split()
+            if len(parts) < 3 or parts[1] == b"missing":
+                out.append(None)
+                continue
+            size = int(parts[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after the content
+            out.append(data)
+        writer.join()
+        return out
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+
+
+class GitSource:
+    """The YAML files of a program folder at one commit, paths relative to the folder."""
+
+    def __init__(self, repo: Repository, commit: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 rev: str | None = None) -> None:
+        self.repo = repo
+        self.commit = commit
+        self.rev = rev or commit
+        self.folder = folder.strip("/")
+        self.max_bytes = max_bytes
+        self.findings: list[Finding] = []
+        self._entries = self._list()
+        self._reader: BlobReader | None = None
+        self._cache: dict[str, bytes] = {}
+
+    # --- the tree ---------------------------------------------------------------------
+    def _list(self) -> dict[str, Entry]:
+        shown = self.folder or "the repository root"
+        spec = f"{self.commit}:{self.folder}" if self.folder else f"{self.commit}^{{tree}}"
+        kind = _git(self.repo.root, "cat-file", "-t", spec, check=False)
+        if kind.returncode != 0:
+            raise GitError(f"{shown} does not exist at {self.rev}")
+        what = kind.stdout.strip()
+        if what == b"commit":
+            raise GitError(f"{shown} is a git submodule at {self.rev}; pmkit reads a program folder of this "
+                           "repository, not of a submodule")
+        if what != b"tree":
+            raise GitError(f"{shown} is a file at {self.rev}, not a program folder")
+        out = _git(self.repo.root, "ls-tree", "-r", "-t", "-l", "-z", "--full-tree", spec).stdout
+        entries: dict[str, Entry] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw = record.partition(b"\t")
+            mode, kind_, oid, size = meta.decode().split()
+            path = raw.decode("utf-8", "surrogateescape")
+            entries[path] = Entry(mode, kind_, oid, None if size == "-" else int(size))
+        return entries
+
+    def paths(self) -> list[str]:
+        """Relative paths of every ``*.yaml`` / ``*.yml`` entry, sorted (hidden folders skipped)."""
+        return sorted(p for p in self._entries
+                      if p.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in p.split("/")[:-1]))
+
+    def names(self) -> Iterator[str]:
+        """``paths()``, less the names that are not UTF-8 (each reported)."""
+        for path in self.paths():
+            if _is_utf8(path):
+                yield path
+                continue
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            self._report(UNREADABLE, shown, "the file name is not valid UTF-8 text",
+                         hint="rename the file: ids use lower-case letters, digits and dashes")
+
+    def blob_id(self, path: str) -> str | None:
+        """The git object id of the blob at ``path`` (a link's own blob), or None."""
+        entry = self._entries.get(path)
+        return entry.oid if entry is not None and entry.kind == "blob" else None
+
+    def blob_ids(self) -> dict[str, str]:
+        """Every YAML path and its blob id: what ``pmkit history`` caches by."""
+        return {p: e.oid for p in self.paths() if (e := self._entries[p]).kind == "blob"}
+
+    def signature(self, path: str) -> Signature | None:
+        return None  # a revision never changes: nothing to compare without reading
+
+    # --- reading ----------------------------------------------------------------------
+    def _target(self, path: str) -> tuple[str, Entry] | str:
+        """The regular file ``path`` names after following links, or why not (a message)."""
+        seen = 0
+        entry = self._entries.get(path)
+        current = path
+        while entry is not None and entry.mode == MODE_LINK:
+            seen += 1
+            if seen > _MAX_LINK_HOPS:
+                return "loop"
+            link = self._blobs([entry.oid])[0] or b""
+            target = link.decode("utf-8", "surrogateescape")
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+            if target.startswith("/") or joined == ".." or joined.startswith("../"):
+                return "outside"
+            current = joined
+            entry = self._entries.get(current)
+        if entry is None:
+            return "broken"
+        return current, entry
+
+    def read(self, path: str) -> SourceFile | None:
+        """The bytes of one file, or None with a finding explaining why not."""
+        found = self._target(path)
+        if found == "outside":
+            self._report(PATH_OUTSIDE, path, f"`{path}` is a link to a file outside the program directory")
+            return None
+        if isinstance(found, str):
+            self._report(UNREADABLE, path, "the file cannot be opened (broken link?)")
+            return None
+        _, entry = found
+        if not self._readable(path, entry):
+            return None
+        data = self._blobs([entry.oid])[0]
+        if data is None:
+            self._report(UNREADABLE, path, f"git holds no object {entry.oid[:12]} for this file at {self.rev}",
+                         hint="a partial or shallow clone: run `git fetch --unshallow`")
+            return None
+        return self._checked(path, data)
+
+    def _readable(self, path: str, entry: Entry) -> bool:
+        if entry.kind == "tree":
+            self._report(NOT_A_FILE, path, f"`{path}` is a directory, not a YAML file")
+            return False
+        if entry.kind == "commit":
+            self._report(NOT_A_FILE, path, f"`{path}` is a git submodule, not a YAML file",
+                         hint="commit the file itself in this repository")
+            return False
+        if entry.size is not None and entry.size > self.max_bytes:
+            self._report(FILE_TOO_LARGE, path,
+                         f"the file is {entry.size / _MB:.1f} MB, over the bound of {_megabytes(self.max_bytes)} MB",
+                         hint="split it into smaller files (expenses can use one file per month)")
+            return False
+        return True
+
+    def _checked(self, path: str, data: bytes) -> SourceFile | None:
+        if data.startswith(_LFS_HEAD):
+            self._report(LFS_POINTER, path, f"`{path}` is a Git LFS pointer in git, not the YAML file itself",
+                         hint="keep program files out of Git LFS: `git lfs untrack` and commit the real file")
+            return None
+        return SourceFile(path, data)
+
+    def files(self) -> Iterator[SourceFile]:
+        """Every readable file, the plain ones fetched in one batch."""
+        names = list(self.names())
+        plain = [p for p in names if (e := self._entries[p]).mode not in (MODE_LINK, MODE_GITLINK, MODE_TREE)
+                 and (e.size is None or e.size <= self.max_bytes)]
+        self._blobs([self._entries[p].oid for p in plain])
+        for path in names:
+            read = self.read(path)
+            if read is not None:
+                yield read
+
+    def _blobs(self, oids: Iterable[str]) -> list[bytes | None]:
+        wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._cache]
+        if wanted:
+            if self._reader is None:
+                self._reader = BlobReader(self.repo.root)
+            for oid, data in zip(wanted, self._reader.read_many(wanted)):
+                if data is not None:
+                    self._cache[oid] = data
+        return [self._cache.get(oid) for oid in oids] if isinstance(oids, list) else []
+
+    def close(self) -> None:
+        """End the cat-file process and drop the blobs read."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        self._cache.clear()
+
+    def __enter__(self) -> GitSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _report(self, code: Code, path: str, message: str, hint: str | None = None) -> None:
+        self.findings.append(Finding(path, 1, 1, code.id, message, code.severity, hint))
