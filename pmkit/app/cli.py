@@ -262,10 +262,12 @@ def _status_date(program) -> dt.date:  # program: pmkit.app.locate.Program
 def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
     """Validate, then compute the rollup document as of ``day``. With any error the
     findings go to stderr and the command exits 1: no figure from invalid data."""
+    from pmkit.app.asof import before_start, in_force, stamp
     from pmkit.app.formats import FORMATS, Report
     from pmkit.ingest.gitsource import GitError
 
     try:
+        program, commit = in_force(program, day, _status_date(program) if program.rev is None else None)
         computed = program.figures(day, use_cache=not no_cache)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
@@ -277,6 +279,10 @@ def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model,
         click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
         click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
+    refusal = before_start(computed.model, day)
+    if refusal is not None:
+        raise click.UsageError(refusal)
+    stamp(computed.document, computed.model, day, commit)
     return computed.model, computed.document
 
 
