@@ -285,10 +285,12 @@ def _status_date(program) -> dt.date:  # program: pmkit.app.locate.Program
 def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
     """Validate, then compute the rollup document as of ``day``. With any error the
     findings go to stderr and the command exits 1: no figure from invalid data."""
+    from pmkit.app.asof import before_start, in_force, stamp
     from pmkit.app.formats import FORMATS, Report
     from pmkit.ingest.gitsource import GitError
 
     try:
+        program, commit = in_force(program, day, _status_date(program) if program.rev is None else None)
         computed = program.figures(day, use_cache=not no_cache)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
@@ -300,6 +302,10 @@ def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model,
         click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
         click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
+    refusal = before_start(computed.model, day)
+    if refusal is not None:
+        raise click.UsageError(refusal)
+    stamp(computed.document, computed.model, day, commit)
     return computed.model, computed.document
 
 
@@ -323,7 +329,7 @@ def _view_options(by: tuple[str, ...]):
 
 def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_of: dt.date | None, fmt: str,
                no_cache: bool) -> None:
-    from pmkit.app.render import render, views
+    from pmkit.app.render import provenance_lines, render, views
 
     program = _program(directory, rev)
     day = as_of or _status_date(program)
@@ -334,6 +340,7 @@ def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_o
         view = views.budget(document, by, transfer_records(model, dt.date.min, day))
     else:
         view = getattr(views, name)(document, by)
+    view.notes = provenance_lines(document)
     click.echo(render(view, fmt), nl=False)
 
 
@@ -579,3 +586,46 @@ def diff(base: str, head: str | None, directory: Path | None, fmt: str, as_of: d
         raise GitProblem(str(exc)) from exc
     program = _program(directory, base, f"{base} and {head or 'the working tree'}")
     command(program, base, head, fmt, as_of, output, use_cache=not no_cache)
+
+
+# --- pmkit history (pmkit/app/history.py, history_command.py) -----------------------------
+
+@main.command()
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@click.option("--since", metavar="REV|DATE", help="Start after this revision, or on this day (YYYY-MM-DD).")
+@click.option("--until", metavar="REV|DATE", help="End at this revision, or on this day (YYYY-MM-DD).")
+@click.option("--by", type=click.Choice(["commit", "day", "week", "month"]), default="commit", show_default=True,
+              help="One row per commit, or for the last commit of each day, week or month.")
+@click.option("--project", metavar="ID", help="The figures of one project instead of the program.")
+@click.option("--all-projects", is_flag=True, help="One row per commit and project.")
+@click.option("--baselines", is_flag=True,
+              help="List every change to a budget baseline, a project's dates or a milestone's due date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="json: schemas/history.schema.json.")
+@click.option("--no-cache", is_flag=True, help="Compute every commit again instead of using the cache.")
+def history(directory: Path | None, since: str | None, until: str | None, by: str, project: str | None,
+            all_projects: bool, baselines: bool, fmt: str, no_cache: bool) -> None:
+    """The program's figures over the git history: one row per commit (first parents of HEAD).
+
+    Each commit's figures are computed as of its committer day from the files
+    it holds. A commit where the program does not validate is a row with its
+    error count and no figures. Exit 2 outside a git repository.
+
+    \b
+    Examples:
+      pmkit history
+      pmkit history program --by month --format csv > trend.csv
+      pmkit history --project erp-replacement --since 2026-06-01
+      pmkit history --baselines
+    """
+    from pmkit.app.history_command import run as run_history
+    from pmkit.ingest.gitsource import GitError
+
+    if project is not None and all_projects:
+        raise click.UsageError("give --project ID or --all-projects, not both")
+    program = _program(directory, None)
+    try:
+        text = run_history(program.directory, since, until, by, project, all_projects, fmt, baselines, not no_cache)
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
+    click.echo(text, nl=False)

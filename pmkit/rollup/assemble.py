@@ -24,8 +24,9 @@ Which records count where (see schedule.py, evm.py, budget.py, people.py):
   per project (people.active_allocations), so ``fte`` = sum / 100.
 - objectives: ``projects`` lists the counted projects naming the objective;
   metric values (baseline, target, current) are numbers with up to 4 places.
-- program ``open_problems`` = every open risk and issue, with or without a
-  project; a project's counts the open ones naming it.
+- program ``open_problems`` = every open risk and issue opened on or before D,
+  with or without a project; a project's counts the open ones naming it. A
+  risk opened after D does not exist on D (it is not in ``risks.items``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pmkit.domain.model import FundingSource, Model
-from pmkit.rollup import budget, evm, people, schedule
 from pmkit.domain.ledger import LineFigures
+from pmkit.rollup import budget, earned_schedule, evm, people, schedule
 from pmkit.rollup.budget import Budget, Funding, VendorSpend
+from pmkit.rollup.earned_schedule import EarnedSchedule
 from pmkit.rollup.evm import EVM
 from pmkit.rollup.figures import ZERO, Money, Percent
 from pmkit.rollup.schedule import Amount, MilestoneCounts, MilestoneRow, to_decimal
@@ -57,6 +59,7 @@ class ProgramFigures:
     schedule_gap: Percent
     budget: Budget
     evm: EVM
+    earned_schedule: EarnedSchedule
     funded: Money
     funding_gap: Money
     milestones_late: int
@@ -82,6 +85,7 @@ class ProjectFigures:
     budget: Budget
     lines: dict[str, Budget]
     evm: EVM
+    earned_schedule: EarnedSchedule
     milestones_late: int
     milestones: MilestoneCounts
     fte: Decimal
@@ -171,11 +175,12 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
     fte_by_team = people.team_fte(model, as_of)
     fte_by_person = people.person_fte(model, as_of)
     over = set(people.over_allocated(model, as_of))
-    problems = people.open_problems_by_project(model)
+    problems = people.open_problems_by_project(model, as_of)
     risks = people.risks(model, as_of)
 
     projects: dict[str, ProjectFigures] = {}
     bases: list[evm.Basis] = []
+    curve_parts = []
     lines_of: dict[str, dict[str, Budget]] = {}
     for line, figures_of_line in table.items():  # sorted by project, then category
         lines_of.setdefault(line.project, {})[line.category] = figures_of_line
@@ -186,22 +191,29 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
             basis = evm.project_basis(figures.current, figures.actual, t.progress, t.planned)
             bases.append(basis)
             earned = evm.figures(basis)
+            part = earned_schedule.project_part(figures.current, project.tasks)
+            curve_parts.append(part)
+            timed = earned_schedule.measure([part], basis.ev, project.start, as_of)
         else:
             earned = evm.unmeasured()
+            timed = earned_schedule.unmeasured()
         counts = schedule.milestone_counts(project, as_of)
         projects[pid] = ProjectFigures(
             project.name, project.status, project.counted, project.owner, project.team, project.start, project.end,
             to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort, figures,
-            lines_of.get(pid, {}), earned,
+            lines_of.get(pid, {}), earned, timed,
             counts.late, counts, fte_by_project.get(pid, ZERO), problems.get(pid, 0), list(project.depends_on),
         )
 
     progress, planned = program_tally.progress, program_tally.planned
+    program_basis = evm.program_basis(bases)
     program = ProgramFigures(
         model.program.name, model.program.goal, model.program.start, model.program.end,
         to_decimal(progress), to_decimal(planned),
         None if progress is None or planned is None else to_decimal(progress - planned),
-        program_budget, evm.figures(evm.program_basis(bases)), funding.funded, funding.funding_gap,
+        program_budget, evm.figures(program_basis),
+        earned_schedule.measure(curve_parts, program_basis.ev, model.program.start, as_of),
+        funding.funded, funding.funding_gap,
         sum(r.status == "late" for r in milestone_rows), sum(r.status == "upcoming" for r in milestone_rows),
         budget.spend_by_month(model, as_of), people.staffing(model, as_of), risks.open,
     )

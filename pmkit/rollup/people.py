@@ -294,13 +294,18 @@ def is_overdue(risk: Risk, as_of: dt.date) -> bool:
     return risk.is_open and risk.due is not None and risk.due < as_of
 
 
-def open_problems_by_project(model: Model) -> dict[str, int]:
-    """Open risks and issues per project: every project (0 included), sorted by id.
+def existing(model: Model, as_of: dt.date) -> list[Risk]:
+    """The risks and issues that exist on D: opened on or before it (one opened later does not exist yet)."""
+    return [r for r in model.risks.values() if r.opened <= as_of]
+
+
+def open_problems_by_project(model: Model, as_of: dt.date) -> dict[str, int]:
+    """Open risks and issues per project as of D: every project (0 included), sorted by id.
 
     Risks without a project are not here (see ``risks().by_project["program"]``).
     """
     out = {pid: 0 for pid in model.projects}
-    for risk in model.risks.values():
+    for risk in existing(model, as_of):
         if risk.is_open and risk.project is not None:
             out[risk.project] = out.get(risk.project, 0) + 1
     return dict(sorted(out.items()))
@@ -323,21 +328,25 @@ def _order(risk: Risk) -> tuple[object, ...]:
 
 
 def risks(model: Model, as_of: dt.date) -> Risks:
-    """Open and overdue problems; ``by_project`` lists every project then ``"program"``."""
-    open_ = [r for r in model.risks.values() if r.is_open]
+    """Open and overdue problems as of D; ``by_project`` lists every project then ``"program"``.
+
+    Only the risks and issues opened on or before D count or are listed.
+    """
+    present = existing(model, as_of)
+    open_ = [r for r in present if r.is_open]
     by_severity = {s: sum(r.severity == s for r in open_) for s in SEVERITIES}
-    by_project = open_problems_by_project(model)
+    by_project = open_problems_by_project(model, as_of)
     by_project[PROGRAM] = sum(r.project is None for r in open_)
     items = [
         RiskItem(r.id, r.type, r.title, r.project, r.owner, r.severity, r.status, r.opened, r.due,
                  is_overdue(r, as_of), score(r))
-        for r in sorted(model.risks.values(), key=_order)
+        for r in sorted(present, key=_order)
     ]
     return Risks(len(open_), sum(is_overdue(r, as_of) for r in open_), by_severity, by_project, items)
 
 
 __all__ = [
     "Compliance", "Counts", "Hiring", "PositionFigures", "RiskItem", "RuleCompliance", "Risks", "Staffing",
-    "active_allocations", "compliance", "hiring", "is_overdue", "open_problems_by_project", "over_allocated",
+    "active_allocations", "compliance", "existing", "hiring", "is_overdue", "open_problems_by_project", "over_allocated",
     "person_fte", "project_fte", "risks", "score", "staffing", "standings", "team_fte",
 ]

@@ -192,14 +192,15 @@ def test_status_by_group(program, by, key):
 def test_json_is_the_slice_of_the_rollup_document(program, command, by, sections):
     document = json.loads(run("rollup", str(program.root), "--format", "json"))
     view = json.loads(run(command, str(program.root), "--by", by, "--format", "json"))
-    assert list(view) == ["as_of", "currency", *sections]
+    assert list(view) == ["as_of", "currency", "provenance", *sections]
     assert view == {key: document[key] for key in view}
 
 
 def test_status_json_equals_rollup_on_the_example_program():
     document = json.loads(run("rollup", "program", "--format", "json"))
     view = json.loads(run("status", "program", "--format", "json"))
-    assert view == {key: document[key] for key in ("as_of", "currency", "program", "projects", "milestones", "risks")}
+    assert view == {key: document[key] for key in ("as_of", "currency", "provenance", "program", "projects", "milestones",
+                                                    "risks")}
 
 
 # ---------------------------------------------------------------------- staff

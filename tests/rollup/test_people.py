@@ -236,7 +236,7 @@ def test_risk_counts(small):
     assert r.overdue == 2
     assert r.by_severity == {"low": 1, "medium": 1, "high": 4, "critical": 1}
     assert r.by_project == {"infra": 3, "later": 0, "legacy": 1, "web": 2, "program": 1}
-    assert people.open_problems_by_project(small) == {"infra": 3, "later": 0, "legacy": 1, "web": 2}
+    assert people.open_problems_by_project(small, AS_OF) == {"infra": 3, "later": 0, "legacy": 1, "web": 2}
 
 
 def test_risk_items_order_and_fields(small):
@@ -256,10 +256,25 @@ def test_risk_items_order_and_fields(small):
     assert by_id["r-high-b"].overdue is False  # due on D is not overdue
 
 
-def test_risk_status_is_taken_as_it_stands(small):
-    # undated: the resolved risk stays resolved even as of a day before it was opened
+def test_risk_status_is_taken_as_it_stands_but_not_before_it_was_opened(small):
+    # a risk opened after D does not exist on D: as of 2026-01-01 (before every risk's opened date)
+    # nothing is open and nothing is listed
     r = people.risks(small, D(2026, 1, 1))
-    assert r.open == 7 and r.overdue == 0
+    assert r.open == 0 and r.overdue == 0 and r.items == []
+    assert people.open_problems_by_project(small, D(2026, 1, 1)) == {"infra": 0, "later": 0, "legacy": 0, "web": 0}
+    # undated status: as of each risk's opened day its status is taken as it stands in the files
+    opened = {r.id: r.opened for r in small.risks.values()}
+    last = max(opened.values())
+    r = people.risks(small, last)
+    assert r.open == 7 and len(r.items) == 9
+
+
+def test_risk_opened_after_d_is_not_open_on_d(small):
+    # r-critical opened 2026-02-01: as of 2026-01-31 it is not there, as of 02-01 it is
+    before = people.risks(small, D(2026, 1, 31))
+    on = people.risks(small, D(2026, 2, 1))
+    assert "r-critical" not in [i.id for i in before.items]
+    assert "r-critical" in [i.id for i in on.items]
 
 
 # ------------------------------------------------- the example program/

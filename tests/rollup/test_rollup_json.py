@@ -289,7 +289,7 @@ def test_people_sections_are_present(small):
 
 
 def test_top_level_keys_in_contract_order(small):
-    assert list(small) == ["as_of", "currency", "program", "projects", "teams", "vendors", "staff", "objectives",
+    assert list(small) == ["as_of", "currency", "provenance", "program", "projects", "teams", "vendors", "staff", "objectives",
                            "categories", "funding", "milestones", "compliance", "hiring", "risks"]
     assert (small["as_of"], small["currency"]) == ("2026-04-30", "USD")
 

@@ -85,6 +85,19 @@ class View:
     main: Table  # the csv output
     tables: list[Table]  # in output order (the main table among them)
     data: dict[str, Any] = field(default_factory=dict)  # the json output
+    notes: list[str] = field(default_factory=list)  # where the figures come from (provenance_lines)
+
+
+def provenance_lines(document: dict[str, Any]) -> list[str]:
+    """The revision the figures were read from and the undated-values note, as sentences."""
+    prov = document.get("provenance") or {}
+    lines = []
+    if prov.get("revision"):
+        lines.append(f"Figures from revision {prov['revision'][:12]} of {prov['revision_date']}, "
+                     f"the last commit on or before {document['as_of']}.")
+    if prov.get("note"):
+        lines.append(prov["note"])
+    return lines
 
 
 def facts(title: str, items: list[tuple[str, str, Any]]) -> Table:
@@ -95,7 +108,7 @@ def facts(title: str, items: list[tuple[str, str, Any]]) -> Table:
 
 def document_slice(document: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     """``as_of``, ``currency`` and the named top-level sections, in document order."""
-    wanted = {"as_of", "currency", *keys}
+    wanted = {"as_of", "currency", "provenance", *keys}
     return {key: value for key, value in document.items() if key in wanted}
 
 
@@ -216,4 +229,4 @@ def render(view: View, fmt: str) -> str:
 
 
 __all__ = ["FORMATS", "Column", "Table", "Value", "View", "as_csv", "clean", "document_slice", "facts", "grid",
-           "md_cell", "md_text", "raw", "render", "show"]
+           "md_cell", "md_text", "provenance_lines", "raw", "render", "show"]

@@ -141,12 +141,21 @@ def budget(document: dict[str, Any], by: str = "project", transfers: list[dict[s
     earned = facts("Earned value (counted projects)",
                    [(key.upper(), "index" if key in INDICES else "money", evm[key]) for key in EVM_KEYS])
     main = _budget_main(document, by)
-    tables = [summary, earned, main]
+    tables = [summary, earned, schedule_facts(program["earned_schedule"], evm["eac"]), main]
     if by == "project":
         tables.append(Table("Earned value by project", [
             Column("project", "Project"),
             *[Column(key, key.upper(), "index" if key in INDICES else "money") for key in EVM_KEYS],
         ], [[pid, *[p["evm"][key] for key in EVM_KEYS]] for pid, p in document["projects"].items() if p["counted"]]))
+        tables.append(Table("Earned schedule by project (days from the project's start)", [
+            Column("project", "Project"), Column("es", "ES", "fte"), Column("at", "AT", "count"),
+            Column("spi_t", "SPI(t)", "index"), Column("planned_duration", "Planned days", "count"),
+            Column("forecast_duration", "Forecast days", "fte"), Column("end", "Planned end"),
+            Column("forecast_finish", "Forecast finish"), Column("eac", "EAC (CPI)", "money"),
+        ], [[pid, p["earned_schedule"]["es"], p["earned_schedule"]["at"], p["earned_schedule"]["spi_t"],
+             p["earned_schedule"]["planned_duration"], p["earned_schedule"]["forecast_duration"], p["end"],
+             p["earned_schedule"]["forecast_finish"], p["evm"]["eac"]]
+            for pid, p in document["projects"].items() if p["counted"]]))
     if transfers is not None:
         tables.append(transfer_table("Transfers", transfers))
     tables.append(facts("Funding", [
@@ -162,6 +171,17 @@ def budget(document: dict[str, Any], by: str = "project", transfers: list[dict[s
     section = {"project": "projects", "line": "projects", "category": "categories", "vendor": "vendors"}[by]
     return View("Budget", program["name"], document["as_of"], by, main, tables,
                 document_slice(document, ["program", section, "funding"]))
+
+
+def schedule_facts(es: dict[str, Any], eac: Any) -> Table:
+    """The program's earned schedule (Lipke) beside the CPI-based EAC."""
+    return facts("Forecast (earned schedule, days from the program's start)", [
+        ("ES (earned schedule)", "fte", es["es"]), ("AT (actual time)", "count", es["at"]),
+        ("SV(t) (days)", "points", es["sv_t"]), ("SPI(t)", "index", es["spi_t"]),
+        ("Planned duration (days)", "count", es["planned_duration"]),
+        ("Forecast duration (days)", "fte", es["forecast_duration"]),
+        ("Forecast finish", "text", es["forecast_finish"]), ("EAC (BAC / CPI)", "money", eac),
+    ])
 
 
 def transfer_table(title: str, transfers: list[dict[str, Any]], empty: str = "none") -> Table:

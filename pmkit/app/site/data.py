@@ -10,12 +10,42 @@ rollup: the site shows the findings and no figure computed from invalid data.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pmkit.core.findings import Finding
 from pmkit.domain.model import Model
+
+
+@dataclass
+class HistoryData:
+    """The History page's series (``pmkit.app.history``), or why there is none."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None  # one sentence when there is nothing to draw
+
+    @property
+    def invalid(self) -> int:
+        return sum(not r["valid"] for r in self.rows)
+
+
+def load_history(program_dir: Path, use_cache: bool = True) -> HistoryData:
+    """The series by day and the baseline changes of the repository holding the program, if any."""
+    from pmkit.app import history
+    from pmkit.ingest.gitsource import GitError
+
+    try:
+        repo, folder = history.locate_repository(program_dir)
+        every = history.steps(repo)
+    except (GitError, ValueError):
+        return HistoryData(reason="The program is not in a git repository, so there is no history to draw: "
+                                  "commit its files to git and each commit becomes a point here.")
+    if not every:
+        return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
+    rows = history.series(repo, folder, history.bucket(every, "day"), use_cache=use_cache)
+    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache))
 
 
 @dataclass
@@ -26,6 +56,7 @@ class SiteData:
     files: int
     model: Model | None = None
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
+    history: HistoryData | None = None
 
     @property
     def errors(self) -> int:
@@ -40,4 +71,5 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
     result = computed.result
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []
-    return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document)
+    return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document,
+                    load_history(program_dir, use_cache) if computed.document is not None else None)

@@ -35,7 +35,7 @@ def loaded_and_rendered(program_dir: Path, as_of: dt.date | None, use_cache: boo
     from pmkit.app.site.pages import in_reading_order
 
     data = load(program_dir, as_of, use_cache=use_cache)
-    paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of)
+    paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of, data.history)
     yield Plan(paths, data.as_of, data.errors, len(data.findings) - data.errors)
     yield from rendered
 

@@ -115,7 +115,8 @@ class Site:
     """Shared lookups and the output being built."""
 
     def __init__(self, model: Model | None, document: dict[str, Any] | None, findings: list[Finding],
-                 as_of: dt.date) -> None:
+                 as_of: dt.date, history: Any = None) -> None:
+        self.history = history  # pmkit.app.site.data.HistoryData, or None when not loaded
         self.model = model
         self.doc = document
         self.findings = sorted(findings)
@@ -281,14 +282,15 @@ class Charts:
 
 
 def render_site(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
-                as_of: dt.date) -> dict[str, str]:
+                as_of: dt.date, history: Any = None) -> dict[str, str]:
     """Every generated page and chart of the status site, keyed by relative path.
 
     With a validation error among ``findings`` (or no model or rollup), no
     figure is shown: every navigation page says so and the data-quality page
-    lists the findings.
+    lists the findings. ``history``: the History page's series
+    (``pmkit.app.site.data.HistoryData``).
     """
-    site = Site(model, rollup_document, findings, as_of)
+    site = Site(model, rollup_document, findings, as_of, history)
     if model is None or rollup_document is None or site.errors:
         _render_unavailable(site)
     else:
@@ -297,7 +299,7 @@ def render_site(model: Model | None, rollup_document: dict[str, Any] | None, fin
 
 
 def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
-                     as_of: dt.date) -> tuple[list[str], Iterator[dict[str, str]]]:
+                     as_of: dt.date, history: Any = None) -> tuple[list[str], Iterator[dict[str, str]]]:
     """``render_site``'s pages and charts, rendered group by group in the order
     MkDocs reads them (sorted paths), and every path they will have, known
     before anything is rendered (MkDocs needs the list of files first).
@@ -305,9 +307,9 @@ def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None
     So a child can render each page while MkDocs converts the one before
     (``pmkit.app.site.plugin``). Together the groups are ``render_site``'s pages.
     """
-    site = Site(model, rollup_document, findings, as_of)
+    site = Site(model, rollup_document, findings, as_of, history)
     if model is None or rollup_document is None or site.errors:
-        pages = render_site(model, rollup_document, findings, as_of)
+        pages = render_site(model, rollup_document, findings, as_of, history)
         return list(pages), iter([pages])
     others, projects, _ = _units(site)
     units = sorted([*others, *projects], key=lambda unit: unit[0])
@@ -349,7 +351,7 @@ def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
         ("hiring.md", lambda: _hiring(site, charts)),
         ("compliance.md", lambda: _compliance(site, charts)),
         ("reports/", lambda: _reports(site)),
-        ("history.md", lambda: site.page("history.md", "history.md.j2")),
+        ("history.md", lambda: _history(site, charts)),
         ("data-quality.md", lambda: _data_quality(site)),
     ]
     projects = _project_units(site, charts, rags)
@@ -361,9 +363,13 @@ def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
 #: first page in MkDocs' reading order (sorted paths), and how to render it.
 Unit = tuple[str, Callable[[], None]]
 
+HUNDRED = Decimal(100)
+HISTORY_CHARTS = ("charts/history-burnup.svg", "charts/history-eac.svg", "charts/history-indices.svg",
+                  "charts/history-problems.svg", "charts/history-scurve.svg")
+
 #: The charts of the index pages (the project charts are in ``project_files``).
 INDEX_CHARTS = ("charts/budget-burn.svg", "charts/budget-categories.svg", "charts/compliance.svg",
-                "charts/hiring-funnel.svg", "charts/problems-severity.svg", "charts/progress.svg",
+                *HISTORY_CHARTS, "charts/hiring-funnel.svg", "charts/problems-severity.svg", "charts/progress.svg",
                 "charts/teams-progress.svg", "charts/timeline.svg")
 
 
@@ -404,6 +410,45 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     site.page("index.md", "index.md.j2", program=program, model_program=model.program,
               manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
               late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
+
+
+def _history(site: Site, charts: Charts) -> None:
+    """Burn-up, S-curve, EAC, CPI/SPI and problems over the commits, and the baseline-change log."""
+    history = site.history
+    rows = [r for r in (history.rows if history is not None else []) if r["valid"]]
+
+    def points(key: str, scale: Decimal = Decimal(1)) -> list[tuple[dt.date, Decimal]]:
+        return [(dt.date.fromisoformat(r["date"]), Decimal(str(r[key])) * scale) for r in rows
+                if r.get(key) is not None]
+
+    every = history.rows if history is not None else []
+    counts = [(dt.date.fromisoformat(r["date"]), r) for r in every]
+    made = {
+        "burnup": charts.add("charts/history-burnup.svg", lambda c: c.line_chart(
+            [("Progress", points("progress")), ("Planned", points("planned"))],
+            "Progress against planned over time", chart_id="history-burnup"), "Progress against planned over time"),
+        "scurve": charts.add("charts/history-scurve.svg", lambda c: c.line_chart(
+            [("Actual", points("actual")), ("Planned value", points("pv")), ("Current budget", points("current_budget"))],
+            "Cumulative actual spend against planned value and budget", "money", currency=site.currency,
+            chart_id="history-scurve"), "Cumulative actual spend against planned value and budget"),
+        "eac": charts.add("charts/history-eac.svg", lambda c: c.line_chart(
+            [("EAC", points("eac")), ("Current budget", points("current_budget"))],
+            "Estimate at completion over time", "money", currency=site.currency, chart_id="history-eac"),
+            "Estimate at completion over time"),
+        "indices": charts.add("charts/history-indices.svg", lambda c: c.line_chart(
+            [("CPI x 100", points("cpi", HUNDRED)), ("SPI x 100", points("spi", HUNDRED)),
+             ("SPI(t) x 100", points("spi_t", HUNDRED))],
+            "CPI, SPI and SPI(t) over time (100 = on plan)", chart_id="history-indices"),
+            "CPI, SPI and SPI(t) over time"),
+        "problems": charts.add("charts/history-problems.svg", lambda c: c.line_chart(
+            [("Open problems", [(d, Decimal(r["open_problems"])) for d, r in counts if r["open_problems"] is not None]),
+             ("Errors", [(d, Decimal(r["errors"])) for d, r in counts]),
+             ("Warnings", [(d, Decimal(r["warnings"])) for d, r in counts])],
+            "Open problems and findings over time", "count", chart_id="history-problems"),
+            "Open problems and findings over time"),
+    }
+    site.page("history.md", "history.md.j2", history=history, rows=every, charts=made,
+              changes=history.changes if history is not None else [])
 
 
 def _projects_index(site: Site, rags: dict[str, Rag]) -> None:

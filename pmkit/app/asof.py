@@ -1,0 +1,77 @@
+"""Past dates are computed from the past: the revision in force on an as-of date.
+
+In a git repository, a date D earlier than the working tree's status date is
+computed from the revision in force on D: the last commit on the current
+branch's first-parent line (HEAD, first parents only, so a merged branch's
+own commits are not candidates) whose committer date (the committer's own
+calendar day) is on or before D (``Repository.in_force_on``). Outside git,
+before the first commit, or for D on or after the status date, the working
+tree is read and the rollup's ``provenance.note`` says when undated values
+are later than D. An explicit ``--rev`` is always obeyed as given.
+
+Every output names what it used: ``provenance.revision`` and
+``revision_date`` in the rollup JSON, a sentence in the views and reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from pmkit.app.locate import Program
+from pmkit.domain.model import Model
+from pmkit.ingest.gitsource import Commit, GitError, Repository
+
+
+def repository_of(program: Program) -> Repository | None:
+    """The repository holding the program's folder, or None outside git."""
+    if program.repo is not None:
+        return program.repo
+    try:
+        return Repository.find(program.directory.resolve())
+    except GitError:
+        return None
+
+
+def in_force(program: Program, day: dt.date, files_date: dt.date | None) -> tuple[Program, Commit | None]:
+    """The program to read for figures as of ``day`` and the commit it is at (None: the files on disk).
+
+    ``files_date``: the working tree's status date (today without one); a day on
+    or after it is read from the working tree."""
+    if program.rev is not None:
+        assert program.repo is not None
+        return program, program.repo.commit(program.rev)
+    if files_date is not None and day >= files_date:
+        return program, None
+    repo = repository_of(program)
+    if repo is None:
+        return program, None
+    try:
+        folder = program.folder if program.repo is not None else repo.relative(program.directory)
+        sha = repo.in_force_on(day)
+    except (GitError, ValueError):
+        return program, None  # e.g. a repository without commits yet: the files on disk, with the note
+    if sha is None:
+        return program, None
+    commit = repo.commit(sha)
+    return dataclasses.replace(program, repo=repo, folder=folder, rev=sha, note=None,
+                               shown=program.shown), commit
+
+
+def stamp(document: dict[str, Any], model: Model, day: dt.date, commit: Commit | None) -> None:
+    """Write the revision used into the document's provenance (with its note)."""
+    if commit is None:
+        return
+    from pmkit.rollup import provenance
+    from pmkit.rollup.figures import to_json
+
+    document["provenance"] = to_json(provenance(model, day, commit.sha, commit.date.date()), 2)
+
+
+def before_start(model: Model, day: dt.date) -> str | None:
+    """A one-line refusal when ``day`` is before the program's start, else None."""
+    if day < model.program.start:
+        return (f"{day} is before the program starts ({model.program.start}): there are no figures for it; "
+                f"give a date on or after {model.program.start}")
+    return None

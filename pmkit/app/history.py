@@ -1,0 +1,245 @@
+"""`pmkit history`: the program's figures over the repository's history, and the baseline audit trail.
+
+Which commits: the current branch's first-parent line (HEAD, first parents
+only: what the branch believed at each step; a merge is one step), oldest
+first, limited by ``--since``/``--until`` (an ISO date compares with the
+committer's day; anything else is a revision: ``--since REV`` starts after
+it, ``--until REV`` ends at it). ``--by day|week|month`` keeps the last
+commit of each day, ISO week or month.
+
+Each commit's figures are the rollup of the program folder at that commit as
+of the commit's own day (what the program believed that day). A commit whose
+program does not validate is a row with ``valid`` false and its error count,
+never skipped; a commit where the folder cannot be read at all is such a row
+with a ``note``. Nothing here crashes on bad history.
+
+Cost: every file version (blob) is parsed and schema-checked once, ever (the
+engine's per-file cache is keyed by content); each commit's row is kept in
+the engine's cache directory under (commit, folder, day), as plain data, so a
+second run reads rows only and a run after one new commit computes one.
+
+``--baselines``: every change between consecutive valid commits to a budget
+line's baseline, a project's start or end, or a milestone's due date, with
+the commit, author, day, and the old and new values (``null`` when the
+record appeared or disappeared).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmkit.engine.cache import FileCache, default_dir
+from pmkit.ingest.gitsource import GitError, Repository
+
+ROW_VERSION = "1"
+PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
+                   "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
+
+
+@dataclass(frozen=True)
+class Step:
+    sha: str
+    day: dt.date
+    author: str
+    subject: str
+
+
+def _log(repo: Repository, tip: str) -> list[Step]:
+    try:
+        out = subprocess.run(["git", "log", "--first-parent", "--format=%H%x00%cI%x00%an%x00%s", tip, "--"],
+                             cwd=repo.root, capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    except subprocess.CalledProcessError as exc:
+        raise GitError(f"git log failed: {exc.stderr.decode('utf-8', 'replace').strip()}") from exc
+    steps = []
+    for line in out.splitlines():
+        sha, date, author, subject = line.split("\0", 3)
+        steps.append(Step(sha, dt.date.fromisoformat(date[:10]), author, subject))
+    return steps[::-1]
+
+
+def _as_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def steps(repo: Repository, since: str | None = None, until: str | None = None, by: str = "commit") -> list[Step]:
+    """The commits of the series, oldest first (see the module docstring)."""
+    until_day = _as_date(until)
+    tip = repo.resolve(until) if until is not None and until_day is None else repo.resolve("HEAD")
+    chosen = _log(repo, tip)
+    if until_day is not None:
+        chosen = [s for s in chosen if s.day <= until_day]
+    since_day = _as_date(since)
+    if since_day is not None:
+        chosen = [s for s in chosen if s.day >= since_day]
+    elif since is not None:
+        start = repo.resolve(since)
+        shas = [s.sha for s in chosen]
+        if start not in shas:
+            raise GitError(f"{since} is not on the current branch's first-parent line up to {tip[:12]}")
+        chosen = chosen[shas.index(start) + 1:]
+    return bucket(chosen, by)
+
+
+def period_of(day: dt.date, by: str) -> str:
+    if by == "day":
+        return day.isoformat()
+    if by == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if by == "month":
+        return f"{day.year}-{day.month:02d}"
+    raise ValueError(by)
+
+
+def bucket(chosen: list[Step], by: str) -> list[Step]:
+    """The last commit of each period (every commit for ``commit``)."""
+    if by == "commit":
+        return chosen
+    last: dict[str, Step] = {}
+    for step in chosen:
+        last[period_of(step.day, by)] = step
+    return list(last.values())
+
+
+# ------------------------------------------------------------------ one commit
+
+
+def _figures_of(doc: dict[str, Any], key: str | None) -> dict[str, Any]:
+    """The series' figures of the program (key None) or of one project, from a rollup document."""
+    if key is None:
+        p = doc["program"]
+        return {
+            "progress": p["progress"], "planned": p["planned"], "pv": p["evm"]["pv"], "ev": p["evm"]["ev"],
+            "actual": p["budget"]["actual"], "committed": p["budget"]["committed"],
+            "current_budget": p["budget"]["current"], "eac": p["evm"]["eac"], "cpi": p["evm"]["cpi"],
+            "spi": p["evm"]["spi"], "spi_t": p["earned_schedule"]["spi_t"],
+            "forecast_finish": p["earned_schedule"]["forecast_finish"], "funding_gap": p["funding_gap"],
+            "fte": p["staffing"]["fte"], "open_problems": p["open_problems"],
+            "milestones_late": p["milestones_late"],
+        }
+    p = doc["projects"][key]
+    return {
+        "progress": p["progress"], "planned": p["planned"], "pv": p["evm"]["pv"], "ev": p["evm"]["ev"],
+        "actual": p["budget"]["actual"], "committed": p["budget"]["committed"], "current_budget": p["budget"]["current"],
+        "eac": p["evm"]["eac"], "cpi": p["evm"]["cpi"], "spi": p["evm"]["spi"],
+        "spi_t": p["earned_schedule"]["spi_t"], "forecast_finish": p["earned_schedule"]["forecast_finish"],
+        "funding_gap": None, "fte": p["fte"], "open_problems": p["open_problems"],
+        "milestones_late": p["milestones_late"],
+    }
+
+
+def _baselines_of(doc: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pid, p in doc["projects"].items():
+        out[pid] = {"start": p["start"], "end": p["end"],
+                    "lines": {cat: b["baseline"] for cat, b in p["lines"].items()}, "milestones": {}}
+    for m in doc["milestones"]:
+        if m["project"] in out:
+            out[m["project"]]["milestones"][m["id"]] = m["due"]
+    return out
+
+
+def summary(repo: Repository, folder: str, step: Step, use_cache: bool) -> dict[str, Any]:
+    """Plain data for one commit: counts, program and project figures, baselines (cached)."""
+    from pmkit.app.pipeline import figures_of
+
+    cache = FileCache(default_dir() if use_cache else None, "history")
+    key = cache.digest("history-row", ROW_VERSION, str(repo.root), folder, step.sha, step.day.isoformat())
+    kept = cache.load("history", key)
+    if isinstance(kept, dict) and kept.get("sha") == step.sha:
+        return kept
+    out: dict[str, Any] = {"sha": step.sha, "valid": False, "errors": 0, "warnings": 0, "note": None,
+                           "program": None, "projects": {}, "baselines": {}}
+    try:
+        with repo.source(step.sha, folder) as source:
+            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}")
+    except GitError as exc:
+        out["errors"], out["note"] = 1, str(exc)
+    except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)
+        out["errors"], out["note"] = 1, f"could not be read: {type(exc).__name__}"
+    else:
+        result = computed.result
+        out["errors"], out["warnings"] = result.errors, result.warnings
+        doc = computed.document
+        if doc is not None:
+            out["valid"] = True
+            out["program"] = _figures_of(doc, None)
+            out["projects"] = {pid: _figures_of(doc, pid) for pid in doc["projects"]}
+            out["baselines"] = _baselines_of(doc)
+    cache.store("history", key, out)
+    return out
+
+
+# ------------------------------------------------------------------ the series
+
+
+def series(repo: Repository, folder: str, chosen: list[Step], project: str | None = None,
+           all_projects: bool = False, use_cache: bool = True,
+           each: Callable[[Step, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """Rows of the series: one per commit (and per project with ``all_projects``)."""
+    rows = []
+    for step in chosen:
+        s = summary(repo, folder, step, use_cache)
+        if each is not None:
+            each(step, s)
+        keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
+        if all_projects and not s["valid"]:
+            keys = [None]
+        for key in keys:
+            figures = s["program"] if key is None else s["projects"].get(key)
+            row: dict[str, Any] = {"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
+                                   "subject": step.subject}
+            if all_projects or project is not None:
+                row["project"] = key
+            row.update({"valid": s["valid"], "errors": s["errors"], "warnings": s["warnings"], "note": s["note"]})
+            if s["valid"] and figures is None:
+                row["note"] = f"no project {key} at this commit"
+            row.update({name: (figures or {}).get(name) for name in PROGRAM_FIGURES})
+            rows.append(row)
+    return rows
+
+
+def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True) -> list[dict[str, Any]]:
+    """Every change of a baseline, project date or milestone due date between consecutive valid commits."""
+    changes: list[dict[str, Any]] = []
+    before: dict[str, Any] | None = None
+    for step in chosen:
+        s = summary(repo, folder, step, use_cache)
+        if not s["valid"]:
+            continue
+        now = s["baselines"]
+        if before is not None:
+            for item, old, new in _compare(before, now):
+                changes.append({"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
+                                "subject": step.subject, **item, "old": old, "new": new})
+        before = now
+    return changes
+
+
+def _compare(old: dict[str, Any], new: dict[str, Any]):
+    for pid in sorted(set(old) | set(new)):
+        a, b = old.get(pid) or {}, new.get(pid) or {}
+        for field in ("start", "end"):
+            if a.get(field) != b.get(field):
+                yield {"project": pid, "what": field, "item": None}, a.get(field), b.get(field)
+        for kind, name in (("lines", "baseline"), ("milestones", "due")):
+            left, right = a.get(kind) or {}, b.get(kind) or {}
+            for item in sorted(set(left) | set(right)):
+                if left.get(item) != right.get(item):
+                    yield {"project": pid, "what": name, "item": item}, left.get(item), right.get(item)
+
+
+def locate_repository(directory: Path) -> tuple[Repository, str]:
+    """The repository holding a program folder and the folder relative to its root."""
+    repo = Repository.find(directory.resolve())
+    return repo, repo.relative(directory)

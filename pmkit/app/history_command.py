@@ -1,0 +1,79 @@
+"""``pmkit history``: the click command and its outputs (the series is pmkit.app.history)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pmkit.app import history as hist
+from pmkit.app.render import Column, Table, as_csv, grid
+
+SERIES_COLUMNS = [
+    Column("commit", "Commit"), Column("date", "Date"), Column("project", "Project"), Column("valid", "Valid", "bool"),
+    Column("errors", "Errors", "count"), Column("warnings", "Warnings", "count"),
+    Column("progress", "Progress", "percent"), Column("planned", "Planned", "percent"),
+    Column("pv", "PV", "money"), Column("ev", "EV", "money"), Column("actual", "Actual", "money"),
+    Column("committed", "Committed", "money"), Column("current_budget", "Budget", "money"),
+    Column("eac", "EAC", "money"), Column("cpi", "CPI", "index"), Column("spi", "SPI", "index"),
+    Column("spi_t", "SPI(t)", "index"), Column("forecast_finish", "Forecast finish"),
+    Column("funding_gap", "Funding gap", "money"), Column("fte", "FTE", "fte"),
+    Column("open_problems", "Open problems", "count"), Column("milestones_late", "Late milestones", "count"),
+    Column("author", "Author"), Column("subject", "Subject"), Column("note", "Note"),
+]
+TABLE_KEYS = ("commit", "date", "project", "errors", "warnings", "progress", "planned", "actual", "current_budget",
+              "eac", "cpi", "spi", "fte", "open_problems", "milestones_late")
+BASELINE_COLUMNS = [
+    Column("commit", "Commit"), Column("date", "Date"), Column("author", "Author"), Column("project", "Project"),
+    Column("what", "What"), Column("item", "Item"), Column("old", "Old"), Column("new", "New"),
+    Column("subject", "Subject"),
+]
+
+
+def series_table(rows: list[dict[str, Any]], short: bool) -> Table:
+    columns = [c for c in SERIES_COLUMNS if not short or c.key in TABLE_KEYS]
+    if rows and "project" not in rows[0]:
+        columns = [c for c in columns if c.key != "project"]
+    body = [[(r[c.key][:10] if short and c.key == "commit" else r.get(c.key)) for c in columns] for r in rows]
+    return Table("History", columns, body, "no commits")
+
+
+def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> str:
+    if fmt == "json":
+        return json.dumps(document, indent=2) + "\n"
+    if fmt == "csv":
+        return as_csv(series_table(rows, short=False))
+    table = series_table(rows, short=True)
+    if not table.rows:
+        return "(no commits)\n"
+    text = grid(table, "simple") + "\n"
+    invalid = [r for r in rows if not r["valid"]]
+    if invalid:
+        text += (f"\n{len(invalid)} commit(s) where the program does not validate: no figures (errors counted; "
+                 "`pmkit validate --rev COMMIT` shows them).\n")
+    return text
+
+
+def render_baselines(changes: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> str:
+    if fmt == "json":
+        return json.dumps(document, indent=2) + "\n"
+    table = Table("Baseline changes", BASELINE_COLUMNS,
+                  [[(c[col.key][:10] if col.key == "commit" and fmt == "table" else c[col.key])
+                    for col in BASELINE_COLUMNS] for c in changes], "no baseline changes")
+    if fmt == "csv":
+        return as_csv(table)
+    return (grid(table, "simple") + "\n") if table.rows else "(no baseline changes)\n"
+
+
+def run(program_dir: Path, since: str | None, until: str | None, by: str, project: str | None, all_projects: bool,
+        fmt: str, baselines: bool, use_cache: bool) -> str:
+    repo, folder = hist.locate_repository(program_dir)
+    chosen = hist.steps(repo, since, until, "commit" if baselines else by)
+    if baselines:
+        changes = hist.baseline_changes(repo, folder, chosen, use_cache)
+        return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
+    rows = hist.series(repo, folder, chosen, project, all_projects, use_cache)
+    document = {"folder": folder, "by": by, "project": project, "all_projects": all_projects, "rows": rows}
+    return render(rows, fmt, document)
