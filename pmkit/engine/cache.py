@@ -26,9 +26,9 @@ import pickle
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pmkit import __version__
 from pmkit.engine.files import FileOutcome
@@ -37,6 +37,9 @@ FORMAT = 2
 
 #: Bytes of the HMAC-SHA256 tag in front of every entry.
 TAG_BYTES = 32
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def default_dir() -> Path | None:
@@ -217,10 +220,19 @@ class FileCache:
         if self.directory is None:
             return None
         try:
-            with open(self._file(key, section), "rb") as fh:
-                blob = fh.read()
+            # Never a link, never waiting on a pipe, never reading a device.
+            fd = os.open(self._file(key, section), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
         except OSError:
             return None  # missing or unreadable: recompute
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with open(fd, "rb", closefd=False) as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
         tag, body = blob[:TAG_BYTES], memoryview(blob)[TAG_BYTES:]
         if not hmac.compare_digest(tag, self._tag(section, key, body)):
             return None  # not made by this user's pmkit (planted, swapped or damaged): never unpickled
@@ -229,8 +241,11 @@ class FileCache:
         except Exception:  # noqa: BLE001 - whatever an entry holds, a bad one is a miss
             return None
 
+    def _mac(self, section: str, key: str) -> hmac.HMAC:
+        return hmac.new(self.secret, f"{FORMAT}/{section}/{key}\0".encode(), hashlib.sha256)
+
     def _tag(self, section: str, key: str, body: bytes | memoryview) -> bytes:
-        mac = hmac.new(self.secret, f"{section}/{key}\0".encode(), hashlib.sha256)
+        mac = self._mac(section, key)
         mac.update(body)
         return mac.digest()
 
@@ -249,14 +264,17 @@ class FileCache:
         if self.directory is None:
             return
         target = self._file(key, section)
-        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         tmp = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(self._tag(section, key, body))
-                fh.write(body)
+                # Streamed: the tag's place first, the pickle through the MAC, then the tag.
+                fh.write(bytes(TAG_BYTES))
+                signed = _Signing(fh, self._mac(section, key))
+                pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.seek(0)
+                fh.write(signed.mac.digest())
             os.replace(tmp, target)
             tmp = None
         except OSError:
@@ -267,3 +285,15 @@ class FileCache:
                     os.unlink(tmp)  # a full disk must not leave half-written entries behind
                 except OSError:
                     pass
+
+
+class _Signing:
+    """A file that feeds what is written to it through a MAC as well."""
+
+    def __init__(self, fh: Any, mac: hmac.HMAC) -> None:
+        self.fh = fh
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return int(self.fh.write(data))

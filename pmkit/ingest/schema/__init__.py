@@ -292,8 +292,13 @@ def _describe(schema: dict[str, Any]) -> str | None:
 
 
 def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Finding]:
-    """One jsonschema error as findings (one per extra field for unknown ones)."""
+    """One jsonschema error as findings (one per extra field for unknown ones).
+
+    An error at or under a private field never quotes its value: the
+    message says where and what kind of problem, and nothing of the value."""
     path = tuple(error.absolute_path)
+    if is_private(doc.kind, path) and error.validator not in ("required", "additionalProperties"):
+        return [_private_finding(doc, error, path, digits)]
     where = path_text(path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -366,6 +371,46 @@ def _plain(error: ValidationError) -> str:
     return error.message.replace("Decimal('", "").replace("')", "")
 
 
+_LIMITS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+           "exclusiveMaximum": "less than"}
+
+
+def _private_finding(doc: Document, error: ValidationError, path: tuple[Any, ...], digits: int) -> Finding:
+    """The finding for an error in a private field: what is wrong and where,
+    in words of the schema only (bounds, formats, types), never the value."""
+    where = path_text(path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind, wanted = error.validator, error.validator_value
+    code, problem = SCHEMA_OTHER, f"does not meet `{kind}`"
+    if kind == "format" and wanted == "money":
+        code, problem = MONEY_PRECISION, f"has more than {digits} decimal places"
+    elif kind == "format" and wanted == "email":
+        code, problem = INVALID_VALUE, "is not an e-mail address"
+    elif kind in ("format", "pattern") and schema.get("format") == "date":
+        code, problem = INVALID_DATE, "is not a real date"
+    elif kind == "type":
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        code, problem = WRONG_TYPE, f"must be {words}"
+    elif kind in _LIMITS:
+        code, problem = OUT_OF_RANGE, f"must be {_LIMITS[kind]} {wanted}"
+    elif kind in ("enum", "const", "pattern", "format", "minLength", "maxLength"):
+        code, problem = INVALID_VALUE, "is not an allowed value"
+    line, column = doc.locate(path, "value")
+    return Finding(doc.path, line, column, code.id, f"{where} {problem} (the value is private and not shown)",
+                   code.severity, _describe(schema))
+
+
+def is_private(kind: Kind, path: tuple[Any, ...]) -> bool:
+    """Whether the JSON ``path`` is a private field of ``kind`` or lies under one."""
+    for private in private_paths(kind):
+        if len(path) >= len(private) and all(
+            p == "*" and isinstance(step, int) or p == step for p, step in zip(private, path)
+        ):
+            return True
+    return False
+
+
+@cache
 def private_paths(kind: Kind) -> list[tuple[str, ...]]:
     """JSON paths (with ``*`` for list items) of a kind's private fields."""
     found: list[tuple[str, ...]] = []
