@@ -187,7 +187,14 @@ def _money_as_multiple(node: Any, quantum: Decimal) -> Any:
         out = {k: _money_as_multiple(v, quantum) for k, v in node.items()}
         if out.get("format") == "money":
             del out["format"]
-            out["multipleOf"] = int(quantum) if quantum == 1 else float(quantum)
+            if quantum == 1:
+                # jsonschema-rs checks an integer ``multipleOf`` in binary
+                # floating point (8000.0000000000000000001 passed); its
+                # ``integer`` type and fractional ``multipleOf`` are exact
+                # (tests/test_schema_differential.py).
+                out["type"] = "integer"
+            else:
+                out["multipleOf"] = float(quantum)
         return out
     if isinstance(node, list):
         return [_money_as_multiple(v, quantum) for v in node]
