@@ -12,7 +12,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +124,9 @@ def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
 
     checker = FormatChecker(formats=("date",))
 
+    for places in DECIMALS:
+        checker.checks(f"decimals-{places}")(partial(_at_most_places, places=places))
+
     @checker.checks("email")
     def _email(value: object) -> bool:
         # One definition of an e-mail address for both validators: jsonschema's
@@ -202,12 +205,37 @@ def _money_as_multiple(node: Any, quantum: Decimal) -> Any:
                 out["type"] = "integer"
             else:
                 out["multipleOf"] = float(quantum)
+        places = _places_of(out.get("format"))
+        if places is not None:  # the same exact spellings as money
+            del out["format"]
+            if places == 0:
+                out["type"] = "integer"
+            else:
+                out["multipleOf"] = float(Decimal(1).scaleb(-places))
         return out
     if isinstance(node, list):
         return [_money_as_multiple(v, quantum) for v in node]
     if isinstance(node, Decimal):
         return int(node) if node == node.to_integral_value() else float(node)
     return node
+
+
+#: ``format: decimals-N``: a number with at most N decimal places (effort,
+#: percentages, objective values), read from the digits like money, so a
+#: value such as 1e-999999 is a finding before any arithmetic sees it.
+DECIMALS = (0, 1, 2, 3, 4, 5, 6)
+
+
+def _at_most_places(value: object, places: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return True  # the type keyword reports non-numbers
+    return decimal_places(value) <= places
+
+
+def _places_of(fmt: object) -> int | None:
+    if isinstance(fmt, str) and fmt.startswith("decimals-") and fmt[9:].isdigit():
+        return int(fmt[9:])
+    return None
 
 
 @cache
@@ -291,10 +319,23 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, (int, Decimal)):
-        return f"`{value}`"
+        return f"`{_number(value)}`"
     if isinstance(value, list):
         return "a list"
     return "a mapping"
+
+
+def _number(value: Any) -> str:
+    """A number as a message shows it: as written when short, else rounded to
+    a few digits (a 5,001-digit integer cannot even be turned into text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, int) and value.bit_length() <= 200:
+        return str(value)
+    number = Decimal(value)
+    if isinstance(value, Decimal) and len(number.as_tuple().digits) <= 60 and abs(number.adjusted()) <= 60:
+        return str(value)
+    return f"about {number:.6E}" if number.is_finite() else str(number)
 
 
 _TYPE_WORDS = {
@@ -356,8 +397,12 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(allowed)}"
         return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", hint)]
     if kind == "format" and error.validator_value == "money":
-        return [make(MONEY_PRECISION, f"{where} `{error.instance}` has more than {digits} decimal places",
+        return [make(MONEY_PRECISION, f"{where} `{_number(error.instance)}` has more than {digits} decimal places",
                      f"round it to {digits} decimal places" if digits else "amounts in this currency are whole numbers")]
+    if kind == "format" and _places_of(error.validator_value) is not None:
+        places = _places_of(error.validator_value)
+        return [make(OUT_OF_RANGE, f"{where} {_show(error.instance)} has more than {places} decimal places",
+                     f"round it to {places} decimal places" if places else "write a whole number")]
     if kind in ("format", "pattern") and schema.get("format") == "date":
         return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not a real date", "write dates as YYYY-MM-DD")]
     if kind == "format" and error.validator_value == "email":
@@ -378,7 +423,7 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         limits = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                   "exclusiveMaximum": "less than"}
-        return [make(OUT_OF_RANGE, f"{where} is {error.instance}, but must be {limits[kind]} {error.validator_value}",
+        return [make(OUT_OF_RANGE, f"{where} is {_number(error.instance)}, but must be {limits[kind]} {error.validator_value}",
                      _describe(schema))]
     if kind == "pattern":  # a currency code, a period: say what is wrong, not the regex
         return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", _describe(schema))]
