@@ -247,8 +247,10 @@ def test_score_outside_1_to_5(program):
 
 def test_bound_is_compared_exactly(program):
     program.replace(INFRA, "progress: 80", "progress: 100.0000000000000000001")  # 100.0 as a float
-    [f] = findings(program, "out-of-range")
-    assert where(f) == (INFRA, 18, 15)
+    # over the maximum, and more decimal places than a percentage takes
+    over, places = sorted(findings(program, "out-of-range"), key=lambda f: "decimal places" in f.message)
+    assert where(over) == where(places) == (INFRA, 18, 15)
+    assert "at most 100" in over.message and "more than 2 decimal places" in places.message
 
 
 def test_huge_amount(program):
