@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist public .pmkit-cache
+	rm -rf $(VENV) build dist public
 
 readme: $(STAMP)
 	$(BIN)/python -m pmkit.app.docs README.md

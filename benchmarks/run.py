@@ -233,7 +233,8 @@ def validate_first(ctx: Context) -> Row:
         return Row(name, note="n/a: no `pmkit validate` command yet")
     cmd = [ctx.python, "-m", "pmkit", "validate", str(ctx.program)]
     result = Row(name, note="PMKIT_CACHE_DIR emptied before each run")
-    cache = OUT / "first-cache"
+    # Outside the repository: pmkit refuses a cache folder inside it.
+    cache = Path(tempfile.mkdtemp(prefix="pmkit-first-cache-"))
     for _ in range(ctx.repeat):
         shutil.rmtree(cache, ignore_errors=True)
         os.environ["PMKIT_CACHE_DIR"] = str(cache)

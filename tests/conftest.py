@@ -98,3 +98,5 @@ def unavailable(reason: str) -> None:
 def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """CLI runs in tests must not read or fill the user's real cache."""
     monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path_factory.mktemp("pmkit-cache")))
+    # ... nor the user's cache key (the secret that signs entries)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -157,3 +157,24 @@ def test_check_file_with_the_previous_outcome_is_the_same_as_without(monkeypatch
         assert bool(whole.findings) == broken and bool(whole.invalid) == broken
         document, _ = load_one(_source(new), EXPENSES, 32, (previous.data, previous.entries))
         assert document is not None and document.fresh is not None and len(document.fresh) == 1
+
+
+@pytest.mark.parametrize("head", [
+    'note: "one\nexpenses:\n  - id: exp-0\n"\n',   # a multi-line double-quoted scalar
+    "note: 'one\nexpenses:\n  - id: exp-0\n'\n",   # single-quoted
+    "note: [one,\nexpenses:\n  - id: exp-0\n]\n",  # a flow sequence
+    "note: {a: 1,\nexpenses:\n  - id: exp-0\n}\n",
+])
+def test_head_that_is_not_plain_is_refused(head: str):
+    """``expenses:`` at column 0 inside a multi-line construct of the head is
+    not the list's key: splice must not cut there (it would record a layout
+    that a whole parse does not have)."""
+    text = head + BASE.split("\n", 1)[1]
+    assert splice.cut(text, "expenses") is None
+    assert splice.entries(text, {"note": "x", "expenses": [{}, {}, {}]}, "expenses") is None
+
+
+def test_plain_head_is_still_cut():
+    text = "# March\nproject: erp-2 # the ERP\nnote: plain words here\n\n" + BASE.split("\n", 1)[1]
+    head, chunks = splice.cut(text, "expenses")
+    assert head.startswith("# March") and len(chunks) == 3

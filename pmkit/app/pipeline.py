@@ -35,7 +35,9 @@ class Figures:
 
 def status_date(program_dir: Path) -> dt.date | None:
     """program.yaml's status_date; raises OSError if the file cannot be read."""
-    return read_settings((program_dir / "program.yaml").read_bytes()).status_date
+    from pmkit.ingest.source import read_guarded
+
+    return read_settings(read_guarded(program_dir, "program.yaml")).status_date
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:

@@ -7,31 +7,150 @@ The same store keeps what ``incremental`` needs to re-check only what
 changed: the manifest of the last run, the expense files' facts and each
 rule part's findings with the kinds it read.
 
-The cache lives in the user's cache directory, never inside the program:
-entries are pickles, and a pull request must not be able to plant one.
+Trust: an entry is a pickle, and a pickle can run code, so no entry is
+unpickled unless it carries an HMAC-SHA256 tag (over its section, key and
+bytes) made with a per-user secret that lives outside the cache, in a 0600
+file of the user's config directory. Whoever cannot read that secret cannot
+make an entry that loads: a planted, swapped or damaged entry is a miss. On
+top of that the cache folder itself is refused (never read nor written, said
+once on stderr) when it is empty, relative, inside the program or its
+repository, or when another user owns or can write it or any folder above it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import stat
+import sys
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pmkit import __version__
 from pmkit.engine.files import FileOutcome
 
-FORMAT = 1
+FORMAT = 2
+
+#: Bytes of the HMAC-SHA256 tag in front of every entry.
+TAG_BYTES = 32
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def default_dir() -> Path:
+def default_dir() -> Path | None:
+    """Where the cache lives: ``PMKIT_CACHE_DIR``, else the user's cache
+    directory. None (no cache) when ``PMKIT_CACHE_DIR`` is set but empty: an
+    empty path would be the current folder, in CI the pull request's checkout."""
     if "PMKIT_CACHE_DIR" in os.environ:
-        return Path(os.environ["PMKIT_CACHE_DIR"])
+        value = os.environ["PMKIT_CACHE_DIR"]
+        if not value.strip():
+            warn_once("PMKIT_CACHE_DIR is set but empty")
+            return None
+        return Path(value)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "pmkit"
+
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "pmkit"
+
+
+_warned: set[str] = set()
+
+
+def warn_once(reason: str) -> None:
+    """Say once on stderr why the run goes on without the cache."""
+    if reason not in _warned:
+        _warned.add(reason)
+        print(f"pmkit: not using the cache: {reason}", file=sys.stderr)
+
+
+def unsafe_reason(directory: Path, program: Path | None = None) -> str | None:
+    """Why ``directory`` must not hold the cache, or None when it may."""
+    if not str(directory).strip():
+        return "the cache folder is empty"
+    if not directory.is_absolute():
+        return f"the cache folder {directory} is a relative path"
+    resolved = Path(os.path.realpath(directory))
+    for inside in _program_and_repository(program):
+        if resolved == inside or inside in resolved.parents:
+            return f"the cache folder {directory} is inside the program or its repository ({inside})"
+    me = os.geteuid() if hasattr(os, "geteuid") else None
+    probe = resolved
+    while True:
+        reason = _unsafe_folder(probe, me, own=probe == resolved)
+        if reason:
+            return reason
+        if probe.parent == probe:
+            return None
+        probe = probe.parent
+
+
+def _unsafe_folder(folder: Path, me: int | None, own: bool) -> str | None:
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None  # made later, 0700, by us
+    except OSError as error:
+        return f"the cache folder cannot be checked ({error.strerror}: {folder})"
+    if me is None:
+        return None  # no owners to compare on this system
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{folder} is not a folder"
+    if info.st_uid not in (me, 0) or (own and info.st_uid != me):
+        return f"{folder} belongs to another user"
+    shared = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if shared and (own or not info.st_mode & stat.S_ISVTX):
+        return f"other users can write in {folder}"
+    return None
+
+
+def _program_and_repository(program: Path | None) -> list[Path]:
+    if program is None:
+        return []
+    root = Path(os.path.realpath(program))
+    found = [root]
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            found.append(folder)
+            break
+    return found
+
+
+def user_secret() -> bytes | None:
+    """The per-user key that signs cache entries: made once (32 random bytes,
+    0600, in the config directory); None when it cannot be kept safely."""
+    folder = config_dir()
+    path = folder / "cache-key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(32))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            secret = fh.read(64)
+    except OSError as error:
+        warn_once(f"the cache key {path} cannot be kept ({error.strerror})")
+        return None
+    if hasattr(os, "geteuid") and (info.st_uid != os.geteuid() or info.st_mode & 0o077):
+        warn_once(f"the cache key {path} is not the user's own 0600 file")
+        return None
+    if len(secret) < 32:
+        warn_once(f"the cache key {path} is damaged: delete it to make a new one")
+        return None
+    return secret
 
 
 @cache
@@ -59,7 +178,25 @@ def tree_digest(package: Path, extra: list[Path]) -> str:
 
 
 class FileCache:
-    def __init__(self, directory: Path | None, settings_key: str) -> None:
+    """Per-file outcomes (``get``/``put``) and anything else (``load``/``store``
+    under a section), keyed by ``key``/``digest``. ``directory`` is None when
+    there is no cache, or when the folder asked for is refused
+    (``unsafe_reason``; ``program`` is the program's folder, which neither it
+    nor its repository may contain) or no secret can be kept."""
+
+    def __init__(self, directory: Path | None, settings_key: str, program: Path | None = None) -> None:
+        self.secret = b""
+        if directory is not None:
+            reason = unsafe_reason(directory, program)
+            if reason:
+                warn_once(reason)
+                directory = None
+        if directory is not None:
+            secret = user_secret()
+            if secret is None:
+                directory = None
+            else:
+                self.secret = secret
         self.directory = directory
         self.prefix = f"{FORMAT}|{__version__}|{code_fingerprint()}|{settings_key}|".encode()
 
@@ -83,10 +220,34 @@ class FileCache:
         if self.directory is None:
             return None
         try:
-            with open(self._file(key, section), "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-            return None  # missing, unreadable or from another layout: recompute
+            # Never a link, never waiting on a pipe, never reading a device.
+            fd = os.open(self._file(key, section), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        except OSError:
+            return None  # missing or unreadable: recompute
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with open(fd, "rb", closefd=False) as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        tag, body = blob[:TAG_BYTES], memoryview(blob)[TAG_BYTES:]
+        if not hmac.compare_digest(tag, self._tag(section, key, body)):
+            return None  # not made by this user's pmkit (planted, swapped or damaged): never unpickled
+        try:
+            return pickle.loads(body)
+        except Exception:  # noqa: BLE001 - whatever an entry holds, a bad one is a miss
+            return None
+
+    def _mac(self, section: str, key: str) -> hmac.HMAC:
+        return hmac.new(self.secret, f"{FORMAT}/{section}/{key}\0".encode(), hashlib.sha256)
+
+    def _tag(self, section: str, key: str, body: bytes | memoryview) -> bytes:
+        mac = self._mac(section, key)
+        mac.update(body)
+        return mac.digest()
 
     def put(self, key: str, value: FileOutcome) -> None:
         self.store("files", key, value)
@@ -103,11 +264,36 @@ class FileCache:
         if self.directory is None:
             return
         target = self._file(key, section)
+        tmp = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                # Streamed: the tag's place first, the pickle through the MAC, then the tag.
+                fh.write(bytes(TAG_BYTES))
+                signed = _Signing(fh, self._mac(section, key))
+                pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.seek(0)
+                fh.write(signed.mac.digest())
             os.replace(tmp, target)
+            tmp = None
         except OSError:
             self.directory = None  # read-only or full: carry on without a cache
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)  # a full disk must not leave half-written entries behind
+                except OSError:
+                    pass
+
+
+class _Signing:
+    """A file that feeds what is written to it through a MAC as well."""
+
+    def __init__(self, fh: Any, mac: hmac.HMAC) -> None:
+        self.fh = fh
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return int(self.fh.write(data))

@@ -238,7 +238,7 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
     source = DirectorySource(root)
     settings = read_settings(_program_bytes(source))
     source.max_bytes = settings.max_bytes
-    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), root)
     if use_cache and not need_index and file_cache.directory is not None:
         result = _incremental(source, settings, as_of, file_cache)
     else:

@@ -7,6 +7,7 @@ and ``pmkit history``.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -183,3 +184,17 @@ def _is_utf8(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def read_guarded(root: Path, path: str) -> bytes:
+    """One file of a program (``program.yaml``) read under the guards of
+    ``DirectorySource.read``; OSError with the reason when it cannot be."""
+    full = root / path
+    if not os.path.lexists(full):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(full))
+    source = DirectorySource(root)
+    read = source.read(path)
+    if read is None:
+        reason = source.findings[0].message if source.findings else f"`{path}` cannot be read"
+        raise OSError(errno.EINVAL, reason.replace("`", ""), str(full))
+    return read.data

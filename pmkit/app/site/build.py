@@ -93,9 +93,10 @@ def patched_plugins(config_file: Path, program_dir: Path, as_of: dt.date | None,
 
 def _program_name(program_dir: Path) -> str:
     from pmkit.ingest.loader.yaml12 import parse
+    from pmkit.ingest.source import read_guarded
 
     try:
-        data = parse("program.yaml", (program_dir / "program.yaml").read_bytes()).value
+        data = parse("program.yaml", read_guarded(program_dir, "program.yaml")).value
     except OSError:
         data = None
     name = data.get("name") if isinstance(data, dict) else None

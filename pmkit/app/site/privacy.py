@@ -7,6 +7,13 @@ that, :func:`redact` replaces every private value of the program (found by the
 schemas' ``x-pmkit-private`` mark, :func:`pmkit.ingest.schema.private_paths`) in the
 messages and hints, and withholds the message of a finding that points at a
 line holding a private field.
+
+What cannot be proved public is not printed: a finding of the YAML layer in
+a file of a kind with private fields (the file may not parse, so where its
+private values are is not known) keeps its code and position, and its
+message is withheld. Every file is read through the guarded
+``DirectorySource`` (no pipe, device, link out of the program or file over
+the size bound), as validation reads it.
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pmkit.core.codes import registered
 from pmkit.core.findings import Finding
 from pmkit.core.kinds import KINDS, Kind, kind_of
 from pmkit.ingest.loader.yaml12 import parse
 from pmkit.ingest.schema import private_paths
+from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource
 
 REDACTED = "[private]"
 WITHHELD = "a private field has a problem; the details are not published (run `pmkit validate`)"
@@ -92,20 +101,20 @@ class PrivateData:
     lines: dict[str, set[int]]  # file -> lines holding a private field
 
 
-def collect(root: Path, files: Iterable[str] | None = None) -> PrivateData:
+def collect(root: Path, files: Iterable[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> PrivateData:
     """Every private value in the record files of a program directory."""
     found = PrivateData(set(), {})
     private_kinds = {k.name for k in KINDS if private_paths(k)}
-    paths = files if files is not None else (p.relative_to(root).as_posix() for p in sorted(root.rglob("*.yaml")))
+    source = DirectorySource(root, max_bytes)
+    paths = files if files is not None else source.names()
     for rel in paths:
         kind = kind_of(rel)
         if kind is None or kind.name not in private_kinds:
             continue
-        try:
-            data = (root / rel).read_bytes()
-        except OSError:
+        read = source.read(rel)  # None: a pipe, a device, a link out, too large (validation reports it)
+        if read is None:
             continue
-        _add(found, rel, kind, data)
+        _add(found, rel, kind, read.data)
     return found
 
 
@@ -144,8 +153,23 @@ def redact(findings: Iterable[Finding], private: PrivateData) -> list[Finding]:
 
     out = []
     for finding in findings:
-        if finding.line in private.lines.get(finding.file, ()):
+        if finding.line in private.lines.get(finding.file, ()) or _unproven(finding):
             out.append(dataclasses.replace(finding, message=WITHHELD, hint=None))
         else:
             out.append(dataclasses.replace(finding, message=scrub(finding.message), hint=scrub(finding.hint)))
     return out
+
+
+def _unproven(finding: Finding) -> bool:
+    """A YAML-layer finding in a file of a kind with private fields: it may
+    quote raw text of a file that did not parse, wherever its private values are."""
+    kind = kind_of(finding.file)
+    return kind is not None and bool(private_paths(kind)) and finding.code in _yaml_codes()
+
+
+@cache
+def _yaml_codes() -> frozenset[str]:
+    from pmkit.ingest.loader import yaml12  # noqa: F401  (declares the YAML codes)
+    from pmkit.ingest import source  # noqa: F401
+
+    return frozenset(code.id for code in registered() if code.layer == "yaml")

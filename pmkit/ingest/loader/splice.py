@@ -60,6 +60,8 @@ def cut(text: str, key: str) -> tuple[str, list[str]] | None:
     first = re.search(rf"^{re.escape(key)}:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)- ", text, re.MULTILINE)
     if first is None:
         return None
+    if not _plain_head(text[:first.start()]):
+        return None
     indent = len(first.group(1))
     body = text[first.start(1):]
     if _stray_line(body, indent):
@@ -67,6 +69,28 @@ def cut(text: str, key: str) -> tuple[str, list[str]] | None:
     starts = [m.start() for m in re.finditer(rf"^ {{{indent}}}- ", body, re.MULTILINE)]
     ends = starts[1:] + [len(body)]
     return text[:first.start(1)], [body[a:b] for a, b in zip(starts, ends)]
+
+
+#: A head line that provably opens and closes nothing: a blank, a comment, or
+#: a top-level ``key: value`` whose value is a one-line plain word (no quote,
+#: bracket, brace, block indicator, anchor, alias or tag that could carry a
+#: ``key:`` line of the text inside a scalar or collection).
+_PLAIN_HEAD_LINE = re.compile(
+    r"[ \t]*(?:#[^\r\n]*)?\r?\n|[A-Za-z0-9_][A-Za-z0-9_-]*:(?:[ \t]+[A-Za-z0-9_.:/@+-][A-Za-z0-9_.:/@+ -]*?)?"
+    r"[ \t]*(?:[ \t]#[^\r\n]*)?\r?\n")
+
+
+def _plain_head(head: str) -> bool:
+    """Whether every line before the list's key is a plain line (above), so
+    that the ``key:`` found at column 0 is really the top-level key and not
+    text inside a multi-line quoted scalar or flow collection of the head."""
+    at = 0
+    while at < len(head):
+        line = _PLAIN_HEAD_LINE.match(head, at)
+        if line is None or line.end() == at:
+            return False
+        at = line.end()
+    return True
 
 
 def _stray_line(body: str, indent: int) -> bool:

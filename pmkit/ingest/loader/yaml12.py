@@ -456,7 +456,9 @@ class _Builder:
         expected = {f"{_CORE}int": int, f"{_CORE}float": (Decimal, int), f"{_CORE}bool": bool,
                     f"{_CORE}null": type(None)}.get(tag)
         if expected is not None and not isinstance(value, expected):
-            self.report(TAG, event.start_mark, f"`{event.value}` is not a valid `{_short_tag(tag)}`",
+            # The value is not quoted: the loader does not know whether the
+            # field is private (an e-mail, a salary) and the finding is published.
+            self.report(TAG, event.start_mark, f"the value is not a valid `{_short_tag(tag)}`",
                         "remove the tag or fix the value")
         return value
 

@@ -12,7 +12,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +122,17 @@ def load_schema(kind_name: str) -> dict[str, Any]:
 def validator(kind_name: str, digits: int = 2) -> Draft202012Validator:
     from jsonschema import FormatChecker
 
-    checker = FormatChecker(formats=("date", "email"))
+    checker = FormatChecker(formats=("date",))
+
+    for places in DECIMALS:
+        checker.checks(f"decimals-{places}")(partial(_at_most_places, places=places))
+
+    @checker.checks("email")
+    def _email(value: object) -> bool:
+        # One definition of an e-mail address for both validators: jsonschema's
+        # own (an "@" anywhere) took `ann@`, which jsonschema-rs refuses, so the
+        # pre-check said "invalid" and the reference found nothing to report.
+        return not isinstance(value, str) or _email_check().is_valid(value)
 
     @checker.checks("money")
     def _money(value: object) -> bool:
@@ -187,13 +197,52 @@ def _money_as_multiple(node: Any, quantum: Decimal) -> Any:
         out = {k: _money_as_multiple(v, quantum) for k, v in node.items()}
         if out.get("format") == "money":
             del out["format"]
-            out["multipleOf"] = int(quantum) if quantum == 1 else float(quantum)
+            if quantum == 1:
+                # jsonschema-rs checks an integer ``multipleOf`` in binary
+                # floating point (8000.0000000000000000001 passed); its
+                # ``integer`` type and fractional ``multipleOf`` are exact
+                # (tests/test_schema_differential.py).
+                out["type"] = "integer"
+            else:
+                out["multipleOf"] = float(quantum)
+        places = _places_of(out.get("format"))
+        if places is not None:  # the same exact spellings as money
+            del out["format"]
+            if places == 0:
+                out["type"] = "integer"
+            else:
+                out["multipleOf"] = float(Decimal(1).scaleb(-places))
         return out
     if isinstance(node, list):
         return [_money_as_multiple(v, quantum) for v in node]
     if isinstance(node, Decimal):
         return int(node) if node == node.to_integral_value() else float(node)
     return node
+
+
+#: ``format: decimals-N``: a number with at most N decimal places (effort,
+#: percentages, objective values), read from the digits like money, so a
+#: value such as 1e-999999 is a finding before any arithmetic sees it.
+DECIMALS = (0, 1, 2, 3, 4, 5, 6)
+
+
+def _at_most_places(value: object, places: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return True  # the type keyword reports non-numbers
+    return decimal_places(value) <= places
+
+
+def _places_of(fmt: object) -> int | None:
+    if isinstance(fmt, str) and fmt.startswith("decimals-") and fmt[9:].isdigit():
+        return int(fmt[9:])
+    return None
+
+
+@cache
+def _email_check() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for({"format": "email"}, validate_formats=True)
 
 
 @cache
@@ -270,10 +319,23 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, (int, Decimal)):
-        return f"`{value}`"
+        return f"`{_number(value)}`"
     if isinstance(value, list):
         return "a list"
     return "a mapping"
+
+
+def _number(value: Any) -> str:
+    """A number as a message shows it: as written when short, else rounded to
+    a few digits (a 5,001-digit integer cannot even be turned into text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, int) and value.bit_length() <= 200:
+        return str(value)
+    number = Decimal(value)
+    if isinstance(value, Decimal) and len(number.as_tuple().digits) <= 60 and abs(number.adjusted()) <= 60:
+        return str(value)
+    return f"about {number:.6E}" if number.is_finite() else str(number)
 
 
 _TYPE_WORDS = {
@@ -292,8 +354,13 @@ def _describe(schema: dict[str, Any]) -> str | None:
 
 
 def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Finding]:
-    """One jsonschema error as findings (one per extra field for unknown ones)."""
+    """One jsonschema error as findings (one per extra field for unknown ones).
+
+    An error at or under a private field never quotes its value: the
+    message says where and what kind of problem, and nothing of the value."""
     path = tuple(error.absolute_path)
+    if is_private(doc.kind, path) and error.validator not in ("required", "additionalProperties"):
+        return [_private_finding(doc, error, path, digits)]
     where = path_text(path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -330,8 +397,12 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(allowed)}"
         return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", hint)]
     if kind == "format" and error.validator_value == "money":
-        return [make(MONEY_PRECISION, f"{where} `{error.instance}` has more than {digits} decimal places",
+        return [make(MONEY_PRECISION, f"{where} `{_number(error.instance)}` has more than {digits} decimal places",
                      f"round it to {digits} decimal places" if digits else "amounts in this currency are whole numbers")]
+    if kind == "format" and _places_of(error.validator_value) is not None:
+        places = _places_of(error.validator_value)
+        return [make(OUT_OF_RANGE, f"{where} {_show(error.instance)} has more than {places} decimal places",
+                     f"round it to {places} decimal places" if places else "write a whole number")]
     if kind in ("format", "pattern") and schema.get("format") == "date":
         return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not a real date", "write dates as YYYY-MM-DD")]
     if kind == "format" and error.validator_value == "email":
@@ -352,7 +423,7 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         limits = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                   "exclusiveMaximum": "less than"}
-        return [make(OUT_OF_RANGE, f"{where} is {error.instance}, but must be {limits[kind]} {error.validator_value}",
+        return [make(OUT_OF_RANGE, f"{where} is {_number(error.instance)}, but must be {limits[kind]} {error.validator_value}",
                      _describe(schema))]
     if kind == "pattern":  # a currency code, a period: say what is wrong, not the regex
         return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", _describe(schema))]
@@ -366,6 +437,46 @@ def _plain(error: ValidationError) -> str:
     return error.message.replace("Decimal('", "").replace("')", "")
 
 
+_LIMITS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+           "exclusiveMaximum": "less than"}
+
+
+def _private_finding(doc: Document, error: ValidationError, path: tuple[Any, ...], digits: int) -> Finding:
+    """The finding for an error in a private field: what is wrong and where,
+    in words of the schema only (bounds, formats, types), never the value."""
+    where = path_text(path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind, wanted = error.validator, error.validator_value
+    code, problem = SCHEMA_OTHER, f"does not meet `{kind}`"
+    if kind == "format" and wanted == "money":
+        code, problem = MONEY_PRECISION, f"has more than {digits} decimal places"
+    elif kind == "format" and wanted == "email":
+        code, problem = INVALID_VALUE, "is not an e-mail address"
+    elif kind in ("format", "pattern") and schema.get("format") == "date":
+        code, problem = INVALID_DATE, "is not a real date"
+    elif kind == "type":
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        code, problem = WRONG_TYPE, f"must be {words}"
+    elif kind in _LIMITS:
+        code, problem = OUT_OF_RANGE, f"must be {_LIMITS[kind]} {wanted}"
+    elif kind in ("enum", "const", "pattern", "format", "minLength", "maxLength"):
+        code, problem = INVALID_VALUE, "is not an allowed value"
+    line, column = doc.locate(path, "value")
+    return Finding(doc.path, line, column, code.id, f"{where} {problem} (the value is private and not shown)",
+                   code.severity, _describe(schema))
+
+
+def is_private(kind: Kind, path: tuple[Any, ...]) -> bool:
+    """Whether the JSON ``path`` is a private field of ``kind`` or lies under one."""
+    for private in private_paths(kind):
+        if len(path) >= len(private) and all(
+            p == "*" and isinstance(step, int) or p == step for p, step in zip(private, path)
+        ):
+            return True
+    return False
+
+
+@cache
 def private_paths(kind: Kind) -> list[tuple[str, ...]]:
     """JSON paths (with ``*`` for list items) of a kind's private fields."""
     found: list[tuple[str, ...]] = []

@@ -1,0 +1,92 @@
+"""Hostile program files and the site (issue 14, items 2 and 3): a tagged
+private value is never published; a pipe or a link to a device named
+``*.yaml`` neither hangs the build nor eats memory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import shutil
+from pathlib import Path
+
+import pytest
+from sitehelp import PRIVATE, build_site, files, read_bytes
+
+from pmkit.app.site.data import load
+from pmkit.app.site.privacy import collect
+from pmkit.engine.validate import validate_directory
+
+SECRET = "PRIVATE-SENTINEL-tagged-9c1e@example.org"
+
+
+def _ann(root: Path) -> Path:
+    return root / "staff" / "ann.yaml"
+
+
+@pytest.mark.parametrize("tagged", [f"email:\n  !!int {SECRET}", f"email: !!float {SECRET}",
+                                    f"email: !!bool {SECRET}", f"email: !custom {SECRET}",
+                                    f"email: !!int\n  {SECRET}"])
+def test_tagged_private_value_is_never_quoted(tmp_path: Path, tagged: str):
+    root = tmp_path / "program"
+    shutil.copytree(PRIVATE, root)
+    ann = _ann(root)
+    text = ann.read_text()
+    line = next(l for l in text.splitlines() if l.startswith("email:"))
+    ann.write_text(text.replace(line, tagged))
+    result = validate_directory(root)
+    assert result.findings and all(SECRET not in f"{f.message} {f.hint}" for f in result.findings)
+    data = load(root, use_cache=False)
+    assert all(SECRET not in f"{f.message} {f.hint}" for f in data.findings)
+    code, output = build_site(root, tmp_path / "public")
+    assert code == 1, output
+    for path in files(tmp_path / "public"):  # every page, the search index, the sitemap
+        assert SECRET not in read_bytes(path).decode("utf-8", "replace"), path
+
+
+def test_schema_message_on_a_private_field_quotes_nothing(tmp_path: Path):
+    root = tmp_path / "program"
+    shutil.copytree(PRIVATE, root)
+    ann = _ann(root)
+    text = ann.read_text()
+    line = next(l for l in text.splitlines() if l.startswith("email:"))
+    ann.write_text(text.replace(line, "email: PRIVATE-SENTINEL-not-an-address"))
+    result = validate_directory(root)
+    [finding] = [f for f in result.findings if f.file == "staff/ann.yaml"]
+    assert "PRIVATE-SENTINEL" not in finding.message and finding.line == text.splitlines().index(line) + 1
+
+
+@pytest.fixture()
+def deadline():
+    """A hang fails the test instead of the run (SIGALRM interrupts the read)."""
+    def expired(*_):
+        raise TimeoutError("hung on a special file")
+    before = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, before)
+
+
+def test_special_files_are_not_read_by_the_site(tmp_path: Path, deadline):
+    root = tmp_path / "program"
+    shutil.copytree(PRIVATE, root)
+    os.mkfifo(root / "staff" / "fifo.yaml")  # opening it for reading would wait for a writer
+    os.symlink("/dev/zero", root / "staff" / "zero.yaml")  # reading it would never end
+    os.symlink("/dev/urandom", root / "staff" / "random.yaml")
+    private = collect(root)  # returns: neither waits nor reads without end
+    assert "staff/fifo.yaml" not in private.lines and "staff/zero.yaml" not in private.lines
+    codes = {(f.file, f.code) for f in validate_directory(root).findings}
+    assert ("staff/fifo.yaml", "not-a-file") in codes and ("staff/zero.yaml", "path-outside-program") in codes
+    code, output = build_site(root, tmp_path / "public")
+    assert code == 1, output
+
+
+def test_program_yaml_that_is_a_pipe_is_an_error_not_a_hang(tmp_path: Path, deadline):
+    from pmkit.app.pipeline import status_date
+
+    root = tmp_path / "program"
+    shutil.copytree(PRIVATE, root)
+    (root / "program.yaml").unlink()
+    os.mkfifo(root / "program.yaml")
+    with pytest.raises(OSError):
+        status_date(root)
