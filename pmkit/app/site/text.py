@@ -73,6 +73,16 @@ def md_cell(value: Any) -> Markup:
     return text if text else Markup(NULL)
 
 
+_CODE_SPAN = re.compile(r"&#96;(.+?)&#96;")
+
+
+def md_message(value: Any) -> Markup:
+    """A finding message for a table cell: like :func:`md_cell`, with its `code`
+    spans shown as code (unbreakable) instead of literal backticks."""
+    text = md_cell(value)
+    return Markup(_CODE_SPAN.sub(r'<code class="pmkit-nobreak">\1</code>', str(text)))
+
+
 def safe_url(url: Any) -> str | None:
     """The URL if it is an absolute http(s) URL, percent-encoded so that it cannot
     leave a Markdown link destination or an HTML attribute; else None."""
@@ -213,5 +223,5 @@ def _escape_number(text: str) -> Markup:
 FILTERS = {
     "md_text": md_text, "md_cell": md_cell, "link": link, "money": money, "money_short": money_short,
     "percent": percent, "points": points, "index": index, "fte": fte, "number": number,
-    "css_percent": css_percent, "plural": plural,
+    "css_percent": css_percent, "plural": plural, "md_message": md_message,
 }
