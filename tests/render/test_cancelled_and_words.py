@@ -31,3 +31,12 @@ def test_code_spans_in_messages_are_code_not_backticks() -> None:
     shown = str(md_message("project `print-center` is late"))
     assert "`" not in shown and "&#96;" not in shown
     assert '<code class="pmkit-nobreak">print-center</code>' in shown
+
+
+def test_negative_zero_is_never_shown() -> None:
+    from pmkit.app.render import show
+    from pmkit.app.site.text import money, percent, points
+    assert show(Decimal("-0.00"), "money") == "0.00"
+    assert show(Decimal("-0.04"), "percent") == "0.0%"
+    assert str(money(Decimal("-0.00"))) == "$0.00"
+    assert "-" not in str(points(Decimal("-0.01"))) and "-" not in str(percent(Decimal("-0.001")))

@@ -124,7 +124,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _fixed(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    fixed = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(fixed) if fixed == 0 else fixed  # never "-0.0"
 
 
 def _with_currency(amount: str, negative: bool, currency: str) -> str:
