@@ -232,6 +232,9 @@ class Risk:
     impact: int | None
     escalated_to: str | None
     resolution: str | None
+    description: str | None = None
+    response: str | None = None  # avoid | mitigate | transfer | accept | escalate
+    mitigation: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -540,7 +543,8 @@ def _rule(ident: str, d: dict[str, Any]) -> Rule:
 def _risk(ident: str, d: dict[str, Any]) -> Risk:
     return Risk(ident, d["type"], d["title"], d.get("project"), d.get("owner"), _day(d["opened"]),  # type: ignore[arg-type]
                 _day(d.get("due")), d["status"], d["severity"], d.get("probability"), d.get("impact"),
-                d.get("escalated_to"), d.get("resolution"))
+                d.get("escalated_to"), d.get("resolution"), d.get("description"), d.get("response"),
+                d.get("mitigation"))
 
 
 def _report(d: dict[str, Any]) -> StatusReport:

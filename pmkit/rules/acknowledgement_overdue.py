@@ -8,6 +8,7 @@ from pmkit.domain import compliance
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 CODE = Code(
     "acknowledgement-overdue", Severity.WARNING, "business",
@@ -32,7 +33,7 @@ def check(ix: Index) -> Iterator[Finding]:
             CODE,
             f"{person.data.get('name', person_id)} (`{person_id}`) has not acknowledged rule "
             f"`{rule_id}` ({rule.get('title', rule_id)}), due {found.due.isoformat()}: "
-            f"{late} day(s) overdue as of {ix.as_of.isoformat()}",
+            f"{count(late, 'day')} overdue as of {ix.as_of.isoformat()}",
             f"once acknowledged, add `- {{rule: {rule_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
             at=("acknowledgements",) if "acknowledgements" in person.data else (),
             on="key",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index, day
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 CODE = Code(
     "milestone-late", Severity.WARNING, "business",
@@ -34,7 +35,7 @@ def check(ix: Index) -> Iterator[Finding]:
                 CODE,
                 f"milestone `{milestone['id']}` ({milestone.get('title', milestone['id'])}) of project "
                 f"`{project_id}` was due {milestone['due']} and is not done as of {ix.as_of.isoformat()} "
-                f"({late} day(s) late)",
+                f"({count(late, 'day')} late)",
                 "record the actual date in `done` if it was reached; otherwise re-plan and report the slip",
                 at=("milestones", i, "due"),
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 CODE = Code(
     "offer-before-shortlist", Severity.ERROR, "business",
@@ -43,7 +44,7 @@ def check(ix: Index) -> Iterator[Finding]:
             CODE,
             f"position `{position_id}` is decided by committee and has {who}, but only "
             f"{len(reached)} of the required {size} candidates reached the shortlist",
-            f"shortlist {size - len(reached)} more candidate(s) for the committee before making an offer, "
+            f"shortlist {count(size - len(reached), 'more candidate')} for the committee before making an offer, "
             "or lower `shortlist_size` if the committee agreed",
             at=("candidates", first, "stage"),
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index, day
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 CODE = Code(
     "problem-overdue", Severity.WARNING, "business",
@@ -31,7 +32,7 @@ def check(ix: Index) -> Iterator[Finding]:
         yield risk.finding(
             CODE,
             f"{risk.data.get('type', 'risk')} `{risk_id}` ({risk.data.get('title', risk_id)}) is still "
-            f"{risk.data['status']} but was due {due}: {late} day(s) overdue as of {ix.as_of.isoformat()}",
+            f"{risk.data['status']} but was due {due}: {count(late, 'day')} overdue as of {ix.as_of.isoformat()}",
             "agree a new `due` date with the owner, escalate it, or mark it resolved with a `resolution`",
             at=("due",),
         )

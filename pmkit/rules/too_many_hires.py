@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 CODE = Code(
     "too-many-hires", Severity.ERROR, "business",
@@ -29,7 +30,7 @@ def check(ix: Index) -> Iterator[Finding]:
         names = ", ".join(f"`{h}`" for h in hired)
         yield position.finding(
             CODE,
-            f"position `{position_id}` has {openings} opening(s) but {len(hired)} hired candidates ({names})",
+            f"position `{position_id}` has {count(openings, 'opening')} but {len(hired)} hired candidates ({names})",
             f"raise `openings` to {len(hired)} if the extra headcount is approved, "
             "otherwise correct the candidates' stages",
             at=("openings",),

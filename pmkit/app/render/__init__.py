@@ -120,7 +120,8 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _fixed(value: Any, places: int) -> Decimal:
-    return _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    fixed = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(fixed) if fixed == 0 else fixed  # never "-0.0"
 
 
 def clean(text: str) -> str:
@@ -138,7 +139,7 @@ def show(value: Any, kind: str) -> str:
     if kind == "money":
         amount = _decimal(value)
         places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
-        return f"{amount:,.{places}f}"
+        return f"{abs(amount) if amount == 0 else amount:,.{places}f}"  # never "-0.00"
     if kind == "percent":
         return f"{_fixed(value, 1)}%"
     if kind == "points":

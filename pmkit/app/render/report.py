@@ -26,7 +26,7 @@ from typing import Any
 
 from pmkit.domain.model import Model
 from pmkit.app.render import Column, Table, facts, templates
-from pmkit.app.render.views import COUNTS, IN_PROCESS, OPEN, gap, transfer_table
+from pmkit.app.render.views import COUNTS, IN_PROCESS, OPEN, gap, planned, transfer_table
 from pmkit.rollup.figures import money_text
 from pmkit.ingest.schema import minor_digits
 
@@ -111,7 +111,7 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
     projects = Table("By project", [
         Column("project", "Project"), Column("name", "Name"), Column("status", "Status"), *progress,
         Column("late", "Late milestones", "count"), Column("cpi", "CPI", "index"), Column("spi", "SPI", "index"),
-    ], [[pid, p["name"], p["status"], p["progress"], p["planned"], gap(p), p["milestones_late"], p["evm"]["cpi"],
+    ], [[pid, p["name"], p["status"], p["progress"], planned(p), gap(p), p["milestones_late"], p["evm"]["cpi"],
          p["evm"]["spi"]] for pid, p in document["projects"].items()])
 
     milestones = document["milestones"]

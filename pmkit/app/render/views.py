@@ -40,9 +40,16 @@ COUNTS = ("applicable", "acknowledged", "pending", "overdue", "expired")
 IN_PROCESS = ("applied", "screening", "interview", "shortlisted", "offer")
 
 
+def planned(row: dict[str, Any]) -> Any:
+    """The planned percent of a row; None (shown "—") for a cancelled project,
+    which is out of progress: nothing more is planned of it."""
+    return None if row.get("status") == "cancelled" else row.get("planned")
+
+
 def gap(row: dict[str, Any]) -> Decimal | None:
-    """progress − planned of a row, in percentage points (None when either is null)."""
-    if row.get("progress") is None or row.get("planned") is None:
+    """progress − planned of a row, in percentage points (None when either is
+    null, and for a cancelled project: it is out of progress)."""
+    if row.get("progress") is None or planned(row) is None:
         return None
     return Decimal(str(row["progress"])) - Decimal(str(row["planned"]))
 
@@ -99,7 +106,7 @@ def _status_main(document: dict[str, Any], by: str) -> Table:
             Column("milestones_late", "Late milestones", "count"),
             Column("milestones_upcoming", "Due in 30 days", "count"),
             Column("open_problems", "Open problems", "count"),
-        ], [[pid, p["name"], p["status"], p["progress"], p["planned"], gap(p), p["milestones_late"],
+        ], [[pid, p["name"], p["status"], p["progress"], planned(p), gap(p), p["milestones_late"],
              p["milestones"]["upcoming"], p["open_problems"]] for pid, p in document["projects"].items()])
     if by == "team":
         return Table("Progress by team", [

@@ -73,6 +73,16 @@ def md_cell(value: Any) -> Markup:
     return text if text else Markup(NULL)
 
 
+_CODE_SPAN = re.compile(r"&#96;(.+?)&#96;")
+
+
+def md_message(value: Any) -> Markup:
+    """A finding message for a table cell: like :func:`md_cell`, with its `code`
+    spans shown as code (unbreakable) instead of literal backticks."""
+    text = md_cell(value)
+    return Markup(_CODE_SPAN.sub(r'<code class="pmkit-nobreak">\1</code>', str(text)))
+
+
 def safe_url(url: Any) -> str | None:
     """The URL if it is an absolute http(s) URL, percent-encoded so that it cannot
     leave a Markdown link destination or an HTML attribute; else None."""
@@ -114,7 +124,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _fixed(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    fixed = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(fixed) if fixed == 0 else fixed  # never "-0.0"
 
 
 def _with_currency(amount: str, negative: bool, currency: str) -> str:
@@ -213,5 +224,5 @@ def _escape_number(text: str) -> Markup:
 FILTERS = {
     "md_text": md_text, "md_cell": md_cell, "link": link, "money": money, "money_short": money_short,
     "percent": percent, "points": points, "index": index, "fte": fte, "number": number,
-    "css_percent": css_percent, "plural": plural,
+    "css_percent": css_percent, "plural": plural, "md_message": md_message,
 }
