@@ -341,3 +341,30 @@ def test_a_bad_record_file_is_left_out_whole(program):
     result = program.validate()
     assert "infra" not in result.index.projects
     assert only(result, "unknown-reference") == []  # infra is not checked further
+
+
+# --- the rows of issue 15, typed exactly as people type them ----------------------
+
+
+def test_done_true_asks_for_a_date(program):
+    program.replace("projects/payroll.yaml", "done: 2026-03-30", "done: true")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == ("projects/payroll.yaml", 18, 11)
+    assert f.message == "milestones[0].done must be a date, not `true`"
+    assert f.hint == "write the date as YYYY-MM-DD, e.g. 2026-10-31"
+
+
+def test_a_day_without_its_leading_zero_asks_for_yyyy_mm_dd(program):
+    program.replace(INFRA, "end: 2026-12-31", "end: 2026-12-8")
+    [f] = findings(program, "invalid-date")
+    assert where(f) == (INFRA, 7, 6)
+    assert f.message == "end text `2026-12-8` is not written YYYY-MM-DD"
+    assert f.hint == "write dates as YYYY-MM-DD, with two-digit months and days, e.g. 2026-12-08"
+
+
+def test_an_unknown_field_gets_only_a_close_suggestion(program):
+    program.replace("vendors/acme.yaml", "contact: sales@acme.example\n", "contact: sales@acme.example\ncountry: no\n")
+    [f] = findings(program, "unknown-field")
+    assert where(f) == ("vendors/acme.yaml", 3, 1)
+    assert f.message == "`country` is not a field of the record"
+    assert f.hint == "known fields: contact, contracts, name"  # not "did you mean `contracts`?"
