@@ -526,7 +526,7 @@ def test_number_where_text_is_expected(program):
     f = the(program, "wrong-type")
     assert where(f) == (TEAM, 1, 7)
     assert f.message == "name must be text, not `1.10`"  # not 1.1: the text is kept
-    assert f.hint == "put the value in quotes to keep it as text"
+    assert f.hint == 'put the value in quotes to keep it as text: "1.10"'
     program.replace(TEAM, "name: 1.10", 'name: "1.10"')
     assert program.validate().findings == []
 

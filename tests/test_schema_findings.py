@@ -368,3 +368,11 @@ def test_an_unknown_field_gets_only_a_close_suggestion(program):
     assert where(f) == ("vendors/acme.yaml", 3, 1)
     assert f.message == "`country` is not a field of the record"
     assert f.hint == "known fields: contact, contracts, name"  # not "did you mean `contracts`?"
+
+
+def test_an_invoice_number_with_leading_zeros_is_quoted_as_typed(program):
+    program.replace(EXPENSES, "invoice: INV-001", "invoice: 0011")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == (EXPENSES, 9, 14)
+    assert f.message == "expenses[0].invoice must be text, not `0011`"  # not `11`
+    assert f.hint == 'put the value in quotes to keep it as text: "0011"'

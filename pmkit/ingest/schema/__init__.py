@@ -330,9 +330,13 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
             # `done: true` or `start: 2026` is not text a date could be read from: ask for the date itself.
             return [make(WRONG_TYPE, f"{where} must be a date, not {_show(error.instance)}",
                          "write the date as YYYY-MM-DD, e.g. 2026-10-31")]
+        shown = _show(error.instance)
         if wanted == "string" and isinstance(error.instance, (int, Decimal, bool)):
-            hint = "put the value in quotes to keep it as text"
-        return [make(WRONG_TYPE, f"{where} must be {words}, not {_show(error.instance)}", hint or _describe(schema))]
+            typed = doc.typed(path)
+            if typed and not typed.startswith(("{", "[", '"', "'")) and typed != shown.strip("`"):
+                shown = f"`{typed}`"  # `invoice: 0011` was read as the number 11: say what was typed
+            hint = f'put the value in quotes to keep it as text: "{typed or error.instance}"'
+        return [make(WRONG_TYPE, f"{where} must be {words}, not {shown}", hint or _describe(schema))]
     if kind == "enum" or kind == "const":
         allowed = [str(v) for v in (error.validator_value if kind == "enum" else [error.validator_value])]
         close = difflib.get_close_matches(str(error.instance), allowed, n=1, cutoff=0.6)
