@@ -298,7 +298,7 @@ def _describe(schema: dict[str, Any]) -> str | None:
 def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Finding]:
     """One jsonschema error as findings (one per extra field for unknown ones)."""
     path = tuple(error.absolute_path)
-    where = path_text(path)
+    where = path_text(path, doc.data)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 
