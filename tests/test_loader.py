@@ -526,7 +526,7 @@ def test_number_where_text_is_expected(program):
     f = the(program, "wrong-type")
     assert where(f) == (TEAM, 1, 7)
     assert f.message == "name must be text, not `1.10`"  # not 1.1: the text is kept
-    assert f.hint == "put the value in quotes to keep it as text"
+    assert f.hint == 'put the value in quotes to keep it as text: "1.10"'
     program.replace(TEAM, "name: 1.10", 'name: "1.10"')
     assert program.validate().findings == []
 
@@ -541,7 +541,7 @@ def test_infinity_is_not_an_amount(program, value):
     program.replace("budget/expenses/2026-h1.yaml", "amount: 12000.00", f"amount: {value}")
     f = the(program, "wrong-type")
     assert where(f) == ("budget/expenses/2026-h1.yaml", 14, 13)
-    assert f.message == f"expenses[1].amount must be a number, not text `{value}`"
+    assert f.message == f"expenses[e2].amount must be a number, not text `{value}`"
 
 
 def test_time_of_day_is_text(program):

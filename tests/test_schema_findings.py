@@ -48,7 +48,7 @@ def test_missing_field_of_a_list_item_is_placed_at_the_item(program):
     program.replace(INFRA, "    title: Network upgrade\n", "")
     [f] = findings(program, "missing-field")
     assert where(f) == (INFRA, 12, 5)  # "  - id: network": the item starts at `id`
-    assert f.message == "`title` is missing from tasks[0]"
+    assert f.message == "`title` is missing from tasks[network]"
     assert f.hint == "What the task delivers."
 
 
@@ -76,7 +76,7 @@ def test_unknown_field_in_a_list_item(program):
     program.replace(INFRA, "progress: 80", "progres: 80")
     [f] = findings(program, "unknown-field")
     assert where(f) == (INFRA, 18, 5)
-    assert f.message == "`progres` is not a field of tasks[0]"
+    assert f.message == "`progres` is not a field of tasks[network]"
     assert f.hint == "did you mean `progress`?"
 
 
@@ -94,7 +94,7 @@ def test_text_where_a_number_is_expected(program):
     program.replace(INFRA, "progress: 80", 'progress: "fifty"')
     [f] = findings(program, "wrong-type")
     assert where(f) == (INFRA, 18, 15)
-    assert f.message == "tasks[0].progress must be a number, not text `fifty`"
+    assert f.message == "tasks[network].progress must be a number, not text `fifty`"
 
 
 def test_single_value_where_a_list_is_expected(program):
@@ -123,7 +123,7 @@ def test_whole_number_written_with_a_zero_fraction_is_an_integer(program):
 def test_yes_is_text_not_a_boolean(program):
     program.replace(INFRA, "progress: 80", "progress: yes")
     [f] = findings(program, "wrong-type")
-    assert f.message == "tasks[0].progress must be a number, not text `yes`"
+    assert f.message == "tasks[network].progress must be a number, not text `yes`"
 
 
 # --- invalid-value --------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_february_30th(program):
     program.replace(INFRA, "start: 2026-01-15", "start: 2026-02-30")
     [f] = findings(program, "invalid-date")
     assert where(f) == (INFRA, 16, 12)
-    assert f.message == "tasks[0].start text `2026-02-30` is not a real date"
+    assert f.message == "tasks[network].start text `2026-02-30` is not a real date"
     assert f.hint == "write dates as YYYY-MM-DD"
 
 
@@ -229,20 +229,20 @@ def test_progress_above_100(program):
     program.replace(INFRA, "progress: 80", "progress: 101")
     [f] = findings(program, "out-of-range")
     assert where(f) == (INFRA, 18, 15)
-    assert f.message == "tasks[0].progress is 101, but must be at most 100"
+    assert f.message == "tasks[network].progress is 101, but must be at most 100"
 
 
 def test_progress_below_0(program):
     program.replace(INFRA, "progress: 80", "progress: -0.5")
     [f] = findings(program, "out-of-range")
-    assert f.message == "tasks[0].progress is -0.5, but must be at least 0"
+    assert f.message == "tasks[network].progress is -0.5, but must be at least 0"
 
 
 def test_score_outside_1_to_5(program):
     program.replace("hiring/payroll-lead.yaml", "score: 5", "score: 6")
     [f] = findings(program, "out-of-range")
     assert where(f) == ("hiring/payroll-lead.yaml", 28, 16)
-    assert f.message == "candidates[1].interviews[0].score is 6, but must be at most 5"
+    assert f.message == "candidates[c2].interviews[0].score is 6, but must be at most 5"
 
 
 def test_bound_is_compared_exactly(program):
@@ -266,7 +266,7 @@ def test_fraction_of_a_cent_in_usd(program):
     program.replace(EXPENSES, "amount: 12000.00", "amount: 10.005")
     [f] = findings(program, "money-precision")
     assert where(f) == (EXPENSES, 14, 13)
-    assert f.message == "expenses[1].amount `10.005` has more than 2 decimal places"
+    assert f.message == "expenses[e2].amount `10.005` has more than 2 decimal places"
     assert f.hint == "round it to 2 decimal places"
 
 
@@ -290,7 +290,7 @@ def test_cents_in_a_currency_without_minor_unit(program):
     found = findings(program, "money-precision")
     # e2 as edited, and the fixture's e3 (8000.50) and e4 (-500.50); 10000.00 is whole.
     assert [(f.file, f.line, f.column) for f in found] == [(EXPENSES, 14, 13), (EXPENSES, 20, 13), (EXPENSES, 25, 13)]
-    assert found[0].message == "expenses[1].amount `10.5` has more than 0 decimal places"
+    assert found[0].message == "expenses[e2].amount `10.5` has more than 0 decimal places"
     assert found[0].hint == "amounts in this currency are whole numbers"
 
 
@@ -344,3 +344,45 @@ def test_a_bad_record_file_is_left_out_whole(program):
     result = program.validate()
     assert "infra" not in result.index.projects
     assert only(result, "unknown-reference") == []  # infra is not checked further
+
+
+# --- the rows of issue 15, typed exactly as people type them ----------------------
+
+
+def test_done_true_asks_for_a_date(program):
+    program.replace("projects/payroll.yaml", "done: 2026-03-30", "done: true")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == ("projects/payroll.yaml", 18, 11)
+    assert f.message == "milestones[design-done].done must be a date, not `true`"
+    assert f.hint == "write the date as YYYY-MM-DD, e.g. 2026-10-31"
+
+
+def test_a_day_without_its_leading_zero_asks_for_yyyy_mm_dd(program):
+    program.replace(INFRA, "end: 2026-12-31", "end: 2026-12-8")
+    [f] = findings(program, "invalid-date")
+    assert where(f) == (INFRA, 7, 6)
+    assert f.message == "end text `2026-12-8` is not written YYYY-MM-DD"
+    assert f.hint == "write dates as YYYY-MM-DD, with two-digit months and days, e.g. 2026-12-08"
+
+
+def test_an_unknown_field_gets_only_a_close_suggestion(program):
+    program.replace("vendors/acme.yaml", "contact: sales@acme.example\n", "contact: sales@acme.example\ncountry: no\n")
+    [f] = findings(program, "unknown-field")
+    assert where(f) == ("vendors/acme.yaml", 3, 1)
+    assert f.message == "`country` is not a field of the record"
+    assert f.hint == "known fields: contact, contracts, name"  # not "did you mean `contracts`?"
+
+
+def test_an_invoice_number_with_leading_zeros_is_quoted_as_typed(program):
+    program.replace(EXPENSES, "invoice: INV-001", "invoice: 0011")
+    [f] = findings(program, "wrong-type")
+    assert where(f) == (EXPENSES, 9, 14)
+    assert f.message == "expenses[e1].invoice must be text, not `0011`"  # not `11`
+    assert f.hint == 'put the value in quotes to keep it as text: "0011"'
+
+
+def test_an_error_in_a_list_names_the_record_id_not_a_position(program):
+    program.replace(EXPENSES, "amount: 12000.00", 'amount: "12k"')
+    [f] = findings(program, "wrong-type")
+    assert where(f) == (EXPENSES, 14, 13)
+    assert f.message == "expenses[e2].amount must be a number, not text `12k`"  # not expenses[1]

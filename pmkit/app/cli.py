@@ -425,14 +425,18 @@ class Period(click.ParamType):
 @click.argument("directory", type=PROGRAM_DIR, required=False)
 @REV_OPTION
 @click.option("--period", required=True, type=Period(), help="The month reported on.")
+@click.option("--as-of", type=IsoDate(),
+              help="The status date of the report (instead of status_date): the next month's report needs no edit.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
-def report(directory: Path | None, rev: str | None, period: str, output: Path | None, no_cache: bool) -> None:
+def report(directory: Path | None, rev: str | None, period: str, as_of: dt.date | None, output: Path | None,
+           no_cache: bool) -> None:
     """The monthly status report for superiors, in Markdown.
 
     Figures as of the period's last day, or the program's status date if that
     is earlier (a period starting after the status date has no figures yet:
-    exit 2). Headline, progress by team, vendor and project, milestones hit
+    exit 2). --as-of replaces the status date, so next month's report needs
+    no edit of status_date. Headline, progress by team, vendor and project, milestones hit
     in the period and missed, budget lines and the period's transfers, top
     open problems, hiring, compliance, and each team's narrative from
     reports/<period>.yaml. Without that file the report says so and still
@@ -442,12 +446,13 @@ def report(directory: Path | None, rev: str | None, period: str, output: Path | 
     Examples:
       pmkit report program --period 2026-10
       pmkit report program --period 2026-09 -o status-2026-09.md
+      pmkit report program --period 2026-11 --as-of 2026-11-30
     """
     from pmkit.app.render.report import narrative_record, period_bounds, report_date, transfer_records
     from pmkit.app.render.report import report as render_report
 
     program = _program(directory, rev)
-    status_date = _status_date(program)
+    status_date = as_of or _status_date(program)
     first, _ = period_bounds(period)
     if first > status_date:
         raise click.UsageError(f"period {period} begins after the status date {status_date}: it has no figures yet")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -14,11 +15,21 @@ class Severity(str, Enum):
         return self.value
 
 
-def path_text(path: tuple[str | int, ...]) -> str:
-    """A JSON path as a PM reads it: ``tasks[3].end``."""
+def path_text(path: tuple[str | int, ...], data: Any = None) -> str:
+    """A JSON path as a PM reads it: ``tasks[3].end``; given the record's data, a
+    list item with an id is named by it (``expenses[exp-2026-10-030].amount``),
+    not by a 0-based position nobody counts."""
     out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    node = data
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            named = item.get("id") if isinstance(item, dict) and path[i + 1:] != ("id",) else None
+            out += f"[{named}]" if isinstance(named, str) and named else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return out or "the record"
 
 

@@ -156,3 +156,18 @@ def test_report_date_is_the_period_end_or_the_earlier_status_date():
     assert period_bounds("2028-02") == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
     assert report_date("2026-09", dt.date(2026, 10, 31)) == dt.date(2026, 9, 30)
     assert report_date("2026-10", dt.date(2026, 10, 15)) == dt.date(2026, 10, 15)
+
+
+def test_as_of_reports_the_next_month_without_editing_status_date(program):
+    """`--as-of` stands for the status date: the July report, written while
+    program.yaml still says 2026-06-30, equals the report after the edit."""
+    refused = invoke("report", str(program.root), "--period", "2026-07")
+    assert refused.exit_code == 2
+    july = run("report", str(program.root), "--period", "2026-07", "--as-of", "2026-07-31", "--no-cache")
+    program_yaml = program.root / "program.yaml"
+    program_yaml.write_text(program_yaml.read_text(encoding="utf-8").replace("2026-06-30", "2026-07-31"),
+                            encoding="utf-8")
+    assert run("report", str(program.root), "--period", "2026-07", "--no-cache") == july
+    assert "2026-07-31" in july
+    early = invoke("report", str(program.root), "--period", "2026-08", "--as-of", "2026-07-31")
+    assert early.exit_code == 2 and "begins after the status date 2026-07-31" in early.output

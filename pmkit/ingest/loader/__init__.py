@@ -86,6 +86,19 @@ class Document:
             return (1, 1)
         return (entry[0], entry[1]) if at == "key" else (entry[2], entry[3])
 
+    def typed(self, path: Path) -> str | None:
+        """The text of a plain scalar as it was typed (``0011``, not ``11``), or None
+        when the path has no position of its own."""
+        entry = self.positions.get(tuple(path))
+        if entry is None:
+            return None
+        source = self.source if isinstance(self.source, bytes) else self.source()
+        lines = source.decode("utf-8", "replace").splitlines()
+        if not 0 < entry[2] <= len(lines):
+            return None
+        text = lines[entry[2] - 1][entry[3] - 1:].split(" #", 1)[0].strip()
+        return text or None
+
 
 @dataclass
 class Loaded:

@@ -9,6 +9,7 @@ schema's own description or a "did you mean".
 from __future__ import annotations
 
 import difflib
+import re
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -311,6 +312,9 @@ def _mark_invalid(invalid: dict[str, set[int] | None], doc: Document, path: tupl
         invalid[doc.path] = None
 
 
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"text `{value}`" if value else "empty text"
@@ -361,7 +365,7 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
     path = tuple(error.absolute_path)
     if is_private(doc.kind, path) and error.validator not in ("required", "additionalProperties"):
         return [_private_finding(doc, error, path, digits)]
-    where = path_text(path)
+    where = path_text(path, doc.data)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 
@@ -380,7 +384,8 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         known = sorted(schema.get("properties", {}))
         out = []
         for extra in sorted(set(error.instance) - set(known)):
-            close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
+            # 0.7: `titel` -> `title`, `hired` -> `hired_as`, but not `country` -> `contracts`.
+            close = difflib.get_close_matches(extra, known, n=1, cutoff=0.7)
             hint = f"did you mean `{close[0]}`?" if close else f"known fields: {', '.join(known)}"
             out.append(make(UNKNOWN_FIELD, f"`{extra}` is not a field of {where}", hint, at=(*path, extra), on="key"))
         return out
@@ -388,9 +393,17 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         wanted = error.validator_value
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
         hint = None
+        if wanted == "string" and schema.get("format") == "date":
+            # `done: true` or `start: 2026` is not text a date could be read from: ask for the date itself.
+            return [make(WRONG_TYPE, f"{where} must be a date, not {_show(error.instance)}",
+                         "write the date as YYYY-MM-DD, e.g. 2026-10-31")]
+        shown = _show(error.instance)
         if wanted == "string" and isinstance(error.instance, (int, Decimal, bool)):
-            hint = "put the value in quotes to keep it as text"
-        return [make(WRONG_TYPE, f"{where} must be {words}, not {_show(error.instance)}", hint or _describe(schema))]
+            typed = doc.typed(path)
+            if typed and not typed.startswith(("{", "[", '"', "'")) and typed != shown.strip("`"):
+                shown = f"`{typed}`"  # `invoice: 0011` was read as the number 11: say what was typed
+            hint = f'put the value in quotes to keep it as text: "{typed or error.instance}"'
+        return [make(WRONG_TYPE, f"{where} must be {words}, not {shown}", hint or _describe(schema))]
     if kind == "enum" or kind == "const":
         allowed = [str(v) for v in (error.validator_value if kind == "enum" else [error.validator_value])]
         close = difflib.get_close_matches(str(error.instance), allowed, n=1, cutoff=0.6)
@@ -404,6 +417,9 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         return [make(OUT_OF_RANGE, f"{where} {_show(error.instance)} has more than {places} decimal places",
                      f"round it to {places} decimal places" if places else "write a whole number")]
     if kind in ("format", "pattern") and schema.get("format") == "date":
+        if isinstance(error.instance, str) and not _DATE_SHAPE.fullmatch(error.instance):
+            return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not written YYYY-MM-DD",
+                         "write dates as YYYY-MM-DD, with two-digit months and days, e.g. 2026-12-08")]
         return [make(INVALID_DATE, f"{where} {_show(error.instance)} is not a real date", "write dates as YYYY-MM-DD")]
     if kind == "format" and error.validator_value == "email":
         return [make(INVALID_VALUE, f"{where} {_show(error.instance)} is not an e-mail address",
