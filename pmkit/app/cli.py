@@ -463,3 +463,11 @@ def site_serve(directory: Path, as_of: dt.date | None, dev_addr: str | None, ope
         serve(directory, as_of, dev_addr, open_browser)
     except MkDocsException as exc:
         raise click.ClickException(f"the site cannot be served: {exc}") from exc
+
+
+# Editing the plan (pmkit/app/edit): init, new, add, set progress, done.
+from pmkit.app.edit.add import add as _add, done as _done, set_ as _set  # noqa: E402
+
+main.add_command(_add)
+main.add_command(_set)
+main.add_command(_done)
