@@ -471,3 +471,6 @@ from pmkit.app.edit.add import add as _add, done as _done, set_ as _set  # noqa:
 main.add_command(_add)
 main.add_command(_set)
 main.add_command(_done)
+from pmkit.app.edit.init import init as _init  # noqa: E402
+
+main.add_command(_init)

@@ -18,6 +18,10 @@ from pmkit.ingest.loader.yaml12 import parse
 
 MONEY = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,()'/&+@%–—-]*$")
+#: Plain words other YAML readers (YAML 1.1: PyYAML, many editors) take for
+#: booleans or null, and number- or date-like text: always quoted.
+_AMBIGUOUS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+_NUMBERISH = re.compile(r"^[-+.]?[0-9][0-9_:.eE+-]*$")
 
 
 class TextProblem(Exception):
@@ -35,6 +39,8 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, Decimal)):
         return str(value)
     text = str(value)
+    if text.lower() in _AMBIGUOUS or _NUMBERISH.match(text):
+        return json.dumps(text, ensure_ascii=False)
     if text and _PLAIN_SAFE.match(text) and not text.endswith(" ") and ": " not in text and " #" not in text:
         try:
             if parse("probe", f"k: {text}\n".encode()).value == {"k": text}:
