@@ -50,8 +50,9 @@ def scaffold(name: str, currency: str, start: dt.date, today: dt.date) -> dict[s
     env.filters["yaml"] = scalar
     month = today.strftime("%Y-%m")
     values = {"name": name, "currency": currency, "start": start.isoformat(),
-              "end": (_add_years(start, 2) - dt.timedelta(days=1)).isoformat(),
-              "milestone": (start + dt.timedelta(days=60)).isoformat(), "month": month}
+              "end": max(_add_years(start, 2) - dt.timedelta(days=1), _add_years(today, 1)).isoformat(),
+              # planned ahead of today, whatever the start: nothing is late on day one
+              "milestone": (today + dt.timedelta(days=60)).isoformat(), "month": month}
     files = {target.format(month=month): env.get_template(template).render(**values)
              for target, template in LAYOUT.items()}
     files.update(_editor_settings())

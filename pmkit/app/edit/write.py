@@ -142,7 +142,7 @@ def atomic_write(root: Path, change: Change) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         mode = os.stat(target).st_mode & 0o7777 if change.original.data is not None else None
-        if mode is not None and not os.access(target, os.W_OK):
+        if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
             raise EditRefused(f"cannot write {change.path}: the file is read-only")
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pmkit-tmp", dir=folder)
     except OSError as exc:
