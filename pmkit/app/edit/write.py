@@ -87,7 +87,7 @@ def program_files(root: Path) -> list[SourceFile]:
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:
-    return (finding.path, finding.code, finding.message)
+    return (finding.file, finding.code, finding.message)
 
 
 def judge(root: Path, changes: list[Change]) -> Outcome:
