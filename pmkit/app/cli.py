@@ -474,3 +474,6 @@ main.add_command(_done)
 from pmkit.app.edit.init import init as _init  # noqa: E402
 
 main.add_command(_init)
+from pmkit.app.edit.new import new as _new  # noqa: E402
+
+main.add_command(_new)

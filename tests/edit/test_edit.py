@@ -315,3 +315,50 @@ def test_a_write_killed_before_the_rename_leaves_the_original(program: Path) -> 
     assert target.read_bytes() == before
     # the temporary file is not a .yaml file: the program still validates
     validates(program)
+
+
+# --- new ------------------------------------------------------------------
+
+NEW_KINDS = [("project", "projects"), ("person", "staff"), ("team", "teams"), ("vendor", "vendors"),
+             ("position", "hiring"), ("rule", "rules"), ("risk", "risks")]
+
+
+@pytest.mark.parametrize("kind,folder", NEW_KINDS)
+def test_new_makes_a_valid_record_and_touches_nothing_else(program: Path, kind: str, folder: str) -> None:
+    field = "title" if kind in ("position", "rule", "risk") else "name"
+    code, out = pmkit("new", kind, "brand-new", program, "--set", f"{field}=1.10")
+    assert code == 0, out
+    added, removed = changed_lines(program)
+    assert removed == []
+    assert git(program, "diff", "--cached", "--name-only").split() == [f"{folder}/brand-new.yaml"]
+    text = (program / folder / "brand-new.yaml").read_text()
+    assert f'{field}: "1.10"' in text
+    validates(program)
+    before = hashes(program)
+    code, out = pmkit("new", kind, "brand-new", program)
+    assert code == 2 and "already exists" in out
+    assert hashes(program) == before
+
+
+def test_new_report_copies_last_months_teams(program: Path) -> None:
+    code, out = pmkit("new", "report", "2026-11", program)
+    assert code == 0, out
+    text = (program / "reports/2026-11.yaml").read_text()
+    assert text.count("  - team: ") == (program / "reports/2026-10.yaml").read_text().count("  - team: ")
+    validates(program)
+
+
+@pytest.mark.parametrize("args", [["widget", "x"], ["project", "Bad_Id"], ["report", "2026-13"]])
+def test_new_refuses_unknown_kinds_and_bad_ids(program: Path, args: list[str]) -> None:
+    before = hashes(program)
+    code, _ = pmkit("new", *args, program)
+    assert code == 2
+    assert hashes(program) == before
+
+
+def test_new_and_add_help_list_the_kinds() -> None:
+    _, out = pmkit("new", "--help")
+    assert all(kind in out for kind in ("project", "person", "team", "vendor", "position", "rule", "risk", "report"))
+    _, out = pmkit("add", "--help")
+    assert all(kind in out for kind in ("expense", "refund", "transfer", "acknowledgement", "allocation",
+                                        "candidate", "interview", "milestone", "task"))
