@@ -362,3 +362,25 @@ def test_new_and_add_help_list_the_kinds() -> None:
     _, out = pmkit("add", "--help")
     assert all(kind in out for kind in ("expense", "refund", "transfer", "acknowledgement", "allocation",
                                         "candidate", "interview", "milestone", "task"))
+
+
+# --- finding the format -----------------------------------------------------
+
+def test_rules_explains_one_code_and_refuses_an_unknown_one() -> None:
+    code, out = pmkit("rules", "line-overspent")
+    assert code == 0 and out.startswith("line-overspent\n") and "transfer" in out
+    code, out = pmkit("rules", "line-overspend")
+    assert code == 2 and "did you mean `line-overspent`" in out
+
+
+def test_schema_rollup_prints_the_rollup_contract() -> None:
+    code, out = pmkit("schema", "rollup")
+    assert code == 0 and json.loads(out)["$id"] == "urn:pmkit:schema:rollup:v1"
+
+
+def test_missing_options_are_not_prompted_for_in_ci(program: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse")
+    assert code == 2 and "missing option --category" in out
+    assert hashes(program) == before
