@@ -9,6 +9,7 @@ guided by the loader's positions, and the whole program is validated after.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from decimal import Decimal
@@ -93,6 +94,23 @@ def entry_lines(fields: list[tuple[str, str]], indent: int) -> list[str]:
 
 
 def append_entry(text: str, list_path: tuple[Any, ...], fields: list[tuple[str, str]]) -> str:
+    """``text`` with one entry appended to the block list at ``list_path``,
+    checked by parsing: the result reads as the old data plus that entry."""
+    new = _append_entry(text, list_path, fields)
+    old_value, new_value = parse("old", text.encode()).value, _parsed(new)
+    try:
+        entries = _get(new_value, list_path)
+        added = entries[-1]
+    except (KeyError, IndexError, TypeError):
+        raise TextProblem("the entry could not be added in this file's layout") from None
+    expected = copy.deepcopy(old_value) if old_value is not None else {}
+    _put(expected, list_path, [*(_get_or(expected, list_path) or []), added])
+    if expected != new_value or not isinstance(added, dict) or list(added) != [k for k, _ in fields]:
+        raise TextProblem("the entry could not be added in this file's layout")
+    return new
+
+
+def _append_entry(text: str, list_path: tuple[Any, ...], fields: list[tuple[str, str]]) -> str:
     """``text`` with one entry appended to the block list at ``list_path``.
 
     A missing list is added (as the last field of its parent);
@@ -138,8 +156,38 @@ def append_entry(text: str, list_path: tuple[Any, ...], fields: list[tuple[str, 
 
 
 def set_field(text: str, entry_path: tuple[Any, ...], key: str, value: str) -> str:
-    """``text`` with ``key: value`` set in the mapping at ``entry_path``: the
-    value replaced on its line, or a new line after the entry's last line."""
+    """``text`` with ``key: value`` set in the mapping at ``entry_path``,
+    checked by parsing: the result reads as the old data with that value."""
+    new = _set_field(text, entry_path, key, value)
+    expected = copy.deepcopy(parse("old", text.encode()).value)
+    _get(expected, entry_path)[key] = _parsed(f"k: {value}\n")["k"]
+    if _parsed(new) != expected:
+        raise TextProblem(f"`{key}` could not be set in this file's layout")
+    return new
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return parse("new", text.encode()).value
+    except Exception as exc:  # noqa: BLE001 - the edit broke the file: refuse it
+        raise TextProblem("the edit would not parse") from exc
+
+
+def _get_or(data: Any, path: tuple[Any, ...]) -> Any:
+    try:
+        return _get(data, path)
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _put(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+def _set_field(text: str, entry_path: tuple[Any, ...], key: str, value: str) -> str:
+    """The value replaced on its line, or a new line after the entry's last line."""
     parsed = parse("edit", text.encode())
     lines = _lines(text)
     entry = _get(parsed.value, entry_path)
