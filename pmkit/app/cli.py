@@ -189,16 +189,32 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
 
 
 @main.command()
+@click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
-    """List every finding code with its layer, default severity and meaning.
+def rules(code: str | None, fmt: str) -> None:
+    """List every finding code with its layer, default severity and meaning,
+    or explain one CODE.
 
     \b
     Examples:
       pmkit rules
+      pmkit rules line-overspent
       pmkit rules --format markdown > docs/codes.md
     """
-    from pmkit.app.docs import codes_json, codes_markdown, codes_text
+    from pmkit.app.docs import code_text, codes_json, codes_markdown, codes_text
+
+    if code is not None:
+        import difflib
+
+        from pmkit.engine.catalog import all_codes
+
+        explained = code_text(code)
+        if explained is None:
+            close = difflib.get_close_matches(code, [c.id for c in all_codes()], n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else "; run `pmkit rules` for the list"
+            raise click.BadParameter(f"{code!r} is not a pmkit finding code{hint}", param_hint="CODE")
+        click.echo(explained, nl=False)
+        return
 
     render = {"text": codes_text, "markdown": codes_markdown, "json": codes_json}[fmt]
     click.echo(render(), nl=False)
@@ -219,8 +235,8 @@ def schema(kind: str | None, output: Path | None) -> None:
     from pmkit.core.kinds import BY_NAME
     from pmkit.ingest.schema import schema_dir
 
-    names = sorted(BY_NAME)
-    if kind is not None and kind not in BY_NAME:
+    names = sorted([*BY_NAME, "rollup"])  # rollup: the JSON contract of `pmkit rollup`
+    if kind is not None and kind not in names:
         raise click.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(names)}", param_hint="KIND")
     if output is None:
         if kind is None:
@@ -634,3 +650,15 @@ def history(directory: Path | None, since: str | None, until: str | None, by: st
     except GitError as exc:
         raise GitProblem(str(exc)) from exc
     click.echo(text, nl=False)
+# Editing the plan (pmkit/app/edit): init, new, add, set progress, done.
+from pmkit.app.edit.add import add as _add, done as _done, set_ as _set  # noqa: E402
+
+main.add_command(_add)
+main.add_command(_set)
+main.add_command(_done)
+from pmkit.app.edit.init import init as _init  # noqa: E402
+
+main.add_command(_init)
+from pmkit.app.edit.new import new as _new  # noqa: E402
+
+main.add_command(_new)

@@ -59,3 +59,14 @@ if __name__ == "__main__":  # python -m pmkit.app.docs README.md
 
     target = Path(sys.argv[1])
     target.write_text(readme_with_codes(target.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def code_text(code_id: str) -> str | None:
+    """One code explained (``pmkit rules CODE``), or None if there is no such code."""
+    import textwrap
+
+    code = next((c for c in all_codes() if c.id == code_id), None)
+    if code is None:
+        return None
+    doc = textwrap.wrap(" ".join(code.doc.split()), 76)
+    return environment().get_template("code.txt.j2").render(code=code, layer=LAYER_TITLES[code.layer], doc=doc)

@@ -1,0 +1,79 @@
+"""What every edit command does after it has worked out its changes:
+validate, show, write (or not), and exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from pmkit.app.edit.text import TextProblem
+from pmkit.app.edit.write import Change, EditRefused, commit, judge, read_original
+from pmkit.app.formats import Report, text as text_report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def can_prompt() -> bool:
+    """Prompts only for a person at a terminal, never in CI."""
+    return sys.stdin.isatty() and not os.environ.get("CI")
+
+
+def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any:
+    """An option's value, prompted for when missing and a person can answer."""
+    if value is not None:
+        return value
+    if can_prompt():
+        return click.prompt(prompt or name.lstrip("-").replace("-", " ").capitalize(), **kwargs)
+    raise click.UsageError(f"missing option {name}")
+
+
+def program_root(directory: Path) -> Path:
+    if not (directory / "program.yaml").is_file():
+        raise click.UsageError(f"{directory} holds no program.yaml; is it a pmkit program directory?")
+    return directory.resolve()
+
+
+def change_text(root: Path, rel: str, edit: Callable[[str | None], str]) -> Change:
+    """Read ``rel``, apply ``edit`` to its text (None: the file is new)."""
+    original = read_original(root, rel)
+    old = original.data.decode("utf-8") if original.data is not None else None
+    try:
+        new = edit(old)
+    except TextProblem as exc:
+        raise click.ClickException(f"{rel}: {exc}; edit it by hand") from exc
+    return Change(original, new.encode("utf-8"))
+
+
+def finish(root: Path, changes: list[Change], dry_run: bool) -> None:
+    """Validate the program as it would be, then write or refuse; exits."""
+    outcome = judge(root, changes)
+    if outcome.new_errors:
+        click.echo(text_report(Report(outcome.new_errors, 0, root.as_posix())), nl=False, err=True)
+        click.echo(f"pmkit: the edit would add {len(outcome.new_errors)} error(s)"
+                   f" ({len(outcome.warnings)} warning(s)); nothing was written", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if dry_run:
+        click.echo(outcome.diff, nl=False)
+        click.echo(f"dry run: nothing was written ({len(outcome.warnings)} warning(s) after the edit)", err=True)
+        sys.exit(EXIT_OK)
+    try:
+        commit(root, changes)
+    except EditRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    for change in changes:
+        verb = "created" if change.original.data is None else "updated"
+        click.echo(f"{verb} {change.path}")
+    if outcome.warnings:
+        click.echo(f"{len(outcome.warnings)} warning(s) in the program (run `pmkit validate` to see them)", err=True)
+    sys.exit(EXIT_OK)
+
+
+def guarded(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except EditRefused as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,386 @@
+"""pmkit init / add / set progress / done against the example program and a
+fresh init folder, in real git repositories: only the lines carrying new data
+change, refusals leave every byte, writes are atomic."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pmkit.app.cli import main
+from pmkit.app.edit import write as write_module
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "program"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def in_git(folder: Path) -> Path:
+    git(folder, "init", "-q")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    return folder
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE, tmp_path / "program")
+    return in_git(tmp_path / "program")
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "plan"), "--name", "Test program"])
+    assert result.exit_code == 0, result.output
+    in_git(tmp_path / "plan")
+    return tmp_path / "plan" / "program"
+
+
+def pmkit(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
+
+
+def changed_lines(repo: Path) -> tuple[list[str], list[str]]:
+    """Added and removed lines of `git diff` (new files included)."""
+    git(repo, "add", "-A")
+    diff = git(repo, "diff", "--cached", "--unified=0")
+    added = [l[1:] for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")]
+    removed = [l[1:] for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")]
+    return added, removed
+
+
+def validates(root: Path) -> None:
+    code, out = pmkit("validate", root, "--no-cache")
+    assert code == 0, out
+    assert " 0 errors" in out or out.startswith("0 errors") or "\n0 errors" in out, out
+
+
+def actual(root: Path, project: str, category: str) -> Decimal:
+    code, out = pmkit("rollup", root, "--no-cache")
+    assert code == 0, out
+    return Decimal(json.loads(out)["projects"][project]["lines"][category]["actual"])
+
+
+# --- init -----------------------------------------------------------------
+
+def test_init_is_clean_and_its_site_builds(tmp_path: Path) -> None:
+    code, out = pmkit("init", tmp_path / "plan", "--name", "no", "--currency", "EUR", "--start", "2026-01-01")
+    assert code == 0, out
+    code, out = pmkit("validate", tmp_path / "plan" / "program", "--no-cache")
+    assert code == 0 and out.strip().endswith("0 errors, 0 warnings in 8 files"), out
+    assert 'name: "no"' in (tmp_path / "plan/program/program.yaml").read_text()
+    for rel in (".pre-commit-config.yaml", ".github/workflows/pmkit.yml", ".gitignore", "README.md",
+                ".vscode/settings.json", "schemas/project.schema.json", "mkdocs.yml"):
+        assert (tmp_path / "plan" / rel).is_file(), rel
+    settings = json.loads((tmp_path / "plan/.vscode/settings.json").read_text())
+    assert settings["yaml.schemas"]["schemas/project.schema.json"] == ["program/projects/*.yaml"]
+    code, out = pmkit("site", "build", tmp_path / "plan" / "program", "--output", tmp_path / "public")
+    assert code == 0, out
+    assert (tmp_path / "public" / "index.html").is_file()
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "README.md").write_text("mine\n")
+    code, out = pmkit("init", tmp_path / "plan")
+    assert code == 2 and "not empty" in out
+    assert hashes(tmp_path / "plan") == {"README.md": hashlib.sha256(b"mine\n").hexdigest()}
+    code, out = pmkit("init", tmp_path / "plan", "--force")
+    assert code == 0, out
+    assert (tmp_path / "plan" / "README.md").read_text() == "mine\n"
+
+
+# --- add expense: the done-when -----------------------------------------
+
+def test_add_expense_adds_lines_only_and_the_line_actual_rises_by_the_amount(program: Path) -> None:
+    before = actual(program, "data-warehouse", "labor")
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "1234.56", "--date", "2026-10-29", "--description", "Cut-over overtime")
+    assert code == 0, out
+    added, removed = changed_lines(program)
+    assert removed == []
+    assert added == ["", "  - id: exp-2026-10-030", "    date: 2026-10-29", "    project: data-warehouse",
+                     "    category: labor", "    amount: 1234.56", "    description: Cut-over overtime"]
+    validates(program)
+    assert actual(program, "data-warehouse", "labor") - before == Decimal("1234.56")
+
+
+def test_add_expense_creates_the_month_file(program: Path) -> None:
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "10", "--date", "2026-11-02", "--description", "1.10")
+    assert code == 0, out
+    text = (program / "budget/expenses/2026-11.yaml").read_text()
+    assert text == ("expenses:\n  - id: exp-2026-11-001\n    date: 2026-11-02\n    project: data-warehouse\n"
+                    "    category: labor\n    amount: 10\n    description: \"1.10\"\n")
+    validates(program)
+
+
+def test_an_edit_that_adds_an_error_writes_nothing(program: Path) -> None:
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "no-such-project", "--category", "labor",
+                      "--amount", "5", "--date", "2026-10-29", "--description", "x")
+    assert code == 1
+    assert "no-such-project" in out and "nothing was written" in out
+    assert hashes(program) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["--amount", "12,50"], ["--amount", "1e3"], ["--date", "2026-13-01"], ["--project", "Bad_Id"],
+])
+def test_bad_options_are_refused_and_write_nothing(program: Path, args: list[str]) -> None:
+    base = {"--project": "data-warehouse", "--category": "labor", "--amount": "5", "--date": "2026-10-29"}
+    base.update(dict(zip(args[::2], args[1::2])))
+    before = hashes(program)
+    code, _ = pmkit("add", "expense", program, *[x for kv in base.items() for x in kv])
+    assert code == 2
+    assert hashes(program) == before
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(program: Path) -> None:
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "7", "--date", "2026-10-29", "--dry-run")
+    assert code == 0, out
+    assert "+++ b/budget/expenses/2026-10.yaml" in out and "+    amount: 7" in out
+    assert hashes(program) == before
+
+
+# --- every add entry: only added lines, still valid ---------------------
+
+EXAMPLE_EDITS = [
+    (["add", "refund", "--of", "exp-2026-10-003", "--amount", "100.50", "--date", "2026-10-30"],
+     "budget/expenses/2026-10.yaml", "    amount: -100.50"),
+    (["add", "transfer", "--from", "data-warehouse/travel", "--to", "data-warehouse/training", "--amount", "500",
+      "--date", "2026-10-15", "--reason", "no"], "budget/transfers.yaml", '    reason: "no"'),
+    (["add", "acknowledgement", "--person", "dana-whitfield", "--rule", "anti-harassment", "--date", "2026-10-01"],
+     "staff/dana-whitfield.yaml", "  - rule: anti-harassment"),
+    (["add", "allocation", "--person", "dana-whitfield", "--project", "data-warehouse", "--percent", "5",
+      "--from", "2026-10-01"], "staff/dana-whitfield.yaml", "  - project: data-warehouse"),
+    (["add", "candidate", "--position", "data-engineer", "--id", "c-099", "--applied", "2026-10-01"],
+     "hiring/data-engineer.yaml", "  - id: c-099"),
+    (["add", "interview", "--candidate", "data-engineer/c-2026-201", "--interviewer", "dana-whitfield",
+      "--date", "2026-10-10"], "hiring/data-engineer.yaml", "        interviewer: dana-whitfield"),
+    (["add", "milestone", "--project", "data-warehouse", "--id", "m-new", "--title", "2026-01", "--due", "2027-02-01"],
+     "projects/data-warehouse.yaml", '    title: "2026-01"'),
+    (["add", "task", "--project", "data-warehouse", "--id", "t-new", "--title", "New task", "--effort", "3"],
+     "projects/data-warehouse.yaml", "  - id: t-new"),
+    (["set", "progress", "data-warehouse/revenue-report", "35"], "projects/data-warehouse.yaml", "    progress: 35"),
+    (["done", "data-warehouse/first-auto-report", "--date", "2026-10-30"], "projects/data-warehouse.yaml",
+     "    done: 2026-10-30"),
+]
+
+
+@pytest.mark.parametrize("args,rel,line", EXAMPLE_EDITS, ids=[" ".join(e[0][:2]) for e in EXAMPLE_EDITS])
+def test_each_edit_on_the_example_changes_only_its_data_lines(program: Path, args: list[str], rel: str,
+                                                              line: str) -> None:
+    if args[0] in ("set", "done"):
+        full = [*args[:-1], args[-1], program] if args[0] == "set" else [*args[:2], program, *args[2:]]
+    else:
+        full = [*args[:2], program, *args[2:]]
+    old = (program / rel).read_text().splitlines()
+    code, out = pmkit(*full)
+    assert code == 0, out
+    added, removed = changed_lines(program)
+    assert line in added
+    new = (program / rel).read_text().splitlines()
+    # every old line is still there, in order, except a replaced value line
+    kept = [l for l in old if l in new]
+    assert len(old) - len(kept) == len(removed) <= 1
+    assert git(program, "diff", "--cached", "--name-only").split() == [rel]
+    validates(program)
+
+
+def test_edits_on_a_fresh_init_folder(fresh: Path) -> None:
+    edits = [
+        ["add", "expense", fresh, "--project", "first-project", "--category", "labor", "--amount", "99.95",
+         "--date", _this_month_day(), "--description", "Licences"],
+        ["add", "task", fresh, "--project", "first-project", "--id", "test", "--title", "Testing"],
+        ["add", "milestone", fresh, "--project", "first-project", "--id", "go-live", "--title", "Go live",
+         "--due", _this_month_day()],
+        ["set", "progress", "first-project/charter", "50", fresh],
+        ["add", "allocation", fresh, "--person", "alex-analyst", "--project", "first-project", "--percent", "0"],
+    ]
+    for edit in edits:
+        code, out = pmkit(*edit)
+        assert code == 0, (edit, out)
+    added, removed = changed_lines(fresh.parent)
+    # the empty expense list `expenses: []` becomes `expenses:`, progress 0 -> 50
+    assert sorted(removed) == ["    progress: 0", "expenses: []"]
+    assert "    amount: 99.95" in added
+    code, out = pmkit("validate", fresh, "--no-cache")
+    assert code == 0, out
+
+
+def _this_month_day() -> str:
+    import datetime as dt
+    return dt.date.today().replace(day=1).isoformat()
+
+
+# --- refusals and failures leave the original -----------------------------
+
+def test_a_file_changed_since_it_was_read_is_refused(program: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = program / "budget/expenses/2026-10.yaml"
+    real_judge = write_module.judge
+
+    def judge_then_someone_saves(root, changes):  # type: ignore[no-untyped-def]
+        outcome = real_judge(root, changes)
+        target.write_bytes(target.read_bytes() + b"# saved by someone else\n")
+        return outcome
+
+    monkeypatch.setattr("pmkit.app.edit.run.judge", judge_then_someone_saves)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "5", "--date", "2026-10-29")
+    assert code == 1 and "changed on disk" in out
+    assert target.read_bytes().endswith(b"# saved by someone else\n")
+    assert b"exp-2026-10-030" not in target.read_bytes()
+
+
+def test_a_read_only_file_is_left_alone(program: Path) -> None:
+    target = program / "budget/transfers.yaml"
+    target.chmod(0o444)
+    before = hashes(program)
+    code, out = pmkit("add", "transfer", program, "--from", "data-warehouse/travel", "--to",
+                      "data-warehouse/training", "--amount", "5", "--date", "2026-10-15", "--reason", "r")
+    assert code == 1 and "read-only" in out
+    assert hashes(program) == before
+    assert not list(target.parent.glob(".*pmkit-tmp"))
+
+
+def test_a_full_disk_leaves_the_original(program: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_args):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(write_module.os, "fsync", full)
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "5", "--date", "2026-10-29")
+    assert code == 1 and "No space left" in out
+    assert hashes(program) == before
+
+
+def test_the_mode_is_kept(program: Path) -> None:
+    target = program / "budget/transfers.yaml"
+    target.chmod(0o640)
+    code, out = pmkit("add", "transfer", program, "--from", "data-warehouse/travel", "--to",
+                      "data-warehouse/training", "--amount", "5", "--date", "2026-10-15", "--reason", "r")
+    assert code == 0, out
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_link_out_of_the_program_is_not_written(program: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(program / "budget/transfers.yaml", outside)
+    (program / "budget/transfers.yaml").unlink()
+    (program / "budget/transfers.yaml").symlink_to(outside)
+    before = outside.read_bytes()
+    code, out = pmkit("add", "transfer", program, "--from", "data-warehouse/travel", "--to",
+                      "data-warehouse/training", "--amount", "5", "--date", "2026-10-15", "--reason", "r")
+    assert code != 0
+    assert outside.read_bytes() == before
+
+
+def test_a_write_killed_before_the_rename_leaves_the_original(program: Path) -> None:
+    target = program / "budget/expenses/2026-10.yaml"
+    before = target.read_bytes()
+    env = {**os.environ, write_module.PAUSE_ENV: "30"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pmkit", "add", "expense", str(program), "--project", "data-warehouse",
+         "--category", "labor", "--amount", "5", "--date", "2026-10-29"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert "paused before rename" in line
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert target.read_bytes() == before
+    # the temporary file is not a .yaml file: the program still validates
+    validates(program)
+
+
+# --- new ------------------------------------------------------------------
+
+NEW_KINDS = [("project", "projects"), ("person", "staff"), ("team", "teams"), ("vendor", "vendors"),
+             ("position", "hiring"), ("rule", "rules"), ("risk", "risks")]
+
+
+@pytest.mark.parametrize("kind,folder", NEW_KINDS)
+def test_new_makes_a_valid_record_and_touches_nothing_else(program: Path, kind: str, folder: str) -> None:
+    field = "title" if kind in ("position", "rule", "risk") else "name"
+    code, out = pmkit("new", kind, "brand-new", program, "--set", f"{field}=1.10")
+    assert code == 0, out
+    added, removed = changed_lines(program)
+    assert removed == []
+    assert git(program, "diff", "--cached", "--name-only").split() == [f"{folder}/brand-new.yaml"]
+    text = (program / folder / "brand-new.yaml").read_text()
+    assert f'{field}: "1.10"' in text
+    validates(program)
+    before = hashes(program)
+    code, out = pmkit("new", kind, "brand-new", program)
+    assert code == 2 and "already exists" in out
+    assert hashes(program) == before
+
+
+def test_new_report_copies_last_months_teams(program: Path) -> None:
+    code, out = pmkit("new", "report", "2026-11", program)
+    assert code == 0, out
+    text = (program / "reports/2026-11.yaml").read_text()
+    assert text.count("  - team: ") == (program / "reports/2026-10.yaml").read_text().count("  - team: ")
+    validates(program)
+
+
+@pytest.mark.parametrize("args", [["widget", "x"], ["project", "Bad_Id"], ["report", "2026-13"]])
+def test_new_refuses_unknown_kinds_and_bad_ids(program: Path, args: list[str]) -> None:
+    before = hashes(program)
+    code, _ = pmkit("new", *args, program)
+    assert code == 2
+    assert hashes(program) == before
+
+
+def test_new_and_add_help_list_the_kinds() -> None:
+    _, out = pmkit("new", "--help")
+    assert all(kind in out for kind in ("project", "person", "team", "vendor", "position", "rule", "risk", "report"))
+    _, out = pmkit("add", "--help")
+    assert all(kind in out for kind in ("expense", "refund", "transfer", "acknowledgement", "allocation",
+                                        "candidate", "interview", "milestone", "task"))
+
+
+# --- finding the format -----------------------------------------------------
+
+def test_rules_explains_one_code_and_refuses_an_unknown_one() -> None:
+    code, out = pmkit("rules", "line-overspent")
+    assert code == 0 and out.startswith("line-overspent\n") and "transfer" in out
+    code, out = pmkit("rules", "line-overspend")
+    assert code == 2 and "did you mean `line-overspent`" in out
+
+
+def test_schema_rollup_prints_the_rollup_contract() -> None:
+    code, out = pmkit("schema", "rollup")
+    assert code == 0 and json.loads(out)["$id"] == "urn:pmkit:schema:rollup:v1"
+
+
+def test_missing_options_are_not_prompted_for_in_ci(program: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse")
+    assert code == 2 and "missing option --category" in out
+    assert hashes(program) == before
