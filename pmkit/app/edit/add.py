@@ -76,6 +76,11 @@ def add() -> None:
 
     \b
     What can be added:
+
+    \b
+    Examples:
+      pmkit add expense program --project data-warehouse --category labor --amount 1234.56 --date 2026-09-29 --description "Overtime"
+      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor --amount 5000 --date 2026-10-01 --reason "Cut-over"
     """
 
 
@@ -132,7 +137,7 @@ def add_expense(directory: Path, project: str | None, category: str | None, amou
     """Add an expense to budget/expenses/YYYY-MM.yaml of its date's month.
 
     \b
-    Example:
+    Examples:
       pmkit add expense program --project data-warehouse --category labor \\
         --amount 1234.56 --date 2026-09-29 --description "Cut-over overtime"
     """
@@ -175,7 +180,12 @@ def _find_expense(root: Path, ident: str) -> dict[str, Any]:
 @DRY
 def add_refund(directory: Path, of: str | None, amount: str | None, date_: str | None,
                description: str | None, ident: str | None, dry_run: bool) -> None:
-    """Add a refund: a negative expense on the original's project and category."""
+    """Add a refund: a negative expense on the original's project and category.
+
+    \b
+    Examples:
+      pmkit add refund program --of exp-2026-10-001 --amount 120.00 --date 2026-10-20
+    """
     root = program_root(directory)
     original = _find_expense(root, _id(need(of, "--of"), "--of"))
     amount_text = _money(amount).lstrip("-")
@@ -211,7 +221,13 @@ def _line(value: str | None, name: str) -> str:
 @DRY
 def add_transfer(directory: Path, from_: str | None, to: str | None, amount: str | None, date_: str | None,
                  reason: str | None, approved_by: str | None, ident: str | None, dry_run: bool) -> None:
-    """Add a budget transfer to budget/transfers.yaml."""
+    """Add a budget transfer to budget/transfers.yaml.
+
+    \b
+    Examples:
+      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor \\
+        --amount 5000 --date 2026-10-01 --reason "Cut-over" --approved-by aisha-bello
+    """
     root = program_root(directory)
     source, target = _line(from_, "--from"), _line(to, "--to")
     amount_text = _money(amount)
@@ -244,7 +260,12 @@ def _record_file(root: Path, folder: str, ident: str, name: str) -> str:
 @DRY
 def add_acknowledgement(directory: Path, person: str | None, rule: str | None, date_: str | None,
                         dry_run: bool) -> None:
-    """Record that a person acknowledged a rule (staff/PERSON.yaml)."""
+    """Record that a person acknowledged a rule (staff/PERSON.yaml).
+
+    \b
+    Examples:
+      pmkit add acknowledgement program --person aisha-bello --rule code-of-conduct --date 2026-10-02
+    """
     root = program_root(directory)
     rel = _record_file(root, "staff", need(person, "--person"), "--person")
     fields = [("rule", _id(need(rule, "--rule"), "--rule")), ("date", _iso(date_ or dt.date.today().isoformat(), "--date"))]
@@ -261,7 +282,13 @@ def add_acknowledgement(directory: Path, person: str | None, rule: str | None, d
 @DRY
 def add_allocation(directory: Path, person: str | None, project: str | None, percent: int | None,
                    from_: str | None, to: str | None, dry_run: bool) -> None:
-    """Give a person a share of time on a project (staff/PERSON.yaml)."""
+    """Give a person a share of time on a project (staff/PERSON.yaml).
+
+    \b
+    Examples:
+      pmkit add allocation program --person aisha-bello --project data-warehouse --percent 20 \\
+        --from 2026-11-01 --to 2027-03-31
+    """
     root = program_root(directory)
     rel = _record_file(root, "staff", need(person, "--person"), "--person")
     fields = [("project", _id(need(project, "--project"), "--project")), ("percent", str(need(percent, "--percent", type=int)))]
@@ -285,7 +312,12 @@ STAGES = ["applied", "screening", "interview", "shortlisted", "offer", "hired", 
 @DRY
 def add_candidate(directory: Path, position: str | None, ident: str | None, name: str | None, stage: str,
                   applied: str | None, dry_run: bool) -> None:
-    """Add a candidate to a position (hiring/POSITION.yaml)."""
+    """Add a candidate to a position (hiring/POSITION.yaml).
+
+    \b
+    Examples:
+      pmkit add candidate program --position data-engineer --id cand-042 --name "A. Person"
+    """
     root = program_root(directory)
     rel = _record_file(root, "hiring", need(position, "--position"), "--position")
     fields = [("id", _id(need(ident, "--id"), "--id"))]
@@ -304,7 +336,12 @@ def add_candidate(directory: Path, position: str | None, ident: str | None, name
 @DRY
 def add_interview(directory: Path, candidate: str | None, interviewer: str | None, date_: str | None,
                   score: int | None, dry_run: bool) -> None:
-    """Record an interview of a candidate (hiring/POSITION.yaml)."""
+    """Record an interview of a candidate (hiring/POSITION.yaml).
+
+    \b
+    Examples:
+      pmkit add interview program --candidate data-engineer/cand-042 --interviewer aisha-bello --date 2026-10-12 --score 4
+    """
     root = program_root(directory)
     position, _, cand = str(need(candidate, "--candidate")).partition("/")
     rel = _record_file(root, "hiring", position, "--candidate")
@@ -334,7 +371,12 @@ def _index_of(entries: Any, ident: str, what: str, rel: str) -> int:
 @DRY
 def add_milestone(directory: Path, project: str | None, ident: str | None, title: str | None, due: str | None,
                   dry_run: bool) -> None:
-    """Add a milestone to a project."""
+    """Add a milestone to a project.
+
+    \b
+    Examples:
+      pmkit add milestone program --project data-warehouse --id uat-done --title "UAT done" --due 2026-12-15
+    """
     root = program_root(directory)
     rel = _record_file(root, "projects", need(project, "--project"), "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title"))),
@@ -354,7 +396,13 @@ def add_milestone(directory: Path, project: str | None, ident: str | None, title
 @DRY
 def add_task(directory: Path, project: str | None, ident: str | None, title: str | None, assignee: str | None,
              effort: str | None, start: str | None, end: str | None, dry_run: bool) -> None:
-    """Add a task to a project's work breakdown."""
+    """Add a task to a project's work breakdown.
+
+    \b
+    Examples:
+      pmkit add task program --project data-warehouse --id uat --title "User acceptance" --assignee aisha-bello \\
+        --start 2026-11-01 --end 2026-12-10
+    """
     root = program_root(directory)
     rel = _record_file(root, "projects", need(project, "--project"), "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title")))]
@@ -381,7 +429,12 @@ def _project_item(root: Path, ref: str, key: str, what: str) -> tuple[str, int]:
 
 @click.group("set", context_settings={"help_option_names": ["-h", "--help"]})
 def set_() -> None:
-    """Set one value of the plan (progress: a task's percent done)."""
+    """Set one value of the plan (progress: a task's percent done).
+
+    \b
+    Examples:
+      pmkit set progress program data-warehouse/uat 40
+    """
 
 
 @set_.command("progress")
@@ -393,7 +446,7 @@ def set_progress(task: str, percent: int, directory: Path, dry_run: bool) -> Non
     """Set PROJECT/TASK's progress to PERCENT (0-100).
 
     \b
-    Example:
+    Examples:
       pmkit set progress data-warehouse/platform 60 program
     """
     root = program_root(directory)
@@ -411,7 +464,7 @@ def done(milestone: str, directory: Path, date_: str | None, dry_run: bool) -> N
     """Mark PROJECT/MILESTONE as reached.
 
     \b
-    Example:
+    Examples:
       pmkit done data-warehouse/first-auto-report program --date 2027-01-28
     """
     root = program_root(directory)

@@ -98,7 +98,7 @@ def init(directory: Path, name: str, currency: str, start: str | None, force: bo
     cleanly, its status site, CI workflow, pre-commit hook and editor schemas.
 
     \b
-    Example:
+    Examples:
       pmkit init my-plan --name "Data centre exit" --currency EUR
       pmkit validate my-plan/program && pmkit site build my-plan/program -o public
     """
