@@ -310,13 +310,9 @@ def test_as_of_option_overrides_status_date():
 
 
 def test_as_of_before_the_program_and_after_it():
-    code, out, _ = rollup(SMALL, "--as-of", "2025-06-01")
-    assert code == 0
-    before = json.loads(out)["program"]
-    # nothing planned, nothing spent: PV 0 -> SPI null, AC 0 -> CPI and EAC null
-    assert (before["planned"], before["evm"]["pv"], before["evm"]["ac"]) == (0, "0.00", "0.00")
-    assert (before["evm"]["spi"], before["evm"]["cpi"], before["evm"]["eac"]) == (None, None, None)
-    assert before["budget"]["actual"] == "0.00" and before["spend_by_month"] == {}
+    # a date before the program starts has no figures: refused, saying from when there are (issue 12)
+    code, out, err = rollup(SMALL, "--as-of", "2025-06-01")
+    assert (code, out) == (2, "") and "before the program starts (2026-01-01)" in err
     code, out, _ = rollup(SMALL, "--as-of", "2027-06-01")
     after = json.loads(out)["program"]
     # every task planned 100 %: PV = BAC of the projects with tasks, 92000 + 23000 = 115000 (tr-3 now
