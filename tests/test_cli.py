@@ -198,7 +198,7 @@ def test_schema_of_a_kind_is_json_with_an_id():
 
 
 def test_schema_without_kind_lists_the_kinds():
-    assert invoke("schema").output.split() == sorted(k.name for k in KINDS)
+    assert invoke("schema").output.split() == sorted([*(k.name for k in KINDS), "rollup"])
 
 
 def test_unknown_kind_exits_2():
@@ -207,13 +207,13 @@ def test_unknown_kind_exits_2():
     assert "unknown kind 'projet'" in result.output
 
 
-def test_schema_output_writes_all_twelve(tmp_path):
+def test_schema_output_writes_every_kind_and_the_rollup(tmp_path):
     target = tmp_path / "out" / "schemas"
     result = invoke("schema", "--output", str(target))
     assert result.exit_code == 0
     files = sorted(p.name for p in target.iterdir())
-    assert len(files) == 12
-    assert files == sorted(f"{k.name}.schema.json" for k in KINDS)
+    assert len(files) == 13
+    assert files == sorted(f"{name}.schema.json" for name in [*(k.name for k in KINDS), "rollup"])
     for path in target.iterdir():
         assert json.loads(path.read_text())["$id"] == f"urn:pmkit:schema:{path.name.split('.')[0]}:v1"
 
