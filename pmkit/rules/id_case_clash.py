@@ -35,6 +35,6 @@ def check(ix: Index) -> Iterator[Finding]:
                 yield Finding(
                     path, 1, 1, CODE.id,
                     f"`{path}` and `{group[0]}` name the same {kind.name} id except for case",
-                    f"ids are lower-case: merge it into `{group[0]}` or rename it to another id",
                     CODE.severity,
+                    f"ids are lower-case: merge it into `{group[0]}` or rename it to another id",
                 )

@@ -4,6 +4,7 @@ import datetime as dt
 
 from conftest import only
 
+from pmkit.core.findings import Severity
 from pmkit.domain import compliance
 
 D = dt.date
@@ -430,6 +431,8 @@ def test_id_case_clash(program):
     [f] = only(program.validate(), "id-case-clash")
     assert (f.file, f.line) == ("projects/INFRA.yaml", 1)
     assert "projects/infra.yaml" in f.message
+    # an error (it fails the run), with its advice as the hint: the two were once swapped
+    assert f.severity is Severity.ERROR and f.hint.startswith("ids are lower-case")
 
 
 def test_id_case_clash_with_a_file_that_does_not_parse(program):
