@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/pmkit site build program --output public
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pmkit import __version__
+
+if TYPE_CHECKING:  # for annotations only: the commands import what they use when they run
+    from pmkit.app.locate import Program
+    from pmkit.domain.model import Model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -54,7 +60,7 @@ class GitProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def _program(directory: Path | None, rev: str | None, shown_rev: str | None = None):  # -> locate.Program
+def _program(directory: Path | None, rev: str | None, shown_rev: str | None = None) -> Program:
     """The program DIR names, or the one found in the repository (said on stderr), at ``rev``."""
     from pmkit.app.locate import NoProgram, locate
     from pmkit.ingest.gitsource import GitError
@@ -286,7 +292,7 @@ def rollup(directory: Path | None, rev: str | None, as_of: dt.date | None, fmt: 
 VIEW_FORMATS = ["table", "json", "csv", "markdown"]
 
 
-def _status_date(program) -> dt.date:  # program: pmkit.app.locate.Program
+def _status_date(program: Program) -> dt.date:
     """The program's status_date, else today: the default date of every figure."""
     from pmkit.ingest.gitsource import GitError
 
@@ -298,7 +304,7 @@ def _status_date(program) -> dt.date:  # program: pmkit.app.locate.Program
         raise GitProblem(str(exc)) from exc
 
 
-def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model, rollup JSON document)
+def _figures(program: Program, day: dt.date, no_cache: bool, command: str) -> tuple[Model, dict[str, Any]]:
     """Validate, then compute the rollup document as of ``day``. With any error the
     findings go to stderr and the command exits 1: no figure from invalid data."""
     from pmkit.app.asof import before_start, in_force, stamp
@@ -318,6 +324,7 @@ def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model,
         click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
         click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
+    assert computed.model is not None and computed.document is not None  # ok: both computed
     refusal = before_start(computed.model, day)
     if refusal is not None:
         raise click.UsageError(refusal)
@@ -325,8 +332,8 @@ def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model,
     return computed.model, computed.document
 
 
-def _view_options(by: tuple[str, ...]):
-    def decorate(command):
+def _view_options(by: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed([
             click.argument("directory", type=PROGRAM_DIR, required=False),
             REV_OPTION,

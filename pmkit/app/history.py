@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,7 +226,7 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
     return changes
 
 
-def _compare(old: dict[str, Any], new: dict[str, Any]):
+def _compare(old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Any, Any]]:
     for pid in sorted(set(old) | set(new)):
         a, b = old.get(pid) or {}, new.get(pid) or {}
         for field in ("start", "end"):

@@ -50,7 +50,7 @@ def jobs() -> int:
 
 
 def fork_map(items: Sequence[T], work: Callable[[T], R], cost: Callable[[T], float], min_cost: float,
-             child_cost: float = CHILD_COST, alongside: Callable[[], None] | None = None,
+             child_cost: float = CHILD_COST, alongside: Callable[[], object] | None = None,
              alongside_cost: float = 0.0) -> list[R]:
     """``[work(x) for x in items]``, spread over ``jobs()`` processes when the
     total ``cost`` reaches ``min_cost``. ``child_cost`` weighs a child's share
@@ -228,7 +228,7 @@ class Stream(Generic[R]):
                     self._here = iter(())
                     raise StopIteration
                 self._received += 1
-                return result  # type: ignore[no-any-return]
+                return result
         assert self._here is not None
         result = next(self._here)
         self._received += 1

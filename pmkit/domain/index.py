@@ -48,7 +48,7 @@ class Record:
     data: dict[str, Any]
 
     @property
-    def id(self) -> str:
+    def id(self) -> str | None:
         return self.doc.id if not self.path else str(self.data.get("id", ""))
 
     @property
@@ -241,12 +241,12 @@ class Index:
             try:
                 value = compute(self, *args)
             finally:
-                read, self.touched = self.touched, outer
-            self._shared[key] = (value, frozenset(read))
+                seen, self.touched = self.touched, outer
+            self._shared[key] = (value, frozenset(seen))
         value, read = self._shared[key]
         if self.touched is not None:
             self.touched |= read  # whoever asks has read what the computation read
-        return value  # type: ignore[no-any-return]
+        return value
 
     def expense_facts(self) -> list[FileFacts]:
         """The facts of every expense file, in file order (see ``expense_facts``; computed once)."""

@@ -70,7 +70,8 @@ Move = tuple[dt.date, Decimal, tuple[str, str], tuple[str, str]]
 
 
 def line_figures(baselines: Iterable[tuple[tuple[str, str], Decimal]], transfers: Iterable[Move],
-                 actual: Mapping[tuple[str, str], Decimal], committed: Mapping[tuple[str, str], Decimal],
+                 actual: Mapping[tuple[str, str], Decimal] | Mapping[Line, Decimal],
+                 committed: Mapping[tuple[str, str], Decimal] | Mapping[Line, Decimal],
                  as_of: dt.date) -> dict[Line, LineFigures]:
     """Every line that has a baseline, a transfer dated on or before ``as_of``,
     spending or a commitment, with its figures, sorted by project and category."""

@@ -271,7 +271,7 @@ def previous_outcome(cache: FileCache, read: SourceFile, old_key: str | None) ->
     return cache.get(old_key)
 
 
-def _load_ahead(program: LazyProgram, index: Index, kinds: set[str | None]) -> None:
+def _load_ahead(program: LazyProgram, index: Index, kinds: Iterable[str | None]) -> None:
     """Load the kinds the rules are about to read (the expenses: their files' facts)."""
     for kind in sorted(k for k in kinds if k is not None):
         if kind == "expenses":
@@ -312,9 +312,9 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check
         old_keys = {read.path: old_key for read, _, old_key in missing}
         checked = check_many([read for read, _, _ in missing],
                              lambda read: check_file(read, previous=previous_outcome(cache, read, old_keys[read.path])))
-        for (read, key, _), outcome in zip(missing, checked):
-            cache.put(key, outcome)
-            cached[read.path] = fresh[read.path] = outcome
+        for (read, key, _), checked_now in zip(missing, checked):
+            cache.put(key, checked_now)
+            cached[read.path] = fresh[read.path] = checked_now
     for read, signature, key, _ in changed:
         outcome = cached[read.path]
         assert outcome is not None

@@ -78,7 +78,8 @@ def read_settings(program_yaml: bytes | None) -> Settings:
     if program_yaml is None:
         return settings
     data = parse("program.yaml", program_yaml).value or {}
-    limits = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    block = data.get("settings")
+    limits: dict[str, Any] = block if isinstance(block, dict) else {}
     size = limits.get("max_file_size_mb")
     if isinstance(size, (int, Decimal)) and not isinstance(size, bool) and size > 0:
         # Compare before multiplying: 1e999999999 MB would overflow Decimal.
@@ -196,9 +197,9 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
     checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=cached))
-    for i, outcome in zip(missing, checked):
-        outcomes[i] = outcome
-        file_cache.put(keys[i], outcome)
+    for i, fresh in zip(missing, checked):
+        outcomes[i] = fresh
+        file_cache.put(keys[i], fresh)
     for source, outcome in zip(sources, outcomes):
         loaded.files += 1
         assert outcome is not None

@@ -36,9 +36,9 @@ def check(ix: Index) -> Iterator[Finding]:
         return  # the usual case: no expense needs a look
     invoices: dict[str, list[tuple[dt.date, int, Record]]] = {}
     for i, record in enumerate(ix.expenses_in(files_where(ix, lambda facts: not over.isdisjoint(facts.contracts)))):
-        cid, when = record.data.get("contract"), day(record.data["date"])
-        if cid in over and when <= ix.as_of:
-            invoices.setdefault(cid, []).append((when, i, record))
+        named, when = record.data.get("contract"), day(record.data["date"])
+        if named in over and when <= ix.as_of:
+            invoices.setdefault(named, []).append((when, i, record))
     for cid in sorted(invoices):
         vid, vendor, index, contract = known[cid]
         value = Decimal(contract["value"])

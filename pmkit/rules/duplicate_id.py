@@ -22,7 +22,7 @@ CODE = Code(
     "second use and the hint names the first: give one of them a new id.",
 )
 
-Entry = tuple[Record, tuple[str | int, ...], str]  # record, path of the id, id
+Entry = tuple[Record, tuple[str | int, ...], str | None]  # record, path of the id, id (None: missing)
 
 
 def _duplicates(what: str, entries: Iterable[Entry], scope: str = "") -> Iterator[Finding]:

@@ -35,6 +35,7 @@ def check(ix: Index) -> Iterator[Finding]:
         if actual <= current or actual <= 0:
             continue  # a negative budget with nothing spent is transfer-overdraws' finding
         budget = project.data.get("budget")
+        at: tuple[str, ...]
         if line in books.baselined:
             at, on = ("budget", category), "key"
         elif isinstance(budget, dict):

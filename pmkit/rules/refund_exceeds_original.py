@@ -42,9 +42,9 @@ def check(ix: Index) -> Iterator[Finding]:
         data = record.data
         if data["id"] in over:
             originals.setdefault(data["id"], record)
-        target = data.get("refund_of")
-        if target in over and data["amount"] < 0:
-            refunds.setdefault(target, []).append((day(data["date"]), i, record))
+        refunded_id = data.get("refund_of")
+        if refunded_id in over and data["amount"] < 0:
+            refunds.setdefault(refunded_id, []).append((day(data["date"]), i, record))
     for target in sorted(refunds):
         original = originals.get(target)
         if original is None or original.data["amount"] <= 0:

@@ -59,7 +59,7 @@ def check(ix: Index) -> Iterator[Finding]:
         return
     spent: dict[Line, Dated] = {line: [] for line in short}
     for record in ix.expenses_in(files_where(ix, lambda facts: not short.isdisjoint(facts.lines))):
-        line = (record.data["project"], record.data["category"])
+        line = Line(record.data["project"], record.data["category"])
         if line in spent:
             spent[line].append((day(record.data["date"]), record.data["amount"]))
     for line in sorted(short):

@@ -28,7 +28,7 @@ def check(ix: Index) -> Iterator[Finding]:
     books = ledger(ix)
     known = set(ix.categories)
 
-    def missing(line: Line) -> bool:
+    def missing(line: tuple[str, str]) -> bool:
         project, category = line
         return project in ix.projects and category in known and not books.exists(line)
 
@@ -50,7 +50,7 @@ def check(ix: Index) -> Iterator[Finding]:
     if not unbudgeted:
         return
     for record in ix.expenses_in(files_where(ix, lambda facts: not unbudgeted.isdisjoint(facts.lines))):
-        line = (record.data["project"], record.data["category"])
+        line = Line(record.data["project"], record.data["category"])
         if line in unbudgeted:
             yield _expense(record, line, hint(line))
 

@@ -280,6 +280,6 @@ def _task_dependencies(ix: Index, project: Record, task_ids: _TaskIds) -> Iterat
             continue
         tasks = task_ids[other]
         if task not in tasks:
-            hint = suggest(task, tasks)
+            close = suggest(task, tasks)
             yield project.finding(CODE, f"`{path_text(path)}` names task `{task}` of project `{other}`, which has no such task",
-                                  hint and hint.replace("`", f"`{other}/", 1) or "check the task id", at=path)
+                                  close and close.replace("`", f"`{other}/", 1) or "check the task id", at=path)

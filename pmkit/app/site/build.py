@@ -163,6 +163,8 @@ def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None =
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from pmkit.app.site.plugin import PmkitPlugin
+
     with site_config(program_dir, as_of, use_cache, config_dir) as (config_file, plugins):
         if output is None and plugins is None:
             output = Path("public")
@@ -174,6 +176,7 @@ def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None =
         finally:
             config.plugins.on_shutdown()
         plugin = config.plugins["pmkit"]
+        assert isinstance(plugin, PmkitPlugin)
         return Built(Path(config.site_dir), plugin.errors, plugin.warnings)
 
 

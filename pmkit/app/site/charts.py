@@ -694,8 +694,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
     tw = text_width(today_text, 11, True) + 14
     tx = x(today) if today_inside else 0
     pill_x = min(max(tx - tw / 2, GANTT_LEFT - 8), GANTT_W - 4 - tw)
-    legend = []
-    lx = GANTT_LABEL_X
+    legend: list[dict[str, Any]] = []
+    lx: float = GANTT_LABEL_X
     ly = plot_bottom + (44 if today_inside else 20)
     for text, colour, dashed in legend_keys:
         legend.append({"kind": "bar", "x": _n(lx), "tx": _n(lx + 20), "text": text,
@@ -863,8 +863,9 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[dt.date, Decimal]]]], 
     lo, hi, ticks = _ticks(lo, hi)
     w, left, right, bottom = 640, 56, 616, 262
     # legend lines under the title
-    legend = []
-    lx, ly = left, 46
+    legend: list[dict[str, Any]] = []
+    lx: float = left
+    ly = 46
     for index, (name, _) in enumerate(series):
         colour, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
         shown = _label(name, 200, 12)

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import jinja2
@@ -469,7 +469,7 @@ def _project_units(site: Site, charts: Charts, rags: dict[str, Rag]) -> list[Uni
             dependents.setdefault(dep, []).append(pid)
     objectives = {o.id: o for o in model.program.objectives}
     return [(project_files(project).page,
-             lambda pid=pid: _project(site, charts, pid, rags, milestone_rows, risks, dependents, objectives))
+             partial(_project, site, charts, pid, rags, milestone_rows, risks, dependents, objectives))
             for pid, project in model.projects.items()]
 
 
@@ -495,22 +495,22 @@ def _project(site: Site, charts: Charts, pid: str, rags: dict[str, Rag], milesto
     project = model.projects[pid]
     row = doc["projects"][pid]
     files = project_files(project)
-    progress = charts.add(files.progress, lambda c, p=project, r=row: c.progress_bar(
-        _d(r["progress"]), _d(r["planned"]), "Progress against plan", 640, chart_id=f"progress-{p.id}"),
+    progress = charts.add(files.progress, lambda c: c.progress_bar(
+        _d(row["progress"]), _d(row["planned"]), "Progress against plan", 640, chart_id=f"progress-{pid}"),
         "Progress against plan", shrinks=True)
     tasks = []
     for task in project.tasks:
         name, kind = site.assignee(task.assignee)
         tasks.append({"task": task, "assignee": name, "assignee_kind": kind, "state": task_state(task, site.as_of)})
-    milestones = []
+    milestones: list[dict[str, Any]] = []
     for m in project.milestones:
         status = milestone_rows.get((pid, m.id))
         milestones.append({"m": m, "status": status["status"] if status else "cancelled",
                            "slipped": status["slipped_days"] if status else None})
-    timeline = charts.add(files.timeline, lambda c, p=project, ms=milestones: c.gantt(
-        [(t.title, t.start, t.end, t.progress, _gantt_task_status(t, site.as_of), None) for t in p.tasks],
-        [(x["m"].title, x["m"].due, x["status"]) for x in ms], p.start, p.end, site.as_of,
-        "Tasks and milestones", chart_id=f"timeline-{p.id}"), "Tasks and milestones") \
+    timeline = charts.add(files.timeline, lambda c: c.gantt(
+        [(t.title, t.start, t.end, t.progress, _gantt_task_status(t, site.as_of), None) for t in project.tasks],
+        [(x["m"].title, x["m"].due, x["status"]) for x in milestones], project.start, project.end, site.as_of,
+        "Tasks and milestones", chart_id=f"timeline-{pid}"), "Tasks and milestones") \
         if files.timeline else None
     task_deps = sorted({(t.id, dep) for t in project.tasks for dep in t.depends_on
                         if not dep.startswith(pid + "/")})

@@ -64,11 +64,11 @@ class PmkitConfig(Config):
     cache = c.Type(bool, default=True)
 
 
-def _as_date(value: str | dt.date | None) -> dt.date | None:
+def _as_date(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(str(value))
     except ValueError as exc:
         raise PluginError(f"pmkit: as_of {value!r} is not a date in the form YYYY-MM-DD") from exc
 

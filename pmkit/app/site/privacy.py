@@ -148,15 +148,15 @@ def redact(findings: Iterable[Finding], private: PrivateData) -> list[Finding]:
     values = sorted((v for v in private.values if len(v) >= MIN_LENGTH), key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, values))) if values else None
 
-    def scrub(text: str | None) -> str | None:
-        return text if text is None or pattern is None else pattern.sub(REDACTED, text)
+    def scrub(text: str) -> str:
+        return text if pattern is None else pattern.sub(REDACTED, text)
 
     out = []
     for finding in findings:
         if finding.line in private.lines.get(finding.file, ()) or _unproven(finding):
             out.append(dataclasses.replace(finding, message=WITHHELD, hint=None))
         else:
-            out.append(dataclasses.replace(finding, message=scrub(finding.message), hint=scrub(finding.hint)))
+            out.append(dataclasses.replace(finding, message=scrub(finding.message), hint=finding.hint and scrub(finding.hint)))
     return out
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -19,7 +21,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def derived(filters: dict[str, object], **options: object) -> jinja2.Environment:
+def derived(filters: Mapping[str, object], **options: Any) -> jinja2.Environment:
     """An environment with filters of its own, sharing the template loader.
 
     Jinja2's ``overlay`` shares its parent's filters dict: two overlays that

@@ -178,7 +178,8 @@ def file_name_finding(path: str, kind: Kind) -> Finding | None:
     if kind.file_id_pattern.match(name):
         return None
     if kind.name == "report":
-        message, hint = f"`{name}` is not a period", "name status reports by month: `2026-10.yaml`"
+        message = f"`{name}` is not a period"
+        hint: str | None = "name status reports by month: `2026-10.yaml`"
     else:
         suggestion = "-".join(name.lower().replace("_", " ").split())
         message = f"`{name}` is not a valid id: use lower-case letters, digits and dashes"

@@ -13,6 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -231,7 +232,7 @@ def plain_record(text: str, max_depth: int) -> Any:
     tests/test_loader_paths.py checks both agree on every value.
     """
     parser = _Parser(text)
-    next_event = parser.get_event
+    next_event: Callable[[], Any] = parser.get_event  # events told apart by type identity, for speed
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end, doc_start = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
     ends = (map_end, seq_end)
@@ -453,7 +454,7 @@ class _Builder:
         if tag == f"{_CORE}str":
             return event.value
         value = resolve_plain(event.value)
-        expected = {f"{_CORE}int": int, f"{_CORE}float": (Decimal, int), f"{_CORE}bool": bool,
+        expected: Any = {f"{_CORE}int": int, f"{_CORE}float": (Decimal, int), f"{_CORE}bool": bool,
                     f"{_CORE}null": type(None)}.get(tag)
         if expected is not None and not isinstance(value, expected):
             # The value is not quoted: the loader does not know whether the
@@ -524,7 +525,7 @@ def _inside(text: str, mark: Any) -> Any:
     lines = _LINE_BREAK.split(text)
     if mark.line < len(lines):
         return mark
-    return yaml.Mark(mark.name, mark.index, len(lines) - 1, len(lines[-1]), None, None)
+    return yaml.Mark(mark.name, mark.index, len(lines) - 1, len(lines[-1]), None, None)  # type: ignore[arg-type]  # PyYAML's stubs; it takes None
 
 
 def _tab_at(text: str, mark: Any) -> bool:

@@ -182,7 +182,7 @@ def _validator_class() -> type[Draft202012Validator]:
     """Draft 2020-12 with integers as JSON Schema means them (``_is_integer``)."""
     from jsonschema import Draft202012Validator, validators
 
-    return validators.extend(  # type: ignore[no-any-return]
+    return validators.extend(
         Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
     )
 
@@ -374,7 +374,9 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
         return Finding(doc.path, line, column, code.id, message, code.severity, hint)
 
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        required: Any = error.validator_value  # jsonschema's stubs type it loosely: a list of names here
+        present: Any = error.instance or {}
+        missing = [name for name in required if name not in present]
         out = []
         for name in missing:
             prop = schema.get("properties", {}).get(name, {})
@@ -383,15 +385,16 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
     if kind == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         out = []
-        for extra in sorted(set(error.instance) - set(known)):
+        instance: Any = error.instance  # a mapping, for additionalProperties
+        for extra in sorted(set(instance) - set(known)):
             # 0.7: `titel` -> `title`, `hired` -> `hired_as`, but not `country` -> `contracts`.
             close = difflib.get_close_matches(extra, known, n=1, cutoff=0.7)
-            hint = f"did you mean `{close[0]}`?" if close else f"known fields: {', '.join(known)}"
+            hint: str | None = f"did you mean `{close[0]}`?" if close else f"known fields: {', '.join(known)}"
             out.append(make(UNKNOWN_FIELD, f"`{extra}` is not a field of {where}", hint, at=(*path, extra), on="key"))
         return out
     if kind == "type":
-        wanted = error.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted: Any = error.validator_value
+        words = " or ".join(str(_TYPE_WORDS.get(t, t)) for t in (wanted if isinstance(wanted, list) else [wanted]))
         hint = None
         if wanted == "string" and schema.get("format") == "date":
             # `done: true` or `start: 2026` is not text a date could be read from: ask for the date itself.
@@ -405,7 +408,8 @@ def findings_for(doc: Document, error: ValidationError, digits: int) -> list[Fin
             hint = f'put the value in quotes to keep it as text: "{typed or error.instance}"'
         return [make(WRONG_TYPE, f"{where} must be {words}, not {shown}", hint or _describe(schema))]
     if kind == "enum" or kind == "const":
-        allowed = [str(v) for v in (error.validator_value if kind == "enum" else [error.validator_value])]
+        values: Any = error.validator_value if kind == "enum" else [error.validator_value]
+        allowed = [str(v) for v in values]
         close = difflib.get_close_matches(str(error.instance), allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(allowed)}"
         return [make(INVALID_VALUE, f"{where} cannot be {_show(error.instance)}", hint)]
