@@ -112,7 +112,7 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     try:
         repo = Repository.find(cwd)
     except GitError:
-        raise NoProgram(_missing(cwd, ".")) from None
+        return _outside_git(cwd, rev)
     configured = configured_folder(repo.root)
     folder = configured or DEFAULT_FOLDER
     how = "from mkdocs.yml" if configured else "the default"
@@ -124,6 +124,17 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     if rev is not None:
         repo.resolve(rev)
     return Program(on_disk, folder, repo, folder, rev, note)
+
+
+def _outside_git(cwd: Path, rev: str | None) -> Program:
+    """Not in a git repository (e.g. just after `pmkit init DIR`): the program
+    folder of the planning repository in the working directory, found as in one."""
+    configured = configured_folder(cwd)
+    folder = configured or DEFAULT_FOLDER
+    if rev is not None or not (cwd / folder / "program.yaml").is_file():
+        raise NoProgram(_missing(cwd, "."))
+    how = "from mkdocs.yml" if configured else "the default"
+    return Program(Path(folder), folder, note=f"pmkit: using the program in {folder}/ ({how})")
 
 
 def _given(directory: Path, rev: str | None) -> Program:

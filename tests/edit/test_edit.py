@@ -378,9 +378,120 @@ def test_schema_rollup_prints_the_rollup_contract() -> None:
     assert code == 0 and json.loads(out)["$id"] == "urn:pmkit:schema:rollup:v1"
 
 
-def test_missing_options_are_not_prompted_for_in_ci(program: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CI", "true")
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_missing_options_are_not_prompted_for_in_ci(program: Path, monkeypatch: pytest.MonkeyPatch, ci: str) -> None:
+    monkeypatch.setenv("CI", ci)
     before = hashes(program)
     code, out = pmkit("add", "expense", program, "--project", "data-warehouse")
-    assert code == 2 and "missing option --category" in out
+    assert code == 2
+    assert "missing options --category, --amount, --date (not prompted: CI is set)" in out
+    assert hashes(program) == before
+
+
+def test_missing_options_without_a_terminal_are_named_all_at_once(program: Path) -> None:
+    """A real process whose stdin is not a terminal (a pipe), CI not set."""
+    before = hashes(program)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    child = subprocess.run([sys.executable, "-m", "pmkit", "add", "transfer", str(program), "--amount", "5"],
+                           input="", capture_output=True, text=True, env=env, timeout=120)
+    assert child.returncode == 2
+    assert "missing options --from, --to, --date, --reason (not prompted: input is not a terminal)" in child.stderr
+    assert hashes(program) == before
+
+
+def run_in_terminal(args: list[str], answers: list[tuple[str, str]], env: dict[str, str]) -> tuple[int, str]:
+    """Run pmkit with a pseudo-terminal as stdin/stdout/stderr; answer each prompt
+    (wait for its text, then type the answer and Enter). Returns exit code and all output."""
+    import pty
+    import select
+
+    main_fd, child_fd = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "pmkit", *args], stdin=child_fd, stdout=child_fd,
+                             stderr=child_fd, env=env, close_fds=True)
+    os.close(child_fd)
+    seen = b""
+    pending = list(answers)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main_fd], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(main_fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if pending and seen.rstrip().endswith(pending[0][0].encode()):
+                os.write(main_fd, pending.pop(0)[1].encode() + b"\r")
+            elif not ready and child.poll() is not None:
+                break
+        code = child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(main_fd)
+    assert not pending, (pending, seen.decode(errors="replace"))
+    return code, seen.decode(errors="replace")
+
+
+def test_a_person_at_a_terminal_is_prompted_for_what_is_missing(program: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, out = run_in_terminal(
+        ["add", "expense", str(program), "--project", "data-warehouse", "--description", "Typed at a terminal"],
+        [("Category:", "labor"), ("Amount:", "250.10"), ("Date:", "2026-10-30")], env)
+    assert code == 0, out
+    assert "Project:" not in out  # given as an option: not asked
+    added, removed = changed_lines(program)
+    assert removed == []
+    assert added == ["", "  - id: exp-2026-10-030", "    date: 2026-10-30", "    project: data-warehouse",
+                     "    category: labor", "    amount: 250.10", "    description: Typed at a terminal"]
+    validates(program)
+
+
+def test_a_terminal_in_ci_is_not_prompted(program: Path) -> None:
+    before = hashes(program)
+    code, out = run_in_terminal(["add", "task", str(program), "--project", "data-warehouse"], [],
+                                {**os.environ, "CI": "true"})
+    assert code == 2 and "missing options --id, --title (not prompted: CI is set)" in out
+    assert hashes(program) == before
+
+
+# --- the configured expense period ------------------------------------------
+
+@pytest.mark.parametrize("period,file,ident", [
+    ("quarterly", "2026-q4.yaml", "exp-2026-q4-"), ("yearly", "2026.yaml", "exp-2026-"),
+    ("monthly", "2026-11.yaml", "exp-2026-11-"),
+])
+def test_expenses_go_to_the_configured_periods_file(program: Path, period: str, file: str, ident: str) -> None:
+    program_yaml = program / "program.yaml"
+    program_yaml.write_text(program_yaml.read_text() + f"\nsettings:\n  expense_files: {period}\n")
+    git(program, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "period")
+    validates(program)
+    for day, number in (("2026-11-03", "001"), ("2026-11-04", "002")):
+        code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                          "--amount", "10.00", "--date", day)
+        assert code == 0, out
+    text = (program / "budget/expenses" / file).read_text()
+    assert f"  - id: {ident}001\n    date: 2026-11-03\n" in text
+    assert f"  - id: {ident}002\n    date: 2026-11-04\n" in text
+    # a refund goes to its own date's period file, with that file's next id
+    code, out = pmkit("add", "refund", program, "--of", f"{ident}001", "--amount", "2.50", "--date", "2026-11-20")
+    assert code == 0, out
+    assert f"  - id: {ident}003\n    date: 2026-11-20\n" in (program / "budget/expenses" / file).read_text()
+    added, removed = changed_lines(program)
+    assert removed == [] and git(program, "diff", "--cached", "--name-only").split() == [f"budget/expenses/{file}"]
+    validates(program)
+
+
+def test_an_unknown_expense_period_is_refused_by_the_schema_and_by_add(program: Path) -> None:
+    program_yaml = program / "program.yaml"
+    program_yaml.write_text(program_yaml.read_text() + "\nsettings:\n  expense_files: weekly\n")
+    code, out = pmkit("validate", program, "--no-cache")
+    assert code == 1 and "program.yaml:" in out and "expense_files" in out
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "1", "--date", "2026-11-03")
+    assert code == 2 and "settings.expense_files is 'weekly'; use one of monthly, quarterly, yearly" in out
     assert hashes(program) == before

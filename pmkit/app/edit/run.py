@@ -17,9 +17,14 @@ from pmkit.app.formats import Report, text as text_report
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def in_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab, most CI services): never wait for an answer."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def can_prompt() -> bool:
     """Prompts only for a person at a terminal, never in CI."""
-    return sys.stdin.isatty() and not os.environ.get("CI")
+    return sys.stdin.isatty() and not in_ci()
 
 
 def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any:
@@ -31,10 +36,29 @@ def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any
     raise click.UsageError(f"missing option {name}")
 
 
-def program_root(directory: Path) -> Path:
-    if not (directory / "program.yaml").is_file():
-        raise click.UsageError(f"{directory} holds no program.yaml; is it a pmkit program directory?")
-    return directory.resolve()
+def need_all(*options: tuple[str, Any]) -> list[Any]:
+    """The values of required options: at a terminal the missing ones are
+    prompted for in order; else one error (exit 2) names every missing one."""
+    missing = [name for name, value in options if value is None]
+    if missing and not can_prompt():
+        why = "CI is set" if in_ci() else "input is not a terminal"
+        raise click.UsageError(f"missing option{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                               f"(not prompted: {why})")
+    return [need(value, name, type=click.IntRange(0, 100) if name == "--percent" else None) for name, value in options]
+
+
+def program_root(directory: Path | None) -> Path:
+    """The program folder DIR names, or (no DIR) the one found as `pmkit validate` finds it."""
+    from pmkit.app.locate import NoProgram, locate
+    from pmkit.ingest.gitsource import GitError
+
+    try:
+        found = locate(directory)
+    except (NoProgram, GitError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if found.note:
+        click.echo(found.note, err=True)
+    return found.directory.resolve()
 
 
 def change_text(root: Path, rel: str, edit: Callable[[str | None], str]) -> Change:
