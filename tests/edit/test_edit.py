@@ -495,3 +495,268 @@ def test_an_unknown_expense_period_is_refused_by_the_schema_and_by_add(program: 
                       "--amount", "1", "--date", "2026-11-03")
     assert code == 2 and "settings.expense_files is 'weekly'; use one of monthly, quarterly, yearly" in out
     assert hashes(program) == before
+
+
+# --- init: a planning repository --------------------------------------------
+
+def test_init_dir_is_a_planning_repository_mkdocs_builds_and_validate_finds_it(tmp_path: Path) -> None:
+    """DIR holds mkdocs.yml and program/; `mkdocs build` (the real one) builds the site, and
+    `pmkit validate` / `pmkit add` run in DIR without arguments find program/, in git or not."""
+    code, out = pmkit("init", tmp_path / "plan")
+    assert code == 0, out
+    plan = tmp_path / "plan"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=plan, capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    index = (plan / "public" / "index.html").read_text(encoding="utf-8")
+    assert "New IT program" in index and "First project" in (plan / "public" / "projects" / "first-project.html").read_text()
+    shutil.rmtree(plan / "public")
+    for in_git_repo in (False, True):
+        if in_git_repo:
+            in_git(plan)
+        run = subprocess.run([sys.executable, "-m", "pmkit", "validate", "--no-cache"], cwd=plan,
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.strip() == "0 errors, 0 warnings in 8 files"
+        assert "using the program in program/ (from mkdocs.yml)" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "pmkit", "add", "task", "--project", "first-project", "--id", "qa",
+                          "--title", "Quality assurance"], cwd=plan, capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    added, removed = changed_lines(plan)
+    assert removed == [] and added[-3:] == ["  - id: qa", "    title: Quality assurance", "    progress: 0"]
+
+
+def _today(days: int = 0) -> str:
+    import datetime as dt
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+#: every `new` kind and `add` entry on a fresh init folder, in an order that
+#: gives each its prerequisites: (command, file changed, lines the edit may remove)
+FRESH_STEPS: list[tuple[list[str], str, list[str]]] = [
+    (["new", "rule", "code-of-conduct", "{p}", "--set", "title=Code of conduct"], "rules/code-of-conduct.yaml", []),
+    (["add", "acknowledgement", "{p}", "--person", "alex-analyst", "--rule", "code-of-conduct", "--date", _today()],
+     "staff/alex-analyst.yaml", []),
+    (["new", "position", "analyst", "{p}", "--set", "requirements[]=SQL", "--set", "requirements[]=no"],
+     "hiring/analyst.yaml", []),
+    (["add", "candidate", "{p}", "--position", "analyst", "--id", "c-001", "--name", "A. Candidate",
+      "--applied", _today()], "hiring/analyst.yaml", []),
+    (["add", "interview", "{p}", "--candidate", "analyst/c-001", "--interviewer", "pat-manager", "--date", _today(),
+      "--score", "4"], "hiring/analyst.yaml", []),
+    (["add", "expense", "{p}", "--project", "first-project", "--category", "software", "--amount", "1999.90",
+      "--date", _today(), "--description", "Licences"], "budget/expenses/" + _today()[:7] + ".yaml",
+     ["expenses: []"]),
+    (["add", "refund", "{p}", "--of", "exp-" + _today()[:7] + "-001", "--amount", "99.90", "--date", _today()],
+     "budget/expenses/" + _today()[:7] + ".yaml", []),
+    (["add", "transfer", "{p}", "--from", "first-project/labor", "--to", "first-project/software", "--amount", "500",
+      "--date", _today(), "--reason", "Licences cost more", "--approved-by", "pat-manager"],
+     "budget/transfers.yaml", []),
+    (["add", "allocation", "{p}", "--person", "pat-manager", "--project", "first-project", "--percent", "25",
+      "--from", _today(), "--to", _today(90)], "staff/pat-manager.yaml", []),
+    (["add", "milestone", "{p}", "--project", "first-project", "--id", "go-live", "--title", "Go live",
+      "--due", _today(300)], "projects/first-project.yaml", []),
+    (["add", "task", "{p}", "--project", "first-project", "--id", "test", "--title", "Testing", "--assignee",
+      "alex-analyst", "--effort", "5", "--start", _today(30), "--end", _today(60)], "projects/first-project.yaml", []),
+    (["set", "progress", "first-project/charter", "50", "{p}"], "projects/first-project.yaml", ["    progress: 0"]),
+    (["done", "first-project/charter-signed", "{p}", "--date", _today()], "projects/first-project.yaml", []),
+    (["new", "project", "data-lake", "{p}", "--set", "name=Data lake", "--set", "start=" + _today(),
+      "--set", "budget.other=0", "--set", "objectives[]=obj-first", "--set", "summary=A lake"],
+     "projects/data-lake.yaml", []),
+    (["new", "person", "sam-engineer", "{p}", "--set", "name=Sam Engineer"], "staff/sam-engineer.yaml", []),
+    (["new", "team", "platform", "{p}", "--set", "name=Platform", "--set", "lead=sam-engineer"],
+     "teams/platform.yaml", []),
+    (["new", "vendor", "acme", "{p}", "--set", "name=Acme Ltd"], "vendors/acme.yaml", []),
+    (["new", "risk", "vendor-delay", "{p}", "--set", "title=Vendor may deliver late", "--set", "probability=3",
+      "--set", "impact=4"], "risks/vendor-delay.yaml", []),
+]
+
+
+def test_every_new_kind_and_add_entry_on_a_fresh_init_folder(fresh: Path) -> None:
+    repo = fresh.parent
+    for step, rel, may_remove in FRESH_STEPS:
+        args = [str(fresh) if a == "{p}" else a for a in step]
+        before = hashes(fresh)
+        code, out = pmkit(*args)
+        assert code == 0, (step, out)
+        added, removed = changed_lines(repo)
+        assert git(repo, "diff", "--cached", "--name-only").split() == [f"program/{rel}"], step
+        assert removed == may_remove, (step, removed)
+        assert added, step
+        after = hashes(fresh)
+        assert {k for k in after if after[k] != before.get(k)} == {rel}, step
+        validates(fresh)
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", " ".join(step[:2]))
+    code, out = pmkit("new", "report", _next_month(), fresh)
+    assert code == 0, out
+    validates(fresh)
+    # the transfer moved exactly 500 and the refund took back exactly 99.90
+    code, out = pmkit("rollup", fresh, "--no-cache", "--as-of", _today())
+    line = json.loads(out)["projects"]["first-project"]["lines"]["software"]
+    assert Decimal(line["actual"]) == Decimal("1900.00")
+    assert Decimal(line["current"]) == Decimal("20500")
+
+
+def _next_month() -> str:
+    import datetime as dt
+    day = dt.date.today().replace(day=28) + dt.timedelta(days=5)
+    return day.strftime("%Y-%m")
+
+
+#: an edit of each kind that would add an error: refused, every file byte-identical
+REFUSALS = [
+    ["add", "expense", "{p}", "--project", "first-project", "--category", "catering", "--amount", "5",
+     "--date", _today()],
+    ["add", "expense", "{p}", "--project", "first-project", "--category", "labor", "--amount", "5.001",
+     "--date", _today()],
+    ["add", "transfer", "{p}", "--from", "first-project/labor", "--to", "nowhere/labor", "--amount", "5",
+     "--date", _today(), "--reason", "r"],
+    ["add", "acknowledgement", "{p}", "--person", "alex-analyst", "--rule", "no-such-rule", "--date", _today()],
+    ["add", "allocation", "{p}", "--person", "alex-analyst", "--project", "no-such-project", "--percent", "10"],
+    ["add", "milestone", "{p}", "--project", "first-project", "--id", "charter-signed", "--title", "Twice",
+     "--due", _today(10)],
+    ["add", "task", "{p}", "--project", "first-project", "--id", "charter", "--title", "Twice"],
+    ["add", "task", "{p}", "--project", "first-project", "--id", "x", "--title", "X", "--assignee", "nobody"],
+    ["new", "project", "p2", "{p}", "--set", "team=no-such-team"],
+    ["new", "person", "p2", "{p}", "--set", "employment=contractor"],
+    ["new", "team", "t2", "{p}", "--set", "lead=nobody"],
+    ["new", "risk", "r2", "{p}", "--set", "severity=enormous"],
+    ["new", "rule", "r2", "{p}", "--set", "category=etiquette"],
+    ["new", "vendor", "v2", "{p}", "--set", "contracts[0].id=c1"],
+    ["new", "position", "p2", "{p}", "--set", "openings=0"],
+]
+
+
+@pytest.mark.parametrize("step", REFUSALS, ids=[" ".join(r[:2]) + f"-{i}" for i, r in enumerate(REFUSALS)])
+def test_an_edit_that_adds_an_error_leaves_every_file_identical(fresh: Path, step: list[str]) -> None:
+    before = hashes(fresh.parent)
+    code, out = pmkit(*[str(fresh) if a == "{p}" else a for a in step])
+    assert code == 1, out
+    assert "nothing was written" in out
+    assert hashes(fresh.parent) == before
+
+
+# --- what is written: money, dates, text ------------------------------------
+
+@pytest.mark.parametrize("amount", ["1234.50", "0.10", "1000", "1000.00", "0.01", "98765.40"])
+def test_money_is_written_exactly_as_given(program: Path, amount: str) -> None:
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", amount, "--date", "2026-10-29")
+    assert code == 0, out
+    added, _ = changed_lines(program)
+    assert f"    amount: {amount}" in added
+
+
+@pytest.mark.parametrize("amount", ["007", "1,000", "1e3", "12.", "+5", "$5", "0x10", "1_000"])
+def test_money_that_could_be_misread_is_refused(program: Path, amount: str) -> None:
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", amount, "--date", "2026-10-29")
+    assert code == 2 and "is not an amount" in out
+    assert hashes(program) == before
+
+
+@pytest.mark.parametrize("given", ["2026-10-29", "20261029"])
+def test_dates_are_written_as_yyyy_mm_dd(program: Path, given: str) -> None:
+    code, out = pmkit("add", "milestone", program, "--project", "data-warehouse", "--id", "m-date", "--title", "T",
+                      "--due", given)
+    assert code == 0, out
+    added, _ = changed_lines(program)
+    assert "    due: 2027-02-01" not in added and "    due: 2026-10-29" in added
+
+
+@pytest.mark.parametrize("given", ["29/10/2026", "2026-10-32", "2026-10", "yesterday"])
+def test_a_date_that_is_not_a_day_is_refused(program: Path, given: str) -> None:
+    before = hashes(program)
+    code, out = pmkit("add", "milestone", program, "--project", "data-warehouse", "--id", "m-date", "--title", "T",
+                      "--due", given)
+    assert code == 2 and "YYYY-MM-DD" in out
+    assert hashes(program) == before
+
+
+@pytest.mark.parametrize("text", ["no", "1.10", "2026-01", "2026-01-01", "yes", "On", "null", "~", "true", "007",
+                                  "1e3", "0x1F", "a: b", "x #y", "#tag", "- item", "[x]", "{x}", "*star", "&anchor",
+                                  "!tag", "'quoted'", '"dq"', "trailing ", " leading", "Ünïcødé – ok", "@home", "%pct",
+                                  "back\\slash", "line\nbreak"])
+def test_text_is_read_back_exactly_by_yaml_1_2_and_1_1_readers(program: Path, text: str) -> None:
+    import yaml  # PyYAML: a YAML 1.1 reader, as many editors and scripts use
+
+    from pmkit.ingest.loader.yaml12 import parse
+
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "1", "--date", "2026-10-29", "--description", text, "--invoice", text)
+    assert code in (0, 1), out  # 1: an invoice the rules do not like is refused, never mangled
+    if code == 1:
+        pytest.skip("refused by a rule")
+    raw = (program / "budget/expenses/2026-10.yaml").read_bytes()
+    for data in (parse("x", raw).value, yaml.safe_load(raw)):
+        entry = data["expenses"][-1]
+        assert entry["description"] == text and entry["invoice"] == text, (text, raw[-200:])
+
+
+def test_new_quotes_text_and_keeps_money_and_numbers(program: Path) -> None:
+    code, out = pmkit("new", "project", "lake", program, "--set", "name=no", "--set", "summary=2026-01",
+                      "--set", "budget.labor=1000.10", "--set", "budget.cloud=250", "--set", "departments[]=1.10")
+    assert code == 0, out
+    text = (program / "projects/lake.yaml").read_text()
+    assert 'name: "no"\n' in text and 'summary: "2026-01"\n' in text
+    assert "budget:\n  labor: 1000.10\n  cloud: 250\n" in text
+    assert 'departments:\n  - "1.10"\n' in text
+    validates(program)
+
+
+# --- new --set: nested fields and unknown ones -------------------------------
+
+def test_new_set_fills_nested_fields_and_list_items(program: Path) -> None:
+    code, out = pmkit("new", "vendor", "acme", program, "--set", "name=Acme",
+                      "--set", "contracts[0].id=acme-2026", "--set", "contracts[0].project=data-warehouse",
+                      "--set", "contracts[0].value=12000.50", "--set", "contracts[0].start=2026-10-01",
+                      "--set", "contracts[0].end=2027-03-31", "--set", "contracts[1].id=acme-2027",
+                      "--set", "contracts[1].project=data-warehouse", "--set", "contracts[1].value=1",
+                      "--set", "contracts[1].start=2027-04-01", "--set", "contracts[1].end=2027-06-30")
+    assert code == 0, out
+    text = (program / "vendors/acme.yaml").read_text()
+    assert ("contracts:\n  - id: acme-2026\n    project: data-warehouse\n    value: 12000.50\n"
+            "    start: 2026-10-01\n    end: 2027-03-31\n  - id: acme-2027\n") in text
+    validates(program)
+
+
+@pytest.mark.parametrize("field,message", [
+    ("budgt.labor=1", "project has no field 'budgt'; did you mean `budget`?"),
+    ("nmae=x", "did you mean `name`?"),
+    ("milestones[0].titel=x", "has no field 'titel'; did you mean `title`?"),
+    ("colour=red", "project has no field 'colour'; see `pmkit schema project`"),
+    ("budget=5", "holds several values"),
+    ("name.first=x", "name is not a mapping"),
+    ("milestones[3].id=x", "milestones has 0 item(s); the next is [0]"),
+    ("budget.labor=1,000", "is not an amount"),
+    ("Bad Field=x", "is not a field name"),
+    ("name", "is not FIELD=VALUE"),
+])
+def test_new_set_refuses_unknown_or_misshaped_fields(program: Path, field: str, message: str) -> None:
+    before = hashes(program)
+    code, out = pmkit("new", "project", "lake", program, "--set", field)
+    assert code == 2, out
+    assert message in " ".join(out.split()), out
+    assert hashes(program) == before
+
+
+def test_a_suggestion_is_only_a_close_name(program: Path) -> None:
+    code, out = pmkit("new", "project", "lake", program, "--set", "xyz=1")
+    assert code == 2 and "did you mean" not in out
+
+
+# --- help lists the kinds, one line each ---------------------------------------
+
+def test_new_and_add_help_list_each_kind_on_one_full_line() -> None:
+    from pmkit.app.edit.add import KINDS_HELP
+    from pmkit.app.edit.new import KINDS
+
+    result = CliRunner().invoke(main, ["new", "--help"], terminal_width=80)
+    for kind, (_, line) in KINDS.items():
+        assert f"  {kind:<9} {line}\n" in result.output, kind
+    result = CliRunner().invoke(main, ["add", "--help"], terminal_width=80)
+    for kind, line in KINDS_HELP.items():
+        assert f"  {kind:<16} {line}\n" in result.output, kind
+    assert len(KINDS) == 8 and len(KINDS_HELP) == 9

@@ -21,7 +21,7 @@ DRY = click.option("--dry-run", is_flag=True, help="Print the diff and write not
 KINDS_HELP = {
     "expense": "a cost in its period's expense file (id generated)",
     "refund": "a negative expense that refunds one (--of EXPENSE)",
-    "transfer": "money moved between two budget lines (budget/transfers.yaml)",
+    "transfer": "money moved between two budget lines (transfers file)",
     "acknowledgement": "a person acknowledged a rule (staff file)",
     "allocation": "a person's share of time on a project (staff file)",
     "candidate": "a candidate for a position (hiring file)",
@@ -74,20 +74,18 @@ def _load(root: Path, rel: str) -> Any:
 def add() -> None:
     """Add one entry to the plan, in the right file and the file's own style.
 
-    \b
-    What can be added:
+    Every edit validates the program as it would be and writes nothing if
+    that adds an error (exit 1); --dry-run prints the diff. Missing options
+    are asked for at a terminal, never in CI (CI set or no terminal: exit 2).
+    Without DIR the program is found as `pmkit validate` finds it.
 
     \b
     Examples:
-      pmkit add expense program --project data-warehouse --category labor --amount 1234.56 --date 2026-09-29 --description "Overtime"
-      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor --amount 5000 --date 2026-10-01 --reason "Cut-over"
+      pmkit add expense program --project data-warehouse --category labor --amount 1234.56 \\
+        --date 2026-09-29 --description "Overtime"
+      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor \\
+        --amount 5000 --date 2026-10-01 --reason "Cut-over"
     """
-
-
-add.help = (add.help or "") + "\n".join(f"  {k:<16} {v}" for k, v in KINDS_HELP.items()) + """
-
-    Every edit validates the program as it would be and writes nothing if
-    that adds an error (exit 1). --dry-run prints the diff."""
 
 
 def _next_id(existing: list[str], prefix: str, width: int = 3) -> str:
@@ -139,7 +137,7 @@ def _append_expense(root: Path, period: str, fields: list[tuple[str, str]], dry_
     finish(root, [change_text(root, rel, edit)], dry_run)
 
 
-@add.command("expense")
+@add.command("expense", short_help=KINDS_HELP["expense"])
 @DIR
 @click.option("--project", help="Project (id) charged.")
 @click.option("--category", help="Budget category (id) charged.")
@@ -193,7 +191,7 @@ def _find_expense(root: Path, ident: str) -> dict[str, Any]:
     raise click.BadParameter(f"no expense {ident!r} in budget/expenses/", param_hint="--of")
 
 
-@add.command("refund")
+@add.command("refund", short_help=KINDS_HELP["refund"])
 @DIR
 @click.option("--of", "of", help="The expense (id) refunded.")
 @click.option("--amount", help="Amount refunded (positive or negative; written negative).")
@@ -234,7 +232,7 @@ def _line(value: str | None, name: str) -> str:
     return f"{{project: {project}, category: {category}}}"
 
 
-@add.command("transfer")
+@add.command("transfer", short_help=KINDS_HELP["transfer"])
 @DIR
 @click.option("--from", "from_", help="Budget line money moves from: PROJECT/CATEGORY.")
 @click.option("--to", help="Budget line money moves to: PROJECT/CATEGORY.")
@@ -279,7 +277,7 @@ def _record_file(root: Path, folder: str, ident: str, name: str) -> str:
     return rel
 
 
-@add.command("acknowledgement")
+@add.command("acknowledgement", short_help=KINDS_HELP["acknowledgement"])
 @DIR
 @click.option("--person", help="Who acknowledged (a staff id).")
 @click.option("--rule", help="The rule (id) acknowledged.")
@@ -300,7 +298,7 @@ def add_acknowledgement(directory: Path | None, person: str | None, rule: str | 
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("acknowledgements",), fields))], dry_run)
 
 
-@add.command("allocation")
+@add.command("allocation", short_help=KINDS_HELP["allocation"])
 @DIR
 @click.option("--person", help="Who (a staff id).")
 @click.option("--project", help="Project (id) the person works on.")
@@ -331,7 +329,7 @@ def add_allocation(directory: Path | None, person: str | None, project: str | No
 STAGES = ["applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn"]
 
 
-@add.command("candidate")
+@add.command("candidate", short_help=KINDS_HELP["candidate"])
 @DIR
 @click.option("--position", help="The position (id of a file in hiring/).")
 @click.option("--id", "ident", help="Candidate id (a neutral code, e.g. c-014).")
@@ -357,7 +355,7 @@ def add_candidate(directory: Path | None, position: str | None, ident: str | Non
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("candidates",), fields))], dry_run)
 
 
-@add.command("interview")
+@add.command("interview", short_help=KINDS_HELP["interview"])
 @DIR
 @click.option("--candidate", help="POSITION/CANDIDATE.")
 @click.option("--interviewer", help="Who interviewed (a staff id).")
@@ -393,7 +391,7 @@ def _index_of(entries: Any, ident: str, what: str, rel: str) -> int:
     raise click.BadParameter(f"no {what} {ident!r} in {rel}")
 
 
-@add.command("milestone")
+@add.command("milestone", short_help=KINDS_HELP["milestone"])
 @DIR
 @click.option("--project", help="Project (id).")
 @click.option("--id", "ident", help="Milestone id, unique in the project.")
@@ -416,7 +414,7 @@ def add_milestone(directory: Path | None, project: str | None, ident: str | None
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("milestones",), fields))], dry_run)
 
 
-@add.command("task")
+@add.command("task", short_help=KINDS_HELP["task"])
 @DIR
 @click.option("--project", help="Project (id).")
 @click.option("--id", "ident", help="Task id, unique in the project.")
