@@ -440,9 +440,12 @@ def test_a_person_at_a_terminal_is_prompted_for_what_is_missing(program: Path) -
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     code, out = run_in_terminal(
         ["add", "expense", str(program), "--project", "data-warehouse", "--description", "Typed at a terminal"],
-        [("Category:", "labor"), ("Amount:", "250.10"), ("Date:", "2026-10-30")], env)
+        [("Category:", "labor"), ("Amount:", "12,50"), ("Amount:", "250.10"), ("Date:", "29/10/2026"),
+         ("Date:", "2026-10-30")], env)
     assert code == 0, out
     assert "Project:" not in out  # given as an option: not asked
+    # a wrong answer is explained and asked again
+    assert "Error: '12,50' is not an amount" in out and "Error: '29/10/2026' is not a date" in out
     added, removed = changed_lines(program)
     assert removed == []
     assert added == ["", "  - id: exp-2026-10-030", "    date: 2026-10-30", "    project: data-warehouse",

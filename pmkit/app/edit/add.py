@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -44,6 +44,14 @@ def _id(value: str, name: str) -> str:
         raise click.BadParameter(f"{value!r} is not an id (lower-case letters, digits and single hyphens)",
                                  param_hint=name)
     return value
+
+
+def _is_id(name: str) -> Callable[[str], str]:
+    return lambda value: _id(value, name)
+
+
+def _is_date(name: str) -> Callable[[str], str]:
+    return lambda value: _iso(value, name)
 
 
 def _money(value: str | None, name: str = "--amount") -> str:
@@ -162,8 +170,9 @@ def add_expense(directory: Path | None, project: str | None, category: str | Non
         --amount 1234.56 --date 2026-09-29 --description "Cut-over overtime"
     """
     root = program_root(directory)
-    project, category, amount, date_ = need_all(("--project", project), ("--category", category),
-                                                ("--amount", amount), ("--date", date_))
+    project, category, amount, date_ = need_all(("--project", project, _is_id("--project")),
+                                                ("--category", category, _is_id("--category")),
+                                                ("--amount", amount, _money), ("--date", date_, _is_date("--date")))
     project = _id(project, "--project")
     category = _id(category, "--category")
     amount_text = _money(amount)
@@ -208,7 +217,8 @@ def add_refund(directory: Path | None, of: str | None, amount: str | None, date_
       pmkit add refund program --of exp-2026-10-001 --amount 120.00 --date 2026-10-20
     """
     root = program_root(directory)
-    of, amount, date_ = need_all(("--of", of), ("--amount", amount), ("--date", date_))
+    of, amount, date_ = need_all(("--of", of, _is_id("--of")), ("--amount", amount, _money),
+                               ("--date", date_, _is_date("--date")))
     original = _find_expense(root, _id(of, "--of"))
     amount_text = _money(amount).lstrip("-")
     date = _iso(date_, "--date")
@@ -252,8 +262,10 @@ def add_transfer(directory: Path | None, from_: str | None, to: str | None, amou
         --amount 5000 --date 2026-10-01 --reason "Cut-over" --approved-by aisha-bello
     """
     root = program_root(directory)
-    from_, to, amount, date_, reason = need_all(("--from", from_), ("--to", to), ("--amount", amount),
-                                                ("--date", date_), ("--reason", reason))
+    from_, to, amount, date_, reason = need_all(("--from", from_, lambda v: _line(v, "--from")),
+                                                ("--to", to, lambda v: _line(v, "--to")), ("--amount", amount, _money),
+                                                ("--date", date_, _is_date("--date")),
+                                                ("--reason", reason, lambda v: _text(v, "--reason")))
     source, target = _line(from_, "--from"), _line(to, "--to")
     amount_text = _money(amount)
     date = _iso(date_, "--date")
@@ -292,7 +304,7 @@ def add_acknowledgement(directory: Path | None, person: str | None, rule: str | 
       pmkit add acknowledgement program --person aisha-bello --rule code-of-conduct --date 2026-10-02
     """
     root = program_root(directory)
-    person, rule = need_all(("--person", person), ("--rule", rule))
+    person, rule = need_all(("--person", person, _is_id("--person")), ("--rule", rule, _is_id("--rule")))
     rel = _record_file(root, "staff", person, "--person")
     fields = [("rule", _id(need(rule, "--rule"), "--rule")), ("date", _iso(date_ or dt.date.today().isoformat(), "--date"))]
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("acknowledgements",), fields))], dry_run)
@@ -316,7 +328,8 @@ def add_allocation(directory: Path | None, person: str | None, project: str | No
         --from 2026-11-01 --to 2027-03-31
     """
     root = program_root(directory)
-    person, project, percent = need_all(("--person", person), ("--project", project), ("--percent", percent))
+    person, project, percent = need_all(("--person", person, _is_id("--person")), ("--project", project, _is_id("--project")),
+                                        ("--percent", percent))
     rel = _record_file(root, "staff", person, "--person")
     fields = [("project", _id(need(project, "--project"), "--project")), ("percent", str(need(percent, "--percent", type=int)))]
     if from_:
@@ -346,7 +359,7 @@ def add_candidate(directory: Path | None, position: str | None, ident: str | Non
       pmkit add candidate program --position data-engineer --id cand-042 --name "A. Person"
     """
     root = program_root(directory)
-    position, ident = need_all(("--position", position), ("--id", ident))
+    position, ident = need_all(("--position", position, _is_id("--position")), ("--id", ident, _is_id("--id")))
     rel = _record_file(root, "hiring", position, "--position")
     fields = [("id", _id(need(ident, "--id"), "--id"))]
     if name:
@@ -371,7 +384,7 @@ def add_interview(directory: Path | None, candidate: str | None, interviewer: st
       pmkit add interview program --candidate data-engineer/cand-042 --interviewer aisha-bello --date 2026-10-12 --score 4
     """
     root = program_root(directory)
-    candidate, interviewer = need_all(("--candidate", candidate), ("--interviewer", interviewer))
+    candidate, interviewer = need_all(("--candidate", candidate), ("--interviewer", interviewer, _is_id("--interviewer")))
     position, _, cand = str(candidate).partition("/")
     rel = _record_file(root, "hiring", position, "--candidate")
     data = _load(root, rel) or {}
@@ -407,7 +420,8 @@ def add_milestone(directory: Path | None, project: str | None, ident: str | None
       pmkit add milestone program --project data-warehouse --id uat-done --title "UAT done" --due 2026-12-15
     """
     root = program_root(directory)
-    project, ident, title, due = need_all(("--project", project), ("--id", ident), ("--title", title), ("--due", due))
+    project, ident, title, due = need_all(("--project", project, _is_id("--project")), ("--id", ident, _is_id("--id")),
+                                     ("--title", title, lambda v: _text(v, "--title")), ("--due", due, _is_date("--due")))
     rel = _record_file(root, "projects", project, "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title"))),
               ("due", _iso(due, "--due"))]
@@ -434,7 +448,8 @@ def add_task(directory: Path | None, project: str | None, ident: str | None, tit
         --start 2026-11-01 --end 2026-12-10
     """
     root = program_root(directory)
-    project, ident, title = need_all(("--project", project), ("--id", ident), ("--title", title))
+    project, ident, title = need_all(("--project", project, _is_id("--project")), ("--id", ident, _is_id("--id")),
+                                ("--title", title, lambda v: _text(v, "--title")))
     rel = _record_file(root, "projects", project, "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title")))]
     if assignee:

@@ -36,15 +36,34 @@ def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any
     raise click.UsageError(f"missing option {name}")
 
 
-def need_all(*options: tuple[str, Any]) -> list[Any]:
-    """The values of required options: at a terminal the missing ones are
-    prompted for in order; else one error (exit 2) names every missing one."""
-    missing = [name for name, value in options if value is None]
+def need_all(*options: tuple[Any, ...]) -> list[Any]:
+    """The values of required options, each ``(name, value)`` or ``(name, value, check)``.
+
+    At a terminal the missing ones are prompted for in order, and asked again
+    while ``check`` (which raises click.BadParameter) refuses the answer; else
+    one error (exit 2) names every missing option."""
+    missing = [option[0] for option in options if option[1] is None]
     if missing and not can_prompt():
         why = "CI is set" if in_ci() else "input is not a terminal"
         raise click.UsageError(f"missing option{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                                f"(not prompted: {why})")
-    return [need(value, name, type=click.IntRange(0, 100) if name == "--percent" else None) for name, value in options]
+    values = []
+    for name, value, *rest in options:
+        if value is None:
+            label = name.lstrip("-").replace("-", " ").capitalize()
+            if name == "--percent":
+                value = click.prompt(label, type=click.IntRange(0, 100))
+            else:
+                value = click.prompt(label, value_proc=_checked(rest[0]) if rest else None)
+        values.append(value)
+    return values
+
+
+def _checked(check: Callable[[str], Any]) -> Callable[[str], str]:
+    def proc(text: str) -> str:
+        check(text)  # click.BadParameter: click says why and asks again
+        return text
+    return proc
 
 
 def program_root(directory: Path | None) -> Path:
