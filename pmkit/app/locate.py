@@ -128,13 +128,12 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
 
 def _outside_git(cwd: Path, rev: str | None) -> Program:
     """Not in a git repository (e.g. just after `pmkit init DIR`): the program
-    folder of the planning repository in the working directory, found as in one."""
-    configured = configured_folder(cwd)
-    folder = configured or DEFAULT_FOLDER
-    if rev is not None or not (cwd / folder / "program.yaml").is_file():
+    folder named by the pmkit plugin in the working directory's mkdocs.yml.
+    Without that file nothing is guessed (the error suggests program/)."""
+    folder = configured_folder(cwd)
+    if rev is not None or folder is None or not (cwd / folder / "program.yaml").is_file():
         raise NoProgram(_missing(cwd, "."))
-    how = "from mkdocs.yml" if configured else "the default"
-    return Program(Path(folder), folder, note=f"pmkit: using the program in {folder}/ ({how})")
+    return Program(Path(folder), folder, note=f"pmkit: using the program in {folder}/ (from mkdocs.yml)")
 
 
 def _given(directory: Path, rev: str | None) -> Program:
