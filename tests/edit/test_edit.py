@@ -763,3 +763,64 @@ def test_new_and_add_help_list_each_kind_on_one_full_line() -> None:
     for kind, line in KINDS_HELP.items():
         assert f"  {kind:<16} {line}\n" in result.output, kind
     assert len(KINDS) == 8 and len(KINDS_HELP) == 9
+
+
+#: the same on the example program: each entry and kind, refused, every byte kept
+EXAMPLE_REFUSALS = [
+    ["add", "expense", "{p}", "--project", "data-warehouse", "--category", "catering", "--amount", "5",
+     "--date", "2026-10-29"],
+    ["add", "refund", "{p}", "--of", "exp-2026-10-003", "--amount", "5.001", "--date", "2026-10-30"],
+    ["add", "transfer", "{p}", "--from", "data-warehouse/travel", "--to", "nowhere/labor", "--amount", "5",
+     "--date", "2026-10-15", "--reason", "r"],
+    ["add", "acknowledgement", "{p}", "--person", "dana-whitfield", "--rule", "no-such-rule", "--date", "2026-10-01"],
+    ["add", "allocation", "{p}", "--person", "dana-whitfield", "--project", "no-such-project", "--percent", "5"],
+    ["add", "candidate", "{p}", "--position", "data-engineer", "--id", "c-2026-201", "--applied", "2026-10-01"],
+    ["add", "interview", "{p}", "--candidate", "data-engineer/c-2026-201", "--interviewer", "nobody",
+     "--date", "2026-10-10"],
+    ["add", "milestone", "{p}", "--project", "data-warehouse", "--id", "first-auto-report", "--title", "Twice",
+     "--due", "2027-01-01"],
+    ["add", "task", "{p}", "--project", "data-warehouse", "--id", "revenue-report", "--title", "Twice"],
+    ["new", "project", "p2", "{p}", "--set", "team=no-such-team"],
+    ["new", "person", "p2", "{p}", "--set", "employment=contractor"],
+    ["new", "team", "t2", "{p}", "--set", "lead=nobody"],
+    ["new", "vendor", "v2", "{p}", "--set", "contracts[0].id=c1"],
+    ["new", "position", "p2", "{p}", "--set", "openings=0"],
+    ["new", "rule", "r2", "{p}", "--set", "category=etiquette"],
+    ["new", "risk", "r2", "{p}", "--set", "severity=enormous"],
+]
+
+
+@pytest.mark.parametrize("step", EXAMPLE_REFUSALS, ids=[" ".join(r[:2]) for r in EXAMPLE_REFUSALS])
+def test_an_edit_of_the_example_that_adds_an_error_leaves_every_file_identical(program: Path,
+                                                                              step: list[str]) -> None:
+    before = hashes(program)
+    code, out = pmkit(*[str(program) if a == "{p}" else a for a in step])
+    assert code == 1, out
+    assert "nothing was written" in out
+    assert hashes(program) == before
+
+
+def test_new_explains_optional_fields_as_comments(program: Path) -> None:
+    code, out = pmkit("new", "risk", "late-vendor", program, "--set", "title=Vendor late")
+    assert code == 0, out
+    text = (program / "risks/late-vendor.yaml").read_text()
+    assert "\n# Optional fields:\n" in text
+    for field in ("project", "due", "probability", "impact", "resolution"):
+        assert f"\n# {field}:\n" in text, field
+    # every optional field's comment is preceded by its explanation from the schema
+    assert "#   " in text.split("# Optional fields:")[1]
+
+
+@pytest.mark.parametrize("args", [
+    ["set", "progress", "data-warehouse/no-such-task", "50", "{p}"],
+    ["set", "progress", "data-warehouse/revenue-report", "101", "{p}"],
+    ["set", "progress", "revenue-report", "50", "{p}"],
+    ["done", "data-warehouse/no-such-milestone", "{p}", "--date", "2026-10-30"],
+    ["done", "data-warehouse/first-auto-report", "{p}", "--date", "30.10.2026"],
+    ["done", "no-such-project/first-auto-report", "{p}"],
+])
+def test_set_progress_and_done_refuse_what_is_not_there(program: Path, args: list[str]) -> None:
+    before = hashes(program)
+    code, out = pmkit(*[str(program) if a == "{p}" else a for a in args])
+    assert code == 2, out
+    assert hashes(program) == before
