@@ -824,3 +824,14 @@ def test_set_progress_and_done_refuse_what_is_not_there(program: Path, args: lis
     code, out = pmkit(*[str(program) if a == "{p}" else a for a in args])
     assert code == 2, out
     assert hashes(program) == before
+
+
+def test_warnings_an_edit_adds_are_shown_and_the_edit_written(program: Path) -> None:
+    code, out = pmkit("new", "rule", "badge-policy", program, "--set", "title=Badge policy",
+                      "--set", "effective=2026-01-01", "--set", "acknowledge_within_days=10")
+    assert code == 0, out
+    assert (program / "rules/badge-policy.yaml").is_file()
+    shown = [line for line in out.splitlines() if " warning acknowledgement-overdue " in line]
+    assert shown and all("rule `badge-policy`" in line for line in shown)
+    assert f"pmkit: written; the edit adds the {len(shown)} warning(s) above" in out
+    assert "other warning(s) in the program (run `pmkit validate` to see them)" in out

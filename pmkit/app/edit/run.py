@@ -110,8 +110,12 @@ def finish(root: Path, changes: list[Change], dry_run: bool) -> None:
     for change in changes:
         verb = "created" if change.original.data is None else "updated"
         click.echo(f"{verb} {change.path}")
-    if outcome.warnings:
-        click.echo(f"{len(outcome.warnings)} warning(s) in the program (run `pmkit validate` to see them)", err=True)
+    if outcome.new_warnings:
+        click.echo(text_report(Report(outcome.new_warnings, 0, root.as_posix())), nl=False, err=True)
+        click.echo(f"pmkit: written; the edit adds the {len(outcome.new_warnings)} warning(s) above", err=True)
+    others = len(outcome.warnings) - len(outcome.new_warnings)
+    if others > 0:
+        click.echo(f"{others} other warning(s) in the program (run `pmkit validate` to see them)", err=True)
     sys.exit(EXIT_OK)
 
 
