@@ -112,7 +112,7 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     try:
         repo = Repository.find(cwd)
     except GitError:
-        raise NoProgram(_missing(cwd, ".")) from None
+        return _outside_git(cwd, rev)
     configured = configured_folder(repo.root)
     folder = configured or DEFAULT_FOLDER
     how = "from mkdocs.yml" if configured else "the default"
@@ -124,6 +124,16 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     if rev is not None:
         repo.resolve(rev)
     return Program(on_disk, folder, repo, folder, rev, note)
+
+
+def _outside_git(cwd: Path, rev: str | None) -> Program:
+    """Not in a git repository (e.g. just after `pmkit init DIR`): the program
+    folder named by the pmkit plugin in the working directory's mkdocs.yml.
+    Without that file nothing is guessed (the error suggests program/)."""
+    folder = configured_folder(cwd)
+    if rev is not None or folder is None or not (cwd / folder / "program.yaml").is_file():
+        raise NoProgram(_missing(cwd, "."))
+    return Program(Path(folder), folder, note=f"pmkit: using the program in {folder}/ (from mkdocs.yml)")
 
 
 def _given(directory: Path, rev: str | None) -> Program:

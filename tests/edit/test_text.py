@@ -49,6 +49,6 @@ def test_text_yaml_would_misread_is_quoted(text: str) -> None:
 
 def test_money_is_written_as_given() -> None:
     assert money("1234.50") == "1234.50"
-    for bad in ("1,234.50", "1e3", "12.", "$5", "nan"):
+    for bad in ("1,234.50", "1e3", "12.", "$5", "nan", "007", "+5", "1 000"):
         with pytest.raises(ValueError):
             money(bad)

@@ -6,22 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
-from pmkit.app.edit.run import change_text, finish, need, program_root
+from pmkit.app.edit.run import change_text, finish, need, need_all, program_root
 from pmkit.app.edit.text import append_entry, money, scalar, set_field
 from pmkit.core.kinds import ID_PATTERN
 from pmkit.ingest.loader.yaml12 import parse
 
-DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 DRY = click.option("--dry-run", is_flag=True, help="Print the diff and write nothing.")
 
 KINDS_HELP = {
-    "expense": "a cost in the month's expense file (id generated)",
+    "expense": "a cost in its period's expense file (id generated)",
     "refund": "a negative expense that refunds one (--of EXPENSE)",
-    "transfer": "money moved between two budget lines (budget/transfers.yaml)",
+    "transfer": "money moved between two budget lines (transfers file)",
     "acknowledgement": "a person acknowledged a rule (staff file)",
     "allocation": "a person's share of time on a project (staff file)",
     "candidate": "a candidate for a position (hiring file)",
@@ -44,6 +44,14 @@ def _id(value: str, name: str) -> str:
         raise click.BadParameter(f"{value!r} is not an id (lower-case letters, digits and single hyphens)",
                                  param_hint=name)
     return value
+
+
+def _is_id(name: str) -> Callable[[str], str]:
+    return lambda value: _id(value, name)
+
+
+def _is_date(name: str) -> Callable[[str], str]:
+    return lambda value: _iso(value, name)
 
 
 def _money(value: str | None, name: str = "--amount") -> str:
@@ -74,20 +82,18 @@ def _load(root: Path, rel: str) -> Any:
 def add() -> None:
     """Add one entry to the plan, in the right file and the file's own style.
 
-    \b
-    What can be added:
+    Every edit validates the program as it would be and writes nothing if
+    that adds an error (exit 1); --dry-run prints the diff. Missing options
+    are asked for at a terminal, never in CI (CI set or no terminal: exit 2).
+    Without DIR the program is found as `pmkit validate` finds it.
 
     \b
     Examples:
-      pmkit add expense program --project data-warehouse --category labor --amount 1234.56 --date 2026-09-29 --description "Overtime"
-      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor --amount 5000 --date 2026-10-01 --reason "Cut-over"
+      pmkit add expense program --project data-warehouse --category labor --amount 1234.56 \\
+        --date 2026-09-29 --description "Overtime"
+      pmkit add transfer program --from data-warehouse/travel --to data-warehouse/labor \\
+        --amount 5000 --date 2026-10-01 --reason "Cut-over"
     """
-
-
-add.help = (add.help or "") + "\n".join(f"  {k:<16} {v}" for k, v in KINDS_HELP.items()) + """
-
-    Every edit validates the program as it would be and writes nothing if
-    that adds an error (exit 1). --dry-run prints the diff."""
 
 
 def _next_id(existing: list[str], prefix: str, width: int = 3) -> str:
@@ -100,16 +106,36 @@ def _next_id(existing: list[str], prefix: str, width: int = 3) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
 
 
-def _month_ids(root: Path, month: str) -> list[str]:
-    path = root / "budget" / "expenses" / f"{month}.yaml"
-    if not path.is_file():
+#: settings.expense_files in program.yaml -> how a date names its expense file
+PERIODS = ("monthly", "quarterly", "yearly")
+
+
+def expense_period(root: Path, date: str) -> str:
+    """The expense file (and id prefix) a date belongs to, by program.yaml
+    `settings.expense_files`: monthly `2026-10`, quarterly `2026-q4`, yearly `2026`."""
+    program = _load(root, "program.yaml")
+    settings = program.get("settings") if isinstance(program, dict) else None
+    period = settings.get("expense_files", "monthly") if isinstance(settings, dict) else "monthly"
+    if period not in PERIODS:
+        raise click.UsageError(f"program.yaml settings.expense_files is {period!r}; use one of {', '.join(PERIODS)}")
+    year, month = date[:4], int(date[5:7])
+    return {"monthly": date[:7], "quarterly": f"{year}-q{(month - 1) // 3 + 1}", "yearly": year}[period]
+
+
+def _period_ids(root: Path, period: str) -> list[str]:
+    rel = f"budget/expenses/{period}.yaml"
+    if not (root / rel).is_file():
         return []
-    data = _load(root, f"budget/expenses/{month}.yaml") or {}
+    data = _load(root, rel) or {}
     return [str(e.get("id")) for e in data.get("expenses") or [] if isinstance(e, dict)]
 
 
-def _append_expense(root: Path, date: str, fields: list[tuple[str, str]], dry_run: bool) -> None:
-    rel = f"budget/expenses/{date[:7]}.yaml"
+def _expense_id(root: Path, ident: str | None, period: str) -> str:
+    return _id(ident, "--id") if ident else _next_id(_period_ids(root, period), f"exp-{period}-")
+
+
+def _append_expense(root: Path, period: str, fields: list[tuple[str, str]], dry_run: bool) -> None:
+    rel = f"budget/expenses/{period}.yaml"
 
     def edit(old: str | None) -> str:
         if old is None:
@@ -119,7 +145,7 @@ def _append_expense(root: Path, date: str, fields: list[tuple[str, str]], dry_ru
     finish(root, [change_text(root, rel, edit)], dry_run)
 
 
-@add.command("expense")
+@add.command("expense", short_help=KINDS_HELP["expense"])
 @DIR
 @click.option("--project", help="Project (id) charged.")
 @click.option("--category", help="Budget category (id) charged.")
@@ -129,12 +155,14 @@ def _append_expense(root: Path, date: str, fields: list[tuple[str, str]], dry_ru
 @click.option("--vendor", help="Vendor (id) paid.")
 @click.option("--contract", help="Contract (id) the invoice is against.")
 @click.option("--invoice", help="Invoice number as printed.")
-@click.option("--id", "ident", help="Expense id (default: the next one in the month's file).")
+@click.option("--id", "ident", help="Expense id (default: the next one in the period's file).")
 @DRY
-def add_expense(directory: Path, project: str | None, category: str | None, amount: str | None,
+def add_expense(directory: Path | None, project: str | None, category: str | None, amount: str | None,
                 date_: str | None, description: str | None, vendor: str | None, contract: str | None,
                 invoice: str | None, ident: str | None, dry_run: bool) -> None:
-    """Add an expense to budget/expenses/YYYY-MM.yaml of its date's month.
+    """Add an expense to the expense file of its date's period, created if missing:
+    budget/expenses/YYYY-MM.yaml, or YYYY-qN.yaml / YYYY.yaml when program.yaml
+    sets `settings: {expense_files: quarterly}` (or `yearly`).
 
     \b
     Examples:
@@ -142,22 +170,24 @@ def add_expense(directory: Path, project: str | None, category: str | None, amou
         --amount 1234.56 --date 2026-09-29 --description "Cut-over overtime"
     """
     root = program_root(directory)
-    project = _id(need(project, "--project"), "--project")
-    category = _id(need(category, "--category"), "--category")
+    project, category, amount, date_ = need_all(("--project", project, _is_id("--project")),
+                                                ("--category", category, _is_id("--category")),
+                                                ("--amount", amount, _money), ("--date", date_, _is_date("--date")))
+    project = _id(project, "--project")
+    category = _id(category, "--category")
     amount_text = _money(amount)
     date = _iso(date_, "--date")
-    ident = _id(ident, "--id") if ident else _next_id(_month_ids(root, date[:7]), f"exp-{date[:7]}-")
+    period = expense_period(root, date)
+    ident = _expense_id(root, ident, period)
     fields = [("id", ident), ("date", date), ("project", project), ("category", category), ("amount", amount_text)]
     for key, value in (("vendor", vendor), ("contract", contract)):
         if value:
             fields.append((key, _id(value, f"--{key}")))
     if invoice:
         fields.append(("invoice", scalar(invoice)))
-    if description is None and not ident:
-        description = None
     if description:
         fields.append(("description", scalar(description)))
-    _append_expense(root, date, fields, dry_run)
+    _append_expense(root, period, fields, dry_run)
 
 
 def _find_expense(root: Path, ident: str) -> dict[str, Any]:
@@ -170,15 +200,15 @@ def _find_expense(root: Path, ident: str) -> dict[str, Any]:
     raise click.BadParameter(f"no expense {ident!r} in budget/expenses/", param_hint="--of")
 
 
-@add.command("refund")
+@add.command("refund", short_help=KINDS_HELP["refund"])
 @DIR
 @click.option("--of", "of", help="The expense (id) refunded.")
 @click.option("--amount", help="Amount refunded (positive or negative; written negative).")
 @click.option("--date", "date_", help="Date of the refund, YYYY-MM-DD.")
 @click.option("--description", help="Why the money came back.")
-@click.option("--id", "ident", help="Expense id (default: the next one in the month's file).")
+@click.option("--id", "ident", help="Expense id (default: the next one in the period's file).")
 @DRY
-def add_refund(directory: Path, of: str | None, amount: str | None, date_: str | None,
+def add_refund(directory: Path | None, of: str | None, amount: str | None, date_: str | None,
                description: str | None, ident: str | None, dry_run: bool) -> None:
     """Add a refund: a negative expense on the original's project and category.
 
@@ -187,10 +217,13 @@ def add_refund(directory: Path, of: str | None, amount: str | None, date_: str |
       pmkit add refund program --of exp-2026-10-001 --amount 120.00 --date 2026-10-20
     """
     root = program_root(directory)
-    original = _find_expense(root, _id(need(of, "--of"), "--of"))
+    of, amount, date_ = need_all(("--of", of, _is_id("--of")), ("--amount", amount, _money),
+                               ("--date", date_, _is_date("--date")))
+    original = _find_expense(root, _id(of, "--of"))
     amount_text = _money(amount).lstrip("-")
     date = _iso(date_, "--date")
-    ident = _id(ident, "--id") if ident else _next_id(_month_ids(root, date[:7]), f"exp-{date[:7]}-")
+    period = expense_period(root, date)
+    ident = _expense_id(root, ident, period)
     fields = [("id", ident), ("date", date), ("project", str(original.get("project"))),
               ("category", str(original.get("category"))), ("amount", f"-{amount_text}")]
     for key in ("vendor", "contract"):
@@ -199,7 +232,7 @@ def add_refund(directory: Path, of: str | None, amount: str | None, date_: str |
     fields.append(("refund_of", str(original.get("id"))))
     if description:
         fields.append(("description", scalar(description)))
-    _append_expense(root, date, fields, dry_run)
+    _append_expense(root, period, fields, dry_run)
 
 
 def _line(value: str | None, name: str) -> str:
@@ -209,7 +242,7 @@ def _line(value: str | None, name: str) -> str:
     return f"{{project: {project}, category: {category}}}"
 
 
-@add.command("transfer")
+@add.command("transfer", short_help=KINDS_HELP["transfer"])
 @DIR
 @click.option("--from", "from_", help="Budget line money moves from: PROJECT/CATEGORY.")
 @click.option("--to", help="Budget line money moves to: PROJECT/CATEGORY.")
@@ -219,7 +252,7 @@ def _line(value: str | None, name: str) -> str:
 @click.option("--approved-by", help="Who approved it (a staff id).")
 @click.option("--id", "ident", help="Transfer id (default: the next tr-YYYY-NNN).")
 @DRY
-def add_transfer(directory: Path, from_: str | None, to: str | None, amount: str | None, date_: str | None,
+def add_transfer(directory: Path | None, from_: str | None, to: str | None, amount: str | None, date_: str | None,
                  reason: str | None, approved_by: str | None, ident: str | None, dry_run: bool) -> None:
     """Add a budget transfer to budget/transfers.yaml.
 
@@ -229,6 +262,10 @@ def add_transfer(directory: Path, from_: str | None, to: str | None, amount: str
         --amount 5000 --date 2026-10-01 --reason "Cut-over" --approved-by aisha-bello
     """
     root = program_root(directory)
+    from_, to, amount, date_, reason = need_all(("--from", from_, lambda v: _line(v, "--from")),
+                                                ("--to", to, lambda v: _line(v, "--to")), ("--amount", amount, _money),
+                                                ("--date", date_, _is_date("--date")),
+                                                ("--reason", reason, lambda v: _text(v, "--reason")))
     source, target = _line(from_, "--from"), _line(to, "--to")
     amount_text = _money(amount)
     date = _iso(date_, "--date")
@@ -252,13 +289,13 @@ def _record_file(root: Path, folder: str, ident: str, name: str) -> str:
     return rel
 
 
-@add.command("acknowledgement")
+@add.command("acknowledgement", short_help=KINDS_HELP["acknowledgement"])
 @DIR
 @click.option("--person", help="Who acknowledged (a staff id).")
 @click.option("--rule", help="The rule (id) acknowledged.")
 @click.option("--date", "date_", help="Date acknowledged, YYYY-MM-DD (default: today).")
 @DRY
-def add_acknowledgement(directory: Path, person: str | None, rule: str | None, date_: str | None,
+def add_acknowledgement(directory: Path | None, person: str | None, rule: str | None, date_: str | None,
                         dry_run: bool) -> None:
     """Record that a person acknowledged a rule (staff/PERSON.yaml).
 
@@ -267,12 +304,13 @@ def add_acknowledgement(directory: Path, person: str | None, rule: str | None, d
       pmkit add acknowledgement program --person aisha-bello --rule code-of-conduct --date 2026-10-02
     """
     root = program_root(directory)
-    rel = _record_file(root, "staff", need(person, "--person"), "--person")
+    person, rule = need_all(("--person", person, _is_id("--person")), ("--rule", rule, _is_id("--rule")))
+    rel = _record_file(root, "staff", person, "--person")
     fields = [("rule", _id(need(rule, "--rule"), "--rule")), ("date", _iso(date_ or dt.date.today().isoformat(), "--date"))]
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("acknowledgements",), fields))], dry_run)
 
 
-@add.command("allocation")
+@add.command("allocation", short_help=KINDS_HELP["allocation"])
 @DIR
 @click.option("--person", help="Who (a staff id).")
 @click.option("--project", help="Project (id) the person works on.")
@@ -280,7 +318,7 @@ def add_acknowledgement(directory: Path, person: str | None, rule: str | None, d
 @click.option("--from", "from_", help="First day, YYYY-MM-DD.")
 @click.option("--to", help="Last day, YYYY-MM-DD.")
 @DRY
-def add_allocation(directory: Path, person: str | None, project: str | None, percent: int | None,
+def add_allocation(directory: Path | None, person: str | None, project: str | None, percent: int | None,
                    from_: str | None, to: str | None, dry_run: bool) -> None:
     """Give a person a share of time on a project (staff/PERSON.yaml).
 
@@ -290,7 +328,9 @@ def add_allocation(directory: Path, person: str | None, project: str | None, per
         --from 2026-11-01 --to 2027-03-31
     """
     root = program_root(directory)
-    rel = _record_file(root, "staff", need(person, "--person"), "--person")
+    person, project, percent = need_all(("--person", person, _is_id("--person")), ("--project", project, _is_id("--project")),
+                                        ("--percent", percent))
+    rel = _record_file(root, "staff", person, "--person")
     fields = [("project", _id(need(project, "--project"), "--project")), ("percent", str(need(percent, "--percent", type=int)))]
     if from_:
         fields.append(("from", _iso(from_, "--from")))
@@ -302,7 +342,7 @@ def add_allocation(directory: Path, person: str | None, project: str | None, per
 STAGES = ["applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn"]
 
 
-@add.command("candidate")
+@add.command("candidate", short_help=KINDS_HELP["candidate"])
 @DIR
 @click.option("--position", help="The position (id of a file in hiring/).")
 @click.option("--id", "ident", help="Candidate id (a neutral code, e.g. c-014).")
@@ -310,7 +350,7 @@ STAGES = ["applied", "screening", "interview", "shortlisted", "offer", "hired", 
 @click.option("--stage", type=click.Choice(STAGES), default="applied", show_default=True)
 @click.option("--applied", help="Date the application came in (default: today).")
 @DRY
-def add_candidate(directory: Path, position: str | None, ident: str | None, name: str | None, stage: str,
+def add_candidate(directory: Path | None, position: str | None, ident: str | None, name: str | None, stage: str,
                   applied: str | None, dry_run: bool) -> None:
     """Add a candidate to a position (hiring/POSITION.yaml).
 
@@ -319,7 +359,8 @@ def add_candidate(directory: Path, position: str | None, ident: str | None, name
       pmkit add candidate program --position data-engineer --id cand-042 --name "A. Person"
     """
     root = program_root(directory)
-    rel = _record_file(root, "hiring", need(position, "--position"), "--position")
+    position, ident = need_all(("--position", position, _is_id("--position")), ("--id", ident, _is_id("--id")))
+    rel = _record_file(root, "hiring", position, "--position")
     fields = [("id", _id(need(ident, "--id"), "--id"))]
     if name:
         fields.append(("name", scalar(name)))
@@ -327,14 +368,14 @@ def add_candidate(directory: Path, position: str | None, ident: str | None, name
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("candidates",), fields))], dry_run)
 
 
-@add.command("interview")
+@add.command("interview", short_help=KINDS_HELP["interview"])
 @DIR
 @click.option("--candidate", help="POSITION/CANDIDATE.")
 @click.option("--interviewer", help="Who interviewed (a staff id).")
 @click.option("--date", "date_", help="Date of the interview (default: today).")
 @click.option("--score", type=click.IntRange(1, 5), help="Overall score 1-5.")
 @DRY
-def add_interview(directory: Path, candidate: str | None, interviewer: str | None, date_: str | None,
+def add_interview(directory: Path | None, candidate: str | None, interviewer: str | None, date_: str | None,
                   score: int | None, dry_run: bool) -> None:
     """Record an interview of a candidate (hiring/POSITION.yaml).
 
@@ -343,7 +384,8 @@ def add_interview(directory: Path, candidate: str | None, interviewer: str | Non
       pmkit add interview program --candidate data-engineer/cand-042 --interviewer aisha-bello --date 2026-10-12 --score 4
     """
     root = program_root(directory)
-    position, _, cand = str(need(candidate, "--candidate")).partition("/")
+    candidate, interviewer = need_all(("--candidate", candidate), ("--interviewer", interviewer, _is_id("--interviewer")))
+    position, _, cand = str(candidate).partition("/")
     rel = _record_file(root, "hiring", position, "--candidate")
     data = _load(root, rel) or {}
     index = _index_of(data.get("candidates"), _id(cand, "--candidate"), "candidate", rel)
@@ -362,14 +404,14 @@ def _index_of(entries: Any, ident: str, what: str, rel: str) -> int:
     raise click.BadParameter(f"no {what} {ident!r} in {rel}")
 
 
-@add.command("milestone")
+@add.command("milestone", short_help=KINDS_HELP["milestone"])
 @DIR
 @click.option("--project", help="Project (id).")
 @click.option("--id", "ident", help="Milestone id, unique in the project.")
 @click.option("--title", help="What is reached.")
 @click.option("--due", help="Planned date, YYYY-MM-DD.")
 @DRY
-def add_milestone(directory: Path, project: str | None, ident: str | None, title: str | None, due: str | None,
+def add_milestone(directory: Path | None, project: str | None, ident: str | None, title: str | None, due: str | None,
                   dry_run: bool) -> None:
     """Add a milestone to a project.
 
@@ -378,13 +420,15 @@ def add_milestone(directory: Path, project: str | None, ident: str | None, title
       pmkit add milestone program --project data-warehouse --id uat-done --title "UAT done" --due 2026-12-15
     """
     root = program_root(directory)
-    rel = _record_file(root, "projects", need(project, "--project"), "--project")
+    project, ident, title, due = need_all(("--project", project, _is_id("--project")), ("--id", ident, _is_id("--id")),
+                                     ("--title", title, lambda v: _text(v, "--title")), ("--due", due, _is_date("--due")))
+    rel = _record_file(root, "projects", project, "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title"))),
               ("due", _iso(due, "--due"))]
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("milestones",), fields))], dry_run)
 
 
-@add.command("task")
+@add.command("task", short_help=KINDS_HELP["task"])
 @DIR
 @click.option("--project", help="Project (id).")
 @click.option("--id", "ident", help="Task id, unique in the project.")
@@ -394,7 +438,7 @@ def add_milestone(directory: Path, project: str | None, ident: str | None, title
 @click.option("--start", help="Planned start, YYYY-MM-DD.")
 @click.option("--end", help="Planned finish, YYYY-MM-DD.")
 @DRY
-def add_task(directory: Path, project: str | None, ident: str | None, title: str | None, assignee: str | None,
+def add_task(directory: Path | None, project: str | None, ident: str | None, title: str | None, assignee: str | None,
              effort: str | None, start: str | None, end: str | None, dry_run: bool) -> None:
     """Add a task to a project's work breakdown.
 
@@ -404,7 +448,9 @@ def add_task(directory: Path, project: str | None, ident: str | None, title: str
         --start 2026-11-01 --end 2026-12-10
     """
     root = program_root(directory)
-    rel = _record_file(root, "projects", need(project, "--project"), "--project")
+    project, ident, title = need_all(("--project", project, _is_id("--project")), ("--id", ident, _is_id("--id")),
+                                ("--title", title, lambda v: _text(v, "--title")))
+    rel = _record_file(root, "projects", project, "--project")
     fields = [("id", _id(need(ident, "--id"), "--id")), ("title", scalar(_text(title, "--title")))]
     if assignee:
         fields.append(("assignee", _id(assignee, "--assignee")))
@@ -442,7 +488,7 @@ def set_() -> None:
 @click.argument("percent", type=click.IntRange(0, 100))
 @DIR
 @DRY
-def set_progress(task: str, percent: int, directory: Path, dry_run: bool) -> None:
+def set_progress(task: str, percent: int, directory: Path | None, dry_run: bool) -> None:
     """Set PROJECT/TASK's progress to PERCENT (0-100).
 
     \b
@@ -460,7 +506,7 @@ def set_progress(task: str, percent: int, directory: Path, dry_run: bool) -> Non
 @DIR
 @click.option("--date", "date_", help="Date reached, YYYY-MM-DD (default: today).")
 @DRY
-def done(milestone: str, directory: Path, date_: str | None, dry_run: bool) -> None:
+def done(milestone: str, directory: Path | None, date_: str | None, dry_run: bool) -> None:
     """Mark PROJECT/MILESTONE as reached.
 
     \b

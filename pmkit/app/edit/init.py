@@ -94,13 +94,15 @@ def write_new(root: Path, files: dict[str, str]) -> list[str]:
 @click.option("--start", help="First day of the program, YYYY-MM-DD (default: the 1st of this month).")
 @click.option("--force", is_flag=True, help="Add to a folder that is not empty (existing files are kept).")
 def init(directory: Path, name: str, currency: str, start: str | None, force: bool) -> None:
-    """Start a planning repository in DIR: a small program that validates
-    cleanly, its status site, CI workflow, pre-commit hook and editor schemas.
+    """Start a planning repository in DIR: a small program in DIR/program/
+    that validates cleanly, and at DIR its mkdocs.yml (the status site), CI
+    workflow, pre-commit hook, editor schemas and README. Commands run in DIR
+    find program/ without being told.
 
     \b
     Examples:
       pmkit init my-plan --name "Data centre exit" --currency EUR
-      pmkit validate my-plan/program && pmkit site build my-plan/program -o public
+      cd my-plan && pmkit validate && mkdocs build
     """
     today = dt.date.today()
     try:
@@ -123,6 +125,7 @@ def init(directory: Path, name: str, currency: str, start: str | None, force: bo
         raise click.ClickException(f"cannot write in {directory}: {exc.strerror}") from exc
     for rel in skipped:
         click.echo(f"kept {rel} (it exists)", err=True)
-    click.echo(f"created a program in {directory}/program\n"
-               f"  pmkit validate {directory}/program\n"
-               f"  pmkit site build {directory}/program -o {directory}/public")
+    click.echo(f"created a planning repository in {directory}: the program in {directory}/program\n"
+               f"  cd {directory}\n"
+               f"  pmkit validate          (finds program/ from mkdocs.yml)\n"
+               f"  mkdocs build            (the status site, in public/)")

@@ -4,6 +4,7 @@ filled with sensible defaults (or --set), optional fields as explaining comments
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import textwrap
@@ -13,7 +14,7 @@ from typing import Any
 import click
 
 from pmkit.app.edit.run import change_text, finish, program_root
-from pmkit.app.edit.text import scalar, typed
+from pmkit.app.edit.text import money, scalar, typed
 from pmkit.core.kinds import BY_NAME, ID_PATTERN, PERIOD_PATTERN
 from pmkit.ingest.loader.yaml12 import parse
 from pmkit.ingest.schema import schema_dir
@@ -66,21 +67,149 @@ def defaults(kind: str, ident: str, root: Path) -> dict[str, Any]:
     return records[kind]
 
 
-def _as_schema_says(kind: str, field: str, text: str) -> Any:
-    """A --set value: a number only where the schema wants one, else text as given."""
-    schema = json.loads((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    spec = schema.get("properties", {}).get(field, {})
-    numeric = spec.get("type") in ("integer", "number") or str(spec.get("$ref", "")).endswith(("money", "percent"))
-    return typed(text) if numeric else text
+def _schema(kind: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def _resolve(schema: dict[str, Any], spec: Any) -> dict[str, Any]:
+    """``spec`` with a local ``$ref`` merged in (its own keys win)."""
+    if not isinstance(spec, dict):
+        return {}
+    ref = str(spec.get("$ref", ""))
+    if ref.startswith("#/$defs/"):
+        return {**schema.get("$defs", {}).get(ref.rsplit("/", 1)[1], {}), **spec}
+    return spec
+
+
+_STEP = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\[([0-9]*)\])?$")
+
+
+def _steps(field: str) -> list[tuple[str, int | None | str]]:
+    """``budget.labor`` -> [(budget, ""), (labor, "")]; ``tasks[0].id`` -> [(tasks, 0), (id, "")];
+    ``requirements[]`` -> [(requirements, None)] (None: append an item)."""
+    steps: list[tuple[str, int | None | str]] = []
+    for part in field.split("."):
+        match = _STEP.match(part)
+        if not match:
+            raise click.BadParameter(f"{field!r}: {part!r} is not a field name (e.g. budget.labor, tasks[0].id, "
+                                     "requirements[])", param_hint="--set")
+        index = match.group(2)
+        steps.append((match.group(1), "" if index is None else (int(index) if index else None)))
+    return steps
+
+
+def _unknown(field: str, name: str, known: list[str], where: str) -> click.BadParameter:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(f'`{c}`' for c in close)}?" if close else f"; see `pmkit schema {where}`"
+    return click.BadParameter(f"{field!r}: {where} has no field {name!r}{hint}", param_hint="--set")
+
+
+def set_value(kind: str, values: dict[str, Any], item: str) -> None:
+    """Apply one ``--set FIELD=VALUE`` to ``values``, following the kind's schema:
+    nested mappings (``budget.labor=1000``), list items (``requirements[]=SQL``,
+    ``tasks[0].id=plan``); an unknown field is refused, with the close names."""
+    field, sep, text = item.partition("=")
+    field = field.strip()
+    if not sep or not field:
+        raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+    schema = _schema(kind)
+    spec: dict[str, Any] = schema
+    target: Any = values
+    steps = _steps(field)
+    for number, (name, index) in enumerate(steps):
+        properties = spec.get("properties", {})
+        if name in properties:
+            spec = _resolve(schema, properties[name])
+        elif isinstance(spec.get("additionalProperties"), dict):
+            spec = _resolve(schema, spec["additionalProperties"])
+        else:
+            raise _unknown(field, name, list(properties), kind)
+        last = number == len(steps) - 1
+        if index != "":
+            if spec.get("type") != "array":
+                raise click.BadParameter(f"{field!r}: {name} is not a list", param_hint="--set")
+            items = target.setdefault(name, [])
+            if not isinstance(items, list):
+                raise click.BadParameter(f"{field!r}: {name} is already set to a single value", param_hint="--set")
+            spec = _resolve(schema, spec.get("items"))
+            if index is None or index == len(items):
+                items.append(None if not last else _typed(spec, text, field))
+                index = len(items) - 1
+            elif not isinstance(index, int) or index > len(items):
+                raise click.BadParameter(f"{field!r}: {name} has {len(items)} item(s); the next is [{len(items)}]",
+                                         param_hint="--set")
+            if last:
+                items[index] = _typed(spec, text, field)
+            else:
+                if not isinstance(items[index], dict):
+                    items[index] = {}
+                target = items[index]
+        elif last:
+            target[name] = _typed(spec, text, field)
+        else:
+            if spec.get("type") != "object":
+                raise click.BadParameter(f"{field!r}: {name} is not a mapping", param_hint="--set")
+            child = target.get(name)
+            if not isinstance(child, dict):
+                child = target[name] = {}
+            target = child
+
+
+class Raw(str):
+    """YAML text to write as it is (money, exactly as given)."""
+
+
+def _typed(spec: dict[str, Any], text: str, field: str) -> Any:
+    """A --set value: money exactly as given, a number only where the schema wants one, else text."""
+    if spec.get("format") == "money" or spec.get("type") == "number":
+        try:
+            return Raw(money(text))
+        except ValueError as exc:
+            raise click.BadParameter(f"{field!r}: {exc}", param_hint="--set") from None
+    if spec.get("type") in ("integer", "boolean"):
+        return typed(text)
+    if spec.get("type") in ("object", "array"):
+        raise click.BadParameter(f"{field!r} holds several values: set its parts (e.g. {field}.KEY=VALUE "
+                                 f"or {field}[]=VALUE)", param_hint="--set")
+    return text
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _yaml(value: Any) -> str:
+    if isinstance(value, Raw) or (isinstance(value, str) and _DATE.fullmatch(value)):
+        return str(value)
+    return scalar(value)
+
+
+def _block(key: str, value: Any, indent: int) -> list[str]:
+    """``key: value`` as block YAML at ``indent``."""
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        return [f"{pad}{key}:\n", *[line for k, v in value.items() for line in _block(k, v, indent + 2)]]
+    if isinstance(value, list) and value:
+        lines = [f"{pad}{key}:\n"]
+        for item in value:
+            if isinstance(item, dict) and item:
+                inner = [line for k, v in item.items() for line in _block(k, v, indent + 4)]
+                lines.append(f"{pad}  - {inner[0].lstrip()}")
+                lines += inner[1:]
+            else:
+                lines.append(f"{pad}  - {_yaml(item)}\n")
+        return lines
+    if isinstance(value, (dict, list)):
+        return [f"{pad}{key}: {'{}' if isinstance(value, dict) else '[]'}\n"]
+    return [f"{pad}{key}: {_yaml(value)}\n"]
 
 
 def record_text(kind: str, values: dict[str, Any]) -> str:
-    schema = json.loads((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema = _schema(kind)
     properties: dict[str, Any] = schema.get("properties", {})
     lines = [f"# {schema.get('title') or kind}: created by `pmkit new`. Optional fields are commented out.\n\n"]
     for key, value in values.items():
-        plain_date = isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-        lines.append(f"{key}: {value if plain_date else scalar(value)}\n")
+        lines += _block(key, value, 0)
     optional = [k for k in properties if k not in values]
     if optional:
         lines.append("\n# Optional fields:\n")
@@ -121,15 +250,18 @@ def report_text(root: Path, period: str) -> str:
                epilog="Kinds:\n\n\b\n" + "\n".join(f"  {k:<9} {v[1]}" for k, v in KINDS.items()))
 @click.argument("kind")
 @click.argument("ident", metavar="ID")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Set a field (repeatable): name=..., budget.labor=1000, requirements[]=SQL, tasks[0].id=plan.")
 @click.option("--dry-run", is_flag=True, help="Print the new file and write nothing.")
-def new(kind: str, ident: str, directory: Path, sets: tuple[str, ...], dry_run: bool) -> None:
+def new(kind: str, ident: str, directory: Path | None, sets: tuple[str, ...], dry_run: bool) -> None:
     """Create a new record file of KIND named ID in the program DIRECTORY.
 
     \b
     Examples:
-      pmkit new project data-lake program --set name="Data lake" --set team=data-analytics
+      pmkit new project data-lake program --set name="Data lake" --set team=data-analytics \\
+        --set budget.labor=120000 --set budget.cloud=30000.50
+      pmkit new position dba program --set requirements[]=PostgreSQL --set requirements[]="On-call rota"
       pmkit new report 2026-11 program
     """
     if kind not in KINDS:
@@ -150,9 +282,6 @@ def new(kind: str, ident: str, directory: Path, sets: tuple[str, ...], dry_run: 
     else:
         values = {k: v for k, v in defaults(schema_kind, ident, root).items() if v != ""}
         for item in sets:
-            field, sep, value = item.partition("=")
-            if not sep or not field:
-                raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
-            values[field.strip()] = _as_schema_says(schema_kind, field.strip(), value)
+            set_value(schema_kind, values, item)
         text = record_text(schema_kind, values)
     finish(root, [change_text(root, rel, lambda _old: text)], dry_run)

@@ -17,9 +17,14 @@ from pmkit.app.formats import Report, text as text_report
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def in_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab, most CI services): never wait for an answer."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def can_prompt() -> bool:
     """Prompts only for a person at a terminal, never in CI."""
-    return sys.stdin.isatty() and not os.environ.get("CI")
+    return sys.stdin.isatty() and not in_ci()
 
 
 def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any:
@@ -31,10 +36,48 @@ def need(value: Any, name: str, prompt: str | None = None, **kwargs: Any) -> Any
     raise click.UsageError(f"missing option {name}")
 
 
-def program_root(directory: Path) -> Path:
-    if not (directory / "program.yaml").is_file():
-        raise click.UsageError(f"{directory} holds no program.yaml; is it a pmkit program directory?")
-    return directory.resolve()
+def need_all(*options: tuple[Any, ...]) -> list[Any]:
+    """The values of required options, each ``(name, value)`` or ``(name, value, check)``.
+
+    At a terminal the missing ones are prompted for in order, and asked again
+    while ``check`` (which raises click.BadParameter) refuses the answer; else
+    one error (exit 2) names every missing option."""
+    missing = [option[0] for option in options if option[1] is None]
+    if missing and not can_prompt():
+        why = "CI is set" if in_ci() else "input is not a terminal"
+        raise click.UsageError(f"missing option{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                               f"(not prompted: {why})")
+    values = []
+    for name, value, *rest in options:
+        if value is None:
+            label = name.lstrip("-").replace("-", " ").capitalize()
+            if name == "--percent":
+                value = click.prompt(label, type=click.IntRange(0, 100))
+            else:
+                value = click.prompt(label, value_proc=_checked(rest[0]) if rest else None)
+        values.append(value)
+    return values
+
+
+def _checked(check: Callable[[str], Any]) -> Callable[[str], str]:
+    def proc(text: str) -> str:
+        check(text)  # click.BadParameter: click says why and asks again
+        return text
+    return proc
+
+
+def program_root(directory: Path | None) -> Path:
+    """The program folder DIR names, or (no DIR) the one found as `pmkit validate` finds it."""
+    from pmkit.app.locate import NoProgram, locate
+    from pmkit.ingest.gitsource import GitError
+
+    try:
+        found = locate(directory)
+    except (NoProgram, GitError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if found.note:
+        click.echo(found.note, err=True)
+    return found.directory.resolve()
 
 
 def change_text(root: Path, rel: str, edit: Callable[[str | None], str]) -> Change:
@@ -67,8 +110,12 @@ def finish(root: Path, changes: list[Change], dry_run: bool) -> None:
     for change in changes:
         verb = "created" if change.original.data is None else "updated"
         click.echo(f"{verb} {change.path}")
-    if outcome.warnings:
-        click.echo(f"{len(outcome.warnings)} warning(s) in the program (run `pmkit validate` to see them)", err=True)
+    if outcome.new_warnings:
+        click.echo(text_report(Report(outcome.new_warnings, 0, root.as_posix())), nl=False, err=True)
+        click.echo(f"pmkit: written; the edit adds the {len(outcome.new_warnings)} warning(s) above", err=True)
+    others = len(outcome.warnings) - len(outcome.new_warnings)
+    if others > 0:
+        click.echo(f"{others} other warning(s) in the program (run `pmkit validate` to see them)", err=True)
     sys.exit(EXIT_OK)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pmkit.ingest.loader.yaml12 import parse
 
-MONEY = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+MONEY = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")  # no leading zero: 010 is octal 8 to YAML 1.1
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,()'/&+@%–—-]*$")
 #: Plain words other YAML readers (YAML 1.1: PyYAML, many editors) take for
 #: booleans or null, and number- or date-like text: always quoted.
@@ -55,7 +55,8 @@ def money(text: str) -> str:
     """Money exactly as given (digits, optional sign and decimals), never through float."""
     text = text.strip()
     if not MONEY.match(text):
-        raise ValueError(f"{text!r} is not an amount (digits with an optional - and decimals, e.g. 1234.56)")
+        raise ValueError(f"{text!r} is not an amount (digits with an optional - and decimals, no leading zero, "
+                         "e.g. 1234.56)")
     return text
 
 

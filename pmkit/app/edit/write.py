@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmkit.core.findings import Finding, Severity
@@ -57,6 +57,7 @@ class Outcome:
     new_errors: list[Finding]
     warnings: list[Finding]
     diff: str
+    new_warnings: list[Finding] = field(default_factory=list)
 
 
 def resolve_inside(root: Path, rel: str) -> Path:
@@ -98,17 +99,23 @@ def judge(root: Path, changes: list[Change]) -> Outcome:
     after_files.extend(SourceFile(path, data) for path, data in sorted(replaced.items()))
     before: Result = validate_files(before_files)
     after: Result = validate_files(sorted(after_files, key=lambda f: f.path))
-    had = Counter(_key(f) for f in before.findings if f.severity is Severity.ERROR)
-    new_errors = []
+    new_errors = _added(before, after, Severity.ERROR)
+    warnings = [f for f in after.findings if f.severity is Severity.WARNING]
+    return Outcome(new_errors, warnings, unified_diff(changes), _added(before, after, Severity.WARNING))
+
+
+def _added(before: Result, after: Result, severity: Severity) -> list[Finding]:
+    """The findings of ``severity`` after the edit that were not there before it."""
+    had = Counter(_key(f) for f in before.findings if f.severity is severity)
+    added = []
     for finding in after.findings:
-        if finding.severity is not Severity.ERROR:
+        if finding.severity is not severity:
             continue
         if had[_key(finding)] > 0:
             had[_key(finding)] -= 1
         else:
-            new_errors.append(finding)
-    warnings = [f for f in after.findings if f.severity is Severity.WARNING]
-    return Outcome(new_errors, warnings, unified_diff(changes))
+            added.append(finding)
+    return added
 
 
 def unified_diff(changes: list[Change]) -> str:
