@@ -122,13 +122,15 @@ def run() -> None:
               help="Report only findings in files changed since REV (committed, staged, modified or new) "
                    "and findings the change caused elsewhere; all rules still run.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Text: list every finding (by default a code found more than 5 times shows 3 and a count).")
 @click.option("--as-of", type=IsoDate(), help="Date for date-dependent rules. Default: status_date, else today.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True,
               help="Re-check every file. By default unchanged files' results come from the cache "
                    "($PMKIT_CACHE_DIR, else ~/.cache/pmkit).")
 def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_since: str | None, strict: bool,
-             as_of: dt.date | None, output: Path | None, no_cache: bool) -> None:
+             verbose: bool, as_of: dt.date | None, output: Path | None, no_cache: bool) -> None:
     """Check a program directory: YAML, schemas, references and business rules.
 
     Reports every problem in one run, sorted by file and line, each with a
@@ -176,7 +178,7 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
         except GitError as exc:
             raise GitProblem(str(exc)) from exc
         findings, hidden = kept.shown, kept.hidden
-    rendered = FORMATS[fmt](Report(findings, result.files, root, color, hidden))
+    rendered = FORMATS[fmt](Report(findings, result.files, root, color, hidden, verbose=verbose))
     if output is not None:
         _write(output, rendered)
     else:
@@ -315,8 +317,9 @@ def _figures(program, day: dt.date, no_cache: bool, command: str):  # -> (Model,
     if not computed.ok:
         result = computed.result
         findings, root = program.report_paths(result.findings)
-        click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
-        click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
+        click.echo(FORMATS["text"](Report(findings, result.files, root, errors_only=True)), nl=False, err=True)
+        errors = f"{result.errors} error" + ("" if result.errors == 1 else "s")
+        click.echo(f"pmkit {command}: {errors}; fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
     refusal = before_start(computed.model, day)
     if refusal is not None:

@@ -19,13 +19,18 @@ class Report:
     """What a formatter needs: the findings, the file count, where DIR is."""
 
     def __init__(self, findings: list[Finding], files: int, root: str, color: bool = False,
-                 hidden: int | None = None) -> None:
+                 hidden: int | None = None, verbose: bool = False, errors_only: bool = False) -> None:
         self.findings = findings
         self.files = files
         self.root = root
         self.color = color
         #: With --changed-since: how many findings were left out (None without it).
         self.hidden = hidden
+        #: Text lists every finding; without it a code found more than GROUP_AT
+        #: times shows its first SHOWN_OF_GROUP and a count.
+        self.verbose = verbose
+        #: A command that refuses to run: the errors, and the warnings only as a count.
+        self.errors_only = errors_only
 
     @property
     def errors(self) -> int:
@@ -75,23 +80,47 @@ def _printable_report(report: Report, keep: str = "") -> Report:
                 hint=printable(f.hint, keep) if f.hint else f.hint)
         for f in report.findings
     ]
-    return Report(findings, report.files, printable(report.root), report.color, report.hidden)
+    return Report(findings, report.files, printable(report.root), report.color, report.hidden,
+                  report.verbose, report.errors_only)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+#: In text, a code found more than GROUP_AT times is shown by its first
+#: SHOWN_OF_GROUP findings and one summary line (``--verbose`` lists all).
+GROUP_AT = 5
+SHOWN_OF_GROUP = 3
+
+
 def text(report: Report) -> str:
     report = _printable_report(report)
+    findings = report.findings
+    if report.errors_only:
+        findings = [f for f in findings if f.severity is Severity.ERROR]
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    grouped = {} if report.verbose else {code: found for code, found in by_code.items() if len(found) > GROUP_AT}
+    shown = {id(f) for found in grouped.values() for f in found[:SHOWN_OF_GROUP]}
     lines = []
-    for f in report.findings:
+    for f in findings:
+        if f.code in grouped and id(f) not in shown:
+            continue
         colour = "red" if f.severity is Severity.ERROR else "yellow"
         where = click.style(f"{report.shown_path(f)}:{f.line}:{f.column}:", bold=True) if report.color else f"{report.shown_path(f)}:{f.line}:{f.column}:"
         level = click.style(str(f.severity), fg=colour, bold=True) if report.color else str(f.severity)
         lines.append(f"{where} {level} {f.code} {f.message}")
         if f.hint:
             lines.append(f"    hint: {f.hint}")
+    for code, found in sorted(grouped.items()):
+        severities = sorted({str(f.severity) for f in found})
+        files = len({f.file for f in found})
+        lines.append(f"{code}: {_plural(len(found), ' or '.join(severities))} in {_plural(files, 'file')}, "
+                     f"{SHOWN_OF_GROUP} shown above (--verbose lists all)")
+    if report.errors_only and report.warnings:
+        lines.append(f"and {_plural(report.warnings, 'warning')}, not shown here (`pmkit validate` lists them)")
     lines.append(tally(report))
     return "\n".join(lines) + "\n"
 
