@@ -218,7 +218,7 @@ def rules(code: str | None, fmt: str) -> None:
         click.echo(explained, nl=False)
         return
 
-    render = {"text": codes_text, "markdown": codes_markdown, "json": codes_json}[fmt]
+    render = {"text": lambda: codes_text(terminal_width()), "markdown": codes_markdown, "json": codes_json}[fmt]
     click.echo(render(), nl=False)
 
 
@@ -360,7 +360,20 @@ def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_o
     else:
         view = getattr(views, name)(document, by)
     view.notes = provenance_lines(document)
-    click.echo(render(view, fmt), nl=False)
+    click.echo(render(view, fmt, terminal_width()), nl=False)
+
+
+def terminal_width() -> int | None:
+    """The width text tables fit: $COLUMNS, else the terminal's; None when output
+    goes to a file or pipe (the whole table, as csv and markdown keep it)."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 40)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @main.command()
