@@ -538,6 +538,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     """
     from mkdocs.exceptions import MkDocsException
 
+    from pmkit.app.site import progress
     from pmkit.app.site.build import build
     from pmkit.app.site.revision import exported
     from pmkit.ingest.gitsource import GitError
@@ -545,7 +546,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     program = _program(directory, rev)
     directory = program.directory
     try:
-        with exported(program) as folder:  # a revision: its files in a temporary folder outside the repository
+        with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
             built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
                           config_dir=directory if folder else None)
     except GitError as exc:
