@@ -42,12 +42,11 @@ def check(ix: Index) -> Iterator[Finding]:
         category = line[1]
         actual, current = figures.actual, figures.current
         budget = project.data.get("budget")
+        at: tuple[str | int, ...] = ()
         if line in books.baselined:
-            at, on = ("budget", category), "key"
+            at = ("budget", category)
         elif isinstance(budget, dict):
-            at, on = ("budget",), "key"
-        else:
-            at, on = (), "key"
+            at = ("budget",)
         expense = tipped.get(line)
         went_over = (f"; expense `{expense.id}` of {expense.data['date']} ({money(expense.data['amount'], ix)}, "
                      f"{where(expense, 'amount')}) took it over" if expense is not None else "")
@@ -57,7 +56,7 @@ def check(ix: Index) -> Iterator[Finding]:
             f"(baseline {money(figures.baseline, ix)} + transfers in {money(figures.transfers_in, ix)} "
             f"− transfers out {money(figures.transfers_out, ix)}){went_over}",
             f"transfer at least {money(actual - current, ix)} into this line in budget/transfers.yaml, "
-            f"or check the expenses charged to it", at=at, on=on)
+            f"or check the expenses charged to it", at=at, on="key")
 
 
 def _tipping(ix: Index, budgets: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Record]:
