@@ -436,3 +436,11 @@ def test_an_under_indented_budget_line(program):
     [f] = findings(program, "yaml-syntax")
     assert where(f) == (INFRA, 10, 2)
     assert f.hint.endswith("start `labor` in column 3, like `hardware`")
+
+
+def test_a_missing_space_in_an_expense_file_the_fast_loader_reads(program):
+    # expense files go through the flat fast path first; it must hand this one over
+    program.replace(EXPENSES, "    amount: 12000.00", "    amount:12000.00")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (EXPENSES, 14, 5)
+    assert f.hint == "write `amount: 12000.00`"
