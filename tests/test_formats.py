@@ -271,3 +271,65 @@ def test_junit_of_a_constructed_report():
     failures = list(root.iter("failure"))
     assert [f.get("message") for f in failures] == ['x < y & "z"', "third"]
     assert failures[0].text == 'p/a.yaml:1:2: error c-one x < y & "z"\nhint: h > i'
+
+
+# --- repeated findings grouped in text (issue 15) -------------------------------------
+
+NEW_RULE = """title: New policy
+category: workplace
+authority: DOR Policy X
+summary: Everyone reads it.
+url: https://hr.example.gov/policies/x
+effective: 2026-01-01
+acknowledge_within_days: 30
+"""
+
+
+@pytest.fixture
+def past_rule(tmp_path, monkeypatch):
+    """The example program plus one rule effective in the past: one warning per person."""
+    import shutil
+
+    root = tmp_path / "program"
+    shutil.copytree(REPO / "program", root)
+    (root / "rules" / "new-policy.yaml").write_text(NEW_RULE)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_text_groups_a_code_found_many_times(past_rule):
+    result = run(".", "--no-cache")
+    lines = result.output.splitlines()
+    overdue = [line for line in lines if " warning acknowledgement-overdue " in line]
+    assert len(overdue) == 3  # the first three, in file order
+    assert overdue[0].startswith("staff/aisha-bello.yaml:")
+    assert "acknowledgement-overdue: 36 warnings in 35 files, 3 shown above (--verbose lists all)" in lines
+    assert lines[-1] == "0 errors, 38 warnings in 108 files"
+    # the codes found only a few times are listed in full, without a summary line
+    assert sum(" warning milestone-late " in line for line in lines) == 1
+    assert not any(line.startswith("milestone-late:") for line in lines)
+
+
+def test_verbose_and_machine_formats_keep_every_finding(past_rule):
+    verbose = run(".", "--no-cache", "--verbose").output.splitlines()
+    assert sum(" warning acknowledgement-overdue " in line for line in verbose) == 36
+    assert not any(line.startswith("acknowledgement-overdue:") for line in verbose)
+    document = json.loads(run(".", "--format", "json").output)
+    assert sum(f["code"] == "acknowledgement-overdue" for f in document["findings"]) == 36
+    annotations = run(".", "--format", "github").output
+    assert annotations.count("pmkit acknowledgement-overdue") == 36
+    cases = [c for c in ET.fromstring(run(".", "--format", "junit").output).iter("testcase")
+             if "acknowledgement-overdue" in (c.get("name", "") + c.get("classname", ""))]
+    assert len(cases) == 36
+    sarif = json.loads(run(".", "--format", "sarif").output)
+    assert sum(r["ruleId"] == "acknowledgement-overdue" for r in sarif["runs"][0]["results"]) == 36
+
+
+def test_a_refusing_command_shows_the_errors_and_counts_the_warnings(broken):
+    result = CliRunner().invoke(main, ["status", "."])
+    assert result.exit_code == 1
+    err = result.stderr if hasattr(result, "stderr") else result.output
+    assert PROGRESS in err
+    assert "unknown-file" not in err  # the warning is counted, not listed
+    assert "and 1 warning, not shown here (`pmkit validate` lists them)" in err
+    assert err.rstrip().endswith("pmkit status: 1 error; fix them first (`pmkit validate`).")

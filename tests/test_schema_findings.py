@@ -386,3 +386,61 @@ def test_an_error_in_a_list_names_the_record_id_not_a_position(program):
     [f] = findings(program, "wrong-type")
     assert where(f) == (EXPENSES, 14, 13)
     assert f.message == "expenses[e2].amount must be a number, not text `12k`"  # not expenses[1]
+
+
+def test_an_over_indented_key_says_the_indentation_is_off_and_where(program):
+    program.replace(INFRA, "\nteam: ops\n", "\n  team: ops\n")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 4, 3)  # the key that moved, not the ': ' libyaml stopped at
+    assert f.message == ("the indentation is off: `team` (column 3) is indented more than `owner` "
+                         "on line 3 (column 1), so YAML reads it as part of `owner`'s value")
+    assert f.hint == "start `team` in column 1, like `owner`"  # not "put it in quotes"
+
+
+def test_an_over_indented_key_after_a_list_value(program):
+    program.replace(INFRA, "\nowner: bob\n", "\n  owner: bob\n")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 3, 3)
+    assert "`owner` (column 3) is indented more than `objectives` on line 2" in f.message
+
+
+def test_an_over_indented_field_of_a_list_item(program):
+    program.replace(INFRA, "    assignee: bob", "      assignee: bob")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 14, 7)
+    assert f.hint == "start `assignee` in column 5, like `title`"
+
+
+def test_a_missing_space_after_the_colon_is_reported_on_its_own_line(program):
+    program.replace(INFRA, "    effort: 8", "    effort:20")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 15, 5)  # libyaml noticed on line 16
+    assert f.message == ("`effort:20` needs a space after the colon: without one YAML reads it "
+                         "as text, not as the field `effort`")
+    assert f.hint == "write `effort: 20`"
+
+
+def test_an_under_indented_key_in_plain_words(program):
+    program.replace(INFRA, "    assignee: bob", "   assignee: bob")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 14, 4)
+    assert "expected '-' indicator" not in f.message
+    assert f.message == ("the indentation is off: `assignee` (column 4) is indented less than "
+                         "`title` on line 13 (column 5), so it falls out of the block it belongs to")
+    assert f.hint == ("fields of one record or list item start in the same column: "
+                      "start `assignee` in column 5, like `title`")
+
+
+def test_an_under_indented_budget_line(program):
+    program.replace(INFRA, "  labor: 40000.00", " labor: 40000.00")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (INFRA, 10, 2)
+    assert f.hint.endswith("start `labor` in column 3, like `hardware`")
+
+
+def test_a_missing_space_in_an_expense_file_the_fast_loader_reads(program):
+    # expense files go through the flat fast path first; it must hand this one over
+    program.replace(EXPENSES, "    amount: 12000.00", "    amount:12000.00")
+    [f] = findings(program, "yaml-syntax")
+    assert where(f) == (EXPENSES, 14, 5)
+    assert f.hint == "write `amount: 12000.00`"

@@ -128,13 +128,15 @@ def run() -> None:
               help="Report only findings in files changed since REV (committed, staged, modified or new) "
                    "and findings the change caused elsewhere; all rules still run.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Text: list every finding (by default a code found more than 5 times shows 3 and a count).")
 @click.option("--as-of", type=IsoDate(), help="Date for date-dependent rules. Default: status_date, else today.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True,
               help="Re-check every file. By default unchanged files' results come from the cache "
                    "($PMKIT_CACHE_DIR, else ~/.cache/pmkit).")
 def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_since: str | None, strict: bool,
-             as_of: dt.date | None, output: Path | None, no_cache: bool) -> None:
+             verbose: bool, as_of: dt.date | None, output: Path | None, no_cache: bool) -> None:
     """Check a program directory: YAML, schemas, references and business rules.
 
     Reports every problem in one run, sorted by file and line, each with a
@@ -182,7 +184,7 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
         except GitError as exc:
             raise GitProblem(str(exc)) from exc
         findings, hidden = kept.shown, kept.hidden
-    rendered = FORMATS[fmt](Report(findings, result.files, root, color, hidden))
+    rendered = FORMATS[fmt](Report(findings, result.files, root, color, hidden, verbose=verbose))
     if output is not None:
         _write(output, rendered)
     else:
@@ -222,7 +224,7 @@ def rules(code: str | None, fmt: str) -> None:
         click.echo(explained, nl=False)
         return
 
-    render = {"text": codes_text, "markdown": codes_markdown, "json": codes_json}[fmt]
+    render = {"text": lambda: codes_text(terminal_width()), "markdown": codes_markdown, "json": codes_json}[fmt]
     click.echo(render(), nl=False)
 
 
@@ -321,8 +323,9 @@ def _figures(program: Program, day: dt.date, no_cache: bool, command: str) -> tu
     if not computed.ok:
         result = computed.result
         findings, root = program.report_paths(result.findings)
-        click.echo(FORMATS["text"](Report(findings, result.files, root)), nl=False, err=True)
-        click.echo(f"pmkit {command}: {result.errors} error(s); fix them first (`pmkit validate`).", err=True)
+        click.echo(FORMATS["text"](Report(findings, result.files, root, errors_only=True)), nl=False, err=True)
+        errors = f"{result.errors} error" + ("" if result.errors == 1 else "s")
+        click.echo(f"pmkit {command}: {errors}; fix them first (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
     assert computed.model is not None and computed.document is not None  # ok: both computed
     refusal = before_start(computed.model, day)
@@ -364,7 +367,20 @@ def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_o
     else:
         view = getattr(views, name)(document, by)
     view.notes = provenance_lines(document)
-    click.echo(render(view, fmt), nl=False)
+    click.echo(render(view, fmt, terminal_width()), nl=False)
+
+
+def terminal_width() -> int | None:
+    """The width text tables fit: $COLUMNS, else the terminal's; None when output
+    goes to a file or pipe (the whole table, as csv and markdown keep it)."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 40)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @main.command()
@@ -529,6 +545,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     """
     from mkdocs.exceptions import MkDocsException
 
+    from pmkit.app.site import progress
     from pmkit.app.site.build import build
     from pmkit.app.site.revision import exported
     from pmkit.ingest.gitsource import GitError
@@ -536,7 +553,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     program = _program(directory, rev)
     directory = program.directory
     try:
-        with exported(program) as folder:  # a revision: its files in a temporary folder outside the repository
+        with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
             built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
                           config_dir=directory if folder else None)
     except GitError as exc:

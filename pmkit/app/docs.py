@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 
 from pmkit.core.codes import Code
@@ -28,8 +29,25 @@ def codes_markdown() -> str:
     return environment().get_template("codes.md.j2").render(**_context())
 
 
-def codes_text() -> str:
-    return environment().get_template("codes.txt.j2").render(**_context())
+def codes_text(width: int | None = None) -> str:
+    """The code list for a terminal; with ``width`` each meaning is wrapped to fit,
+    hanging beside the code, or on lines of its own when the terminal is narrow."""
+    return environment().get_template("codes.txt.j2").render(**_context(), lead=_lead(width))
+
+
+_PREFIX = 46  # "  " + code (32) + " " + severity (8) + " *" + " "
+
+
+def _lead(width: int | None) -> Callable[[str], str]:  # (summary text) -> the text after the prefix
+    import textwrap
+
+    def lead(summary: str) -> str:
+        if width is None or _PREFIX + len(summary) <= width:
+            return summary
+        if width - _PREFIX >= 30:
+            return ("\n" + " " * _PREFIX).join(textwrap.wrap(summary, width - _PREFIX))
+        return "\n" + "\n".join(textwrap.wrap(summary, width, initial_indent="    ", subsequent_indent="    "))
+    return lead
 
 
 def codes_json() -> str:

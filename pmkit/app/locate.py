@@ -151,10 +151,9 @@ def _given(directory: Path, rev: str | None) -> Program:
 
 
 def _missing(directory: Path, shown: str) -> str:
-    hint = ""
     for candidate in (configured_folder(directory), DEFAULT_FOLDER):
         if candidate and (directory / candidate / "program.yaml").is_file():
-            hint = f"; did you mean {(Path(shown) / candidate).as_posix()}/?"
-            break
-    return f"{shown} holds no program.yaml; is it a pmkit program directory?{hint}"
+            return (f"{shown} holds no program.yaml; did you mean {(Path(shown) / candidate).as_posix()}/? "
+                    f"(pmkit validate {(Path(shown) / candidate).as_posix()})")
+    return f"{shown} holds no program.yaml; is it a pmkit program directory?"
 

@@ -128,6 +128,7 @@ class PersonFigures:
     allocations: dict[str, Percent]
     over_allocated: bool
     progress: Percent
+    planned: Percent
     tasks: int
 
 
@@ -240,7 +241,7 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
             allocations[allocation.project] = allocations.get(allocation.project, ZERO) + allocation.percent
         staff[pid] = PersonFigures(person.name, person.team, person.employment, person.vendor,
                                    fte_by_person.get(pid, ZERO), dict(sorted(allocations.items())), pid in over,
-                                   to_decimal(t.progress), t.tasks)
+                                   to_decimal(t.progress), to_decimal(t.planned), t.tasks)
 
     objectives = {}
     for objective in model.program.objectives:

@@ -31,12 +31,13 @@ _SHOWN = 5  # ranges named in one message
 Share = tuple[tuple[str, Decimal], ...]
 
 
-def _periods(ix: Index, person: Record) -> list[tuple[dt.date, dt.date | None, Decimal, str]]:
-    """(first day, last day or None for open-ended, percent, project) per counted allocation."""
+def _periods(ix: Index, person: Record, numbers: list[int] | None = None) -> list[tuple[dt.date, dt.date | None, Decimal, str]]:
+    """(first day, last day or None for open-ended, percent, project) per counted allocation;
+    ``numbers`` gets each one's position in `allocations`."""
     joined = day(person.data["start"])
     left = day(person.data["end"]) if person.data.get("end") else None
     out = []
-    for alloc in person.data.get("allocations", []):
+    for number, alloc in enumerate(person.data.get("allocations", [])):
         share = Decimal(alloc["percent"]) if not isinstance(alloc["percent"], float) else Decimal(str(alloc["percent"]))
         project = ix.projects.get(alloc["project"])
         if share <= 0:
@@ -53,6 +54,8 @@ def _periods(ix: Index, person: Record) -> list[tuple[dt.date, dt.date | None, D
         if last is not None and first > last:
             continue
         out.append((first, last, share, alloc["project"]))
+        if numbers is not None:
+            numbers.append(number)
     return out
 
 
@@ -102,7 +105,9 @@ def _span(first: dt.date, last: dt.date | None) -> str:
 def check(ix: Index) -> Iterator[Finding]:
     for pid in sorted(ix.staff):
         person = ix.staff[pid]
-        ranges = over(_periods(ix, person))
+        numbers: list[int] = []
+        periods = _periods(ix, person, numbers)
+        ranges = over(periods)
         if not ranges:
             continue
         parts = [f"{_span(first, last)} ({percent(total)}%: "
@@ -112,11 +117,18 @@ def check(ix: Index) -> Iterator[Finding]:
         text = "; ".join(parts) + (f"; and {more} more range{'s' if more != 1 else ''}" if more > 0 else "")
         projects = sorted({p for *_, shares in ranges for p, _ in shares})
         stopped = [p for p in projects if p in ix.projects and ix.projects[p].data.get("status") == "cancelled"]
+        # The allocation that took the total over 100%: of those beginning on the
+        # first day over, the last written (the one added on top of the others).
+        start = ranges[0][0]
+        tipping = max(numbers[n] for n, period in enumerate(periods) if period[0] == start)
+        alloc = person.data["allocations"][tipping]
+        line, _ = person.locate("allocations", tipping)
         yield person.finding(
             CODE,
-            f"`{pid}` ({person.data.get('name', pid)}) is allocated over 100% on {text}",
+            f"`{pid}` ({person.data.get('name', pid)}) is allocated over 100% on {text}; "
+            f"the allocation to `{alloc['project']}` on line {line} took the total over 100% on {start.isoformat()}",
             "lower a percentage or move an allocation's `from`/`to` so the total stays at or below 100% every day "
             f"(projects involved: {', '.join(projects)})"
             + (f"; end the allocations to cancelled {', '.join(stopped)} when the work stopped" if stopped else ""),
-            at=("allocations",), on="key",
+            at=("allocations", tipping),
         )

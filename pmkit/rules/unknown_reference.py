@@ -232,10 +232,22 @@ def _unknown(record: Record, path: Path, value: str, targets: tuple[str, ...],
              ids: KnownIds) -> Finding:
     pool = [i for t in targets for i in ids[t] or ()]
     what = " or ".join(_WORDS[t] for t in targets)
-    return record.finding(
-        CODE, f"`{path_text(path)}` names `{value}`, but there is no such {what}",
-        suggest(value, pool) or "create the record or correct the id", at=path,
-    )
+    if targets == ("staff",):
+        # People's ids are names: `tanya-greer` is not a typo of `ethan-reyes`,
+        # so only a near-identical id is suggested.
+        hint = suggest(value, pool, cutoff=_PERSON_CUTOFF)
+        if hint is None and path[-1] == "hired_as":
+            hint = (f"create the new hire's staff record: `pmkit new person {value}` writes "
+                    f"staff/{value}.yaml; or correct the id")
+        elif hint is None:
+            hint = f"create the staff record (`pmkit new person {value}`) or correct the id"
+    else:
+        hint = suggest(value, pool) or "create the record or correct the id"
+    return record.finding(CODE, f"`{path_text(path, record.data)}` names `{value}`, but there is no such {what}", hint, at=path)
+
+
+#: how alike two people's ids must be for one to be suggested for the other
+_PERSON_CUTOFF = 0.8
 
 
 class _TaskIds(dict[str, set[str]]):
@@ -270,16 +282,16 @@ def _task_dependencies(ix: Index, project: Record, task_ids: _TaskIds) -> Iterat
             if value in own:
                 continue
             hint = suggest(value, own) or "name a task of this project, or `other-project/task-id`"
-            yield project.finding(CODE, f"`{path_text(path)}` names task `{value}`, but this project has no such task", hint, at=path)
+            yield project.finding(CODE, f"`{path_text(path, project.data)}` names task `{value}`, but this project has no such task", hint, at=path)
             continue
         if other not in ix.projects:
             if other in ix.known["project"]:
                 continue  # that project failed its schema; reported there
             hint = suggest(other, ix.known["project"]) or "name an existing project"
-            yield project.finding(CODE, f"`{path_text(path)}` names project `{other}`, which does not exist", hint, at=path)
+            yield project.finding(CODE, f"`{path_text(path, project.data)}` names project `{other}`, which does not exist", hint, at=path)
             continue
         tasks = task_ids[other]
         if task not in tasks:
             close = suggest(task, tasks)
-            yield project.finding(CODE, f"`{path_text(path)}` names task `{task}` of project `{other}`, which has no such task",
+            yield project.finding(CODE, f"`{path_text(path, project.data)}` names task `{task}` of project `{other}`, which has no such task",
                                   close and close.replace("`", f"`{other}/", 1) or "check the task id", at=path)

@@ -24,10 +24,10 @@ def walk(data: Any, pattern: Pattern, at: tuple[str | int, ...] = ()) -> Iterato
         yield from walk(data[head], rest, (*at, head))
 
 
-def suggest(value: str, candidates: Iterable[str]) -> str | None:
+def suggest(value: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
     """A "did you mean" hint, or None when nothing is close."""
     pool = sorted(set(candidates))
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, pool, n=1, cutoff=cutoff)
     if not close:
         lowered = {c.lower(): c for c in pool}
         if value.lower() in lowered:

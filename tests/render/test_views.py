@@ -250,7 +250,7 @@ def test_invalid_program_prints_findings_and_exits_1(program, args):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "unknown-reference" in result.stderr and "projects/infra.yaml:3:8" in result.stderr
-    assert f"pmkit {args[0]}: 1 error(s)" in result.stderr
+    assert f"pmkit {args[0]}: 1 error; fix them first" in result.stderr
 
 
 def test_views_are_deterministic(program):

@@ -253,8 +253,11 @@ def test_teams_and_staff(small):
     staff = small["staff"]
     assert staff["pat"] == {"name": "Pat Morgan", "team": "core", "employment": "employee", "vendor": None,
                             "fte": 1, "allocations": {"alpha": 60, "beta": 40}, "over_allocated": False,
-                            "progress": 71.43, "tasks": 2}
+                            "progress": 71.43, "planned": 100, "tasks": 2}
     assert (staff["quinn"]["progress"], staff["quinn"]["tasks"], staff["quinn"]["fte"]) == (44.44, 2, 0.5)
+    # planned by person (issue 15): pat a1 100 x 10 + b3 100 x 4 -> 1400/14 = 100 (gamma's g1 is
+    # cancelled, left out); quinn a5 0 x 10 + b1 100 x 8 -> 800/18 = 44.44; ria a4 50 x 15 -> 50
+    assert {pid: staff[pid]["planned"] for pid in ("pat", "quinn", "ria")} == {"pat": 100, "quinn": 44.44, "ria": 50}
     assert (staff["ria"]["progress"], staff["ria"]["vendor"], staff["ria"]["employment"]) == (40, "northwind",
                                                                                                "contractor")
     # projects' FTE: alpha 0.6 + 1.0 = 1.6; beta 0.4 + 0.5 = 0.9

@@ -279,6 +279,26 @@ def test_line_spent_beyond_its_current_budget(program):
     assert f.column == 3
 
 
+def test_overspent_line_names_the_expense_that_took_it_over_at_its_line(program):
+    # software: 20,000 - 5,000 = 15,000. By date: e5 3,000.01 (02-01) -> 3,000.01,
+    # then e2 12,000 (03-15) -> 15,000.01 > 15,000: e2 tipped it, though e5 comes
+    # later in the file.
+    add_expense(program, "e5", "2026-02-01", "payroll", "software", "3000.01")
+    [f] = only(program.validate(), "line-overspent")
+    assert (f.file, f.line) == ("projects/payroll.yaml", program.line_of("projects/payroll.yaml", "  software:"))
+    e2 = program.line_of(EXPENSES, "amount: 12000.00")
+    assert f.message.endswith(f"; expense `e2` of 2026-03-15 (12,000.00 USD, {EXPENSES}:{e2}) took it over")
+
+
+def test_overspent_line_after_a_refund_names_the_later_expense(program):
+    # hardware 30,000: e3 8,000.50, refund e4 -500.50 -> 7,500; e5 22,000 (05-01) -> 29,500;
+    # e6 600 (06-01) -> 30,100: e6 took it over.
+    add_expense(program, "e5", "2026-05-01", "infra", "hardware", "22000.00")
+    add_expense(program, "e6", "2026-06-01", "infra", "hardware", "600.00")
+    [f] = only(program.validate(), "line-overspent")
+    assert f"expense `e6` of 2026-06-01 (600.00 USD, {EXPENSES}:{program.line_of(EXPENSES, 'amount: 600.00')})" in f.message
+
+
 def test_line_spent_exactly_its_budget_or_spending_after_as_of(program):
     add_expense(program, "e5", "2026-05-01", "payroll", "software", "3000.00")
     assert mine(program.validate()) == []

@@ -213,9 +213,11 @@ def test_over_allocation_names_range_total_and_projects(program):
     program.replace("staff/ann.yaml", ANN_INFRA,
                     "  - project: infra\n    percent: 50\n    from: 2026-03-01\n    to: 2026-04-30\n")
     [f] = only(program.validate(), "over-allocated")
-    assert (f.file, f.line, f.column) == ("staff/ann.yaml", 8, 1)  # the `allocations` key
+    # the allocation that took the total over (infra from 03-01), not the `allocations` key
+    assert (f.file, f.line, f.column) == ("staff/ann.yaml", 13, 5)
     assert f.message == ("`ann` (Ann Lee) is allocated over 100% on "
-                         "2026-03-01..2026-04-30 (110%: infra 50%, payroll 60%)")
+                         "2026-03-01..2026-04-30 (110%: infra 50%, payroll 60%); "
+                         "the allocation to `infra` on line 13 took the total over 100% on 2026-03-01")
     assert "infra, payroll" in f.hint
 
 
@@ -231,15 +233,19 @@ def test_back_to_back_allocations_do_not_overlap_but_one_shared_day_does(program
     assert only(program.validate(), "over-allocated") == []
     program.replace("staff/bob.yaml", "from: 2026-07-01", "from: 2026-06-30")
     [f] = only(program.validate(), "over-allocated")
-    assert f.line == program.line_of("staff/bob.yaml", "allocations:")
-    assert f.message == "`bob` (Bob Stone) is allocated over 100% on 2026-06-30 (200%: infra 100%, payroll 100%)"
+    tipping = program.line_of("staff/bob.yaml", "from: 2026-06-30") - 2  # its `- project: payroll`
+    assert f.line == tipping
+    assert f.message == ("`bob` (Bob Stone) is allocated over 100% on 2026-06-30 (200%: infra 100%, payroll 100%); "
+                         f"the allocation to `payroll` on line {tipping} took the total over 100% on 2026-06-30")
 
 
 def test_undated_allocation_follows_person_and_project(program):
     program.write("projects/audit.yaml", AUDIT.format(status="active"))
     program.replace("staff/cy.yaml", "acknowledgements:", "  - project: audit\n    percent: 50\nacknowledgements:")
     [f] = only(program.validate(), "over-allocated")
-    assert f.message == "`cy` (Cy Park) is allocated over 100% on 2026-05-01..2026-05-31 (150%: audit 50%, payroll 100%)"
+    assert f.message.startswith(
+        "`cy` (Cy Park) is allocated over 100% on 2026-05-01..2026-05-31 (150%: audit 50%, payroll 100%); "
+        "the allocation to `audit` on line ")
 
 
 def test_undated_allocation_uses_employment_when_the_project_is_longer(program):

@@ -53,3 +53,25 @@ def test_contracts_of_a_broken_vendor_file_are_not_reported_as_unknown(program):
     result = program.validate()
     assert [f.file for f in only(result, "wrong-type")] == ["vendors/acme.yaml"]
     assert only(result, "unknown-reference") == []
+
+
+def test_hired_as_naming_a_person_with_no_file_yet_says_to_create_the_record(tmp_path):
+    # Issue 15, typed in the example program: Tanya Greer accepts the offer.
+    import shutil
+    from pathlib import Path
+
+    from conftest import ProgramDir
+
+    root = tmp_path / "program"
+    shutil.copytree(Path(__file__).parents[2] / "program", root)
+    example = ProgramDir(root)
+    position = "hiring/data-engineer.yaml"
+    example.replace(position, "    name: Tanya Greer\n", "    name: Tanya Greer\n    hired_as: tanya-greer\n")
+    example.replace(position, "    stage: offer\n", "    stage: hired\n")
+    [f] = only(example.validate(), "unknown-reference")
+    assert (f.file, f.line, f.column) == (position, example.line_of(position, "hired_as: tanya-greer"), 15)
+    assert f.message == "`candidates[c-2026-202].hired_as` names `tanya-greer`, but there is no such person (staff/)"
+    # not "did you mean `ethan-reyes`?": two people are not a typo of each other
+    assert f.hint == ("create the new hire's staff record: `pmkit new person tanya-greer` writes "
+                      "staff/tanya-greer.yaml; or correct the id")
+

@@ -13,6 +13,7 @@ import click
 from pmkit.app.edit.text import TextProblem
 from pmkit.app.edit.write import Change, EditRefused, commit, judge, read_original
 from pmkit.app.formats import Report, text as text_report
+from pmkit.core.wording import count
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -96,12 +97,12 @@ def finish(root: Path, changes: list[Change], dry_run: bool) -> None:
     outcome = judge(root, changes)
     if outcome.new_errors:
         click.echo(text_report(Report(outcome.new_errors, 0, root.as_posix())), nl=False, err=True)
-        click.echo(f"pmkit: the edit would add {len(outcome.new_errors)} error(s)"
-                   f" ({len(outcome.warnings)} warning(s)); nothing was written", err=True)
+        click.echo(f"pmkit: the edit would add {count(len(outcome.new_errors), 'error')}"
+                   f" ({count(len(outcome.warnings), 'warning')}); nothing was written", err=True)
         sys.exit(EXIT_FINDINGS)
     if dry_run:
         click.echo(outcome.diff, nl=False)
-        click.echo(f"dry run: nothing was written ({len(outcome.warnings)} warning(s) after the edit)", err=True)
+        click.echo(f"dry run: nothing was written ({count(len(outcome.warnings), 'warning')} after the edit)", err=True)
         sys.exit(EXIT_OK)
     try:
         commit(root, changes)
@@ -111,11 +112,11 @@ def finish(root: Path, changes: list[Change], dry_run: bool) -> None:
         verb = "created" if change.original.data is None else "updated"
         click.echo(f"{verb} {change.path}")
     if outcome.new_warnings:
-        click.echo(text_report(Report(outcome.new_warnings, 0, root.as_posix())), nl=False, err=True)
-        click.echo(f"pmkit: written; the edit adds the {len(outcome.new_warnings)} warning(s) above", err=True)
+        click.echo(text_report(Report(outcome.new_warnings, 0, root.as_posix(), closing=False)), nl=False, err=True)
+        click.echo(f"pmkit: written; the edit adds {count(len(outcome.new_warnings), 'warning')} (above)", err=True)
     others = len(outcome.warnings) - len(outcome.new_warnings)
     if others > 0:
-        click.echo(f"{others} other warning(s) in the program (run `pmkit validate` to see them)", err=True)
+        click.echo(f"{count(others, 'other warning')} in the program (run `pmkit validate` to see them)", err=True)
     sys.exit(EXIT_OK)
 
 

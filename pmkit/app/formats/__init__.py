@@ -11,6 +11,7 @@ from dataclasses import replace
 import click
 
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.wording import count
 
 Formatter = Callable[["Report"], str]
 
@@ -19,13 +20,21 @@ class Report:
     """What a formatter needs: the findings, the file count, where DIR is."""
 
     def __init__(self, findings: list[Finding], files: int, root: str, color: bool = False,
-                 hidden: int | None = None) -> None:
+                 hidden: int | None = None, verbose: bool = False, errors_only: bool = False,
+                 closing: bool = True) -> None:
         self.findings = findings
         self.files = files
         self.root = root
         self.color = color
         #: With --changed-since: how many findings were left out (None without it).
         self.hidden = hidden
+        #: Text lists every finding; without it a code found more than GROUP_AT
+        #: times shows its first SHOWN_OF_GROUP and a count.
+        self.verbose = verbose
+        #: A command that refuses to run: the errors, and the warnings only as a count.
+        self.errors_only = errors_only
+        #: Text ends with the tally line (an edit says its own summary instead).
+        self.closing = closing
 
     @property
     def errors(self) -> int:
@@ -75,30 +84,51 @@ def _printable_report(report: Report, keep: str = "") -> Report:
                 hint=printable(f.hint, keep) if f.hint else f.hint)
         for f in report.findings
     ]
-    return Report(findings, report.files, printable(report.root), report.color, report.hidden)
+    return Report(findings, report.files, printable(report.root), report.color, report.hidden,
+                  report.verbose, report.errors_only, report.closing)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+#: In text, a code found more than GROUP_AT times is shown by its first
+#: SHOWN_OF_GROUP findings and one summary line (``--verbose`` lists all).
+GROUP_AT = 5
+SHOWN_OF_GROUP = 3
 
 
 def text(report: Report) -> str:
     report = _printable_report(report)
+    findings = report.findings
+    if report.errors_only:
+        findings = [f for f in findings if f.severity is Severity.ERROR]
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    grouped = {} if report.verbose else {code: found for code, found in by_code.items() if len(found) > GROUP_AT}
+    shown = {id(f) for found in grouped.values() for f in found[:SHOWN_OF_GROUP]}
     lines = []
-    for f in report.findings:
+    for f in findings:
+        if f.code in grouped and id(f) not in shown:
+            continue
         colour = "red" if f.severity is Severity.ERROR else "yellow"
         where = click.style(f"{report.shown_path(f)}:{f.line}:{f.column}:", bold=True) if report.color else f"{report.shown_path(f)}:{f.line}:{f.column}:"
         level = click.style(str(f.severity), fg=colour, bold=True) if report.color else str(f.severity)
         lines.append(f"{where} {level} {f.code} {f.message}")
         if f.hint:
             lines.append(f"    hint: {f.hint}")
-    lines.append(tally(report))
+    for code, found in sorted(grouped.items()):
+        severities = sorted({str(f.severity) for f in found})
+        files = len({f.file for f in found})
+        lines.append(f"{code}: {count(len(found), ' or '.join(severities))} in {count(files, 'file')}, "
+                     f"{SHOWN_OF_GROUP} shown above (--verbose lists all)")
+    if report.errors_only and report.warnings:
+        lines.append(f"and {count(report.warnings, 'warning')}, not shown here (`pmkit validate` lists them)")
+    if report.closing:
+        lines.append(tally(report))
     return "\n".join(lines) + "\n"
 
 
 def tally(report: Report) -> str:
     """The closing line: how many errors and warnings in how many files."""
-    line = f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} in {_plural(report.files, 'file')}"
+    line = f"{count(report.errors, 'error')}, {count(report.warnings, 'warning')} in {count(report.files, 'file')}"
     if report.hidden is not None:
         line += f" ({report.hidden} more not shown: in files the change did not touch, and there before it)"
     if report.color:

@@ -37,6 +37,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -203,9 +204,105 @@ def grid(table: Table, style: str) -> str:
     return tabulate(rows, headers, tablefmt=style, disable_numparse=True, colalign=align)
 
 
+#: The order in which a table gives up columns to fit the terminal (issue 15):
+#: these keys first, in this order; then text columns are wrapped (down to
+#: MIN_WRAP characters); then the remaining columns from the right. The first
+#: column (what the row is about) is never dropped. csv, markdown and json
+#: always keep every column.
+DROP_ORDER = (
+    "transfers_in", "transfers_out", "committed", "baseline",
+    "department", "employment", "vendor", "category",
+    "effort", "tasks", "interviews", "mean_score", "days_open", "milestones_upcoming",
+    "people", "members", "status", "open_problems", "over_allocated",
+)
+MIN_WRAP = 12
+#: Before any column is dropped, long headers of short figures are abbreviated.
+SHORT_HEADERS = {
+    "Gap (points)": "Gap", "Late milestones": "Late", "Due in 30 days": "Due 30d", "Open problems": "Open",
+    "Transfers in": "In", "Transfers out": "Out", "Over-allocated": "Over", "In process": "In proc",
+    "Interviews": "Intvw", "Mean score": "Score", "Days open": "Days", "Planned days": "Plan d",
+    "Forecast days": "Fcst d", "Forecast finish": "Finish", "Acknowledged": "Ack'd", "Applicable": "Appl",
+    "Employment": "Type", "Department": "Dept",
+}
+
+
+def _width(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def fit(table: Table, width: int | None) -> str:
+    """A table for a terminal ``width`` characters wide (None: as wide as it needs):
+    columns dropped in :data:`DROP_ORDER`, long text wrapped, and a line naming
+    what was left out."""
+    full = grid(table, "simple")
+    if width is None or _width(full) <= width:
+        return full
+    keep = list(range(len(table.columns)))
+    dropped: list[int] = []
+    short = False
+
+    def render(wraps: dict[int, int] | None = None) -> str:
+        columns = [table.columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in table.rows]
+        headers = [SHORT_HEADERS.get(c.header, c.header) if short else c.header for c in columns]
+        cells = [[show(value, column.kind) for value, column in zip(row, columns, strict=True)] for row in rows]
+        align = ["right" if c.kind in RIGHT or c.kind == "value" else "left" for c in columns]
+        limits = [(wraps or {}).get(i) for i in keep]
+        return tabulate(cells, headers, tablefmt="simple", disable_numparse=True, colalign=align,
+                        maxcolwidths=limits if any(limits) else None)
+
+    order = [i for key in DROP_ORDER for i, c in enumerate(table.columns) if c.key == key and i > 0]
+    short = True
+    text = render()
+    for i in order:
+        if _width(text) <= width:
+            break
+        keep.remove(i)
+        dropped.append(i)
+        text = render()
+    wraps: dict[int, int] = {}
+    wrappable = [i for i in keep if i > 0 and table.columns[i].kind in ("text", "list", "alloc")]
+    if _width(text) > width and wrappable:
+        # One level for every wrapped column (the widest give up the most),
+        # just low enough to take off the overflow, never below MIN_WRAP.
+        widths = {i: _column_width(table, i) for i in wrappable}
+        excess = _width(text) - width
+        level = max(widths.values())
+        while level > MIN_WRAP and sum(w - min(w, level) for w in widths.values()) < excess:
+            level -= 1
+        wraps = {i: level for i, w in widths.items() if w > level}
+        text = render(wraps)
+    for i in reversed(list(keep[1:])):
+        if _width(text) <= width:
+            break
+        keep.remove(i)
+        dropped.append(i)
+        text = render(wraps)
+    if _width(text) > width:  # one column left: wrap it too
+        wraps[0] = max(MIN_WRAP, width)
+        text = render(wraps)
+    if dropped:
+        names = ", ".join(table.columns[i].header for i in sorted(dropped))
+        text += "\n" + "\n".join(textwrap.wrap(
+            f"(not shown, to fit {width} columns: {names}; --format csv, markdown or json show all)", width))
+    return text
+
+
+def _column_width(table: Table, i: int) -> int:
+    column = table.columns[i]
+    header = SHORT_HEADERS.get(column.header, column.header)
+    return max([len(header), *(len(show(row[i], column.kind)) for row in table.rows)])
+
+
+def wrap(text: str, width: int | None) -> str:
+    """A paragraph wrapped at ``width`` (None: on one line)."""
+    return text if width is None else "\n".join(textwrap.wrap(text, width)) or text
+
+
 @cache
 def templates() -> jinja2.Environment:
-    return derived({"grid": grid, "md_cell": md_cell, "md_text": md_text, "clean": clean, "show": show})
+    return derived({"grid": grid, "md_cell": md_cell, "md_text": md_text, "clean": clean, "show": show,
+                    "fit": fit, "wrap": wrap})
 
 
 def as_csv(table: Table) -> str:
@@ -217,8 +314,9 @@ def as_csv(table: Table) -> str:
     return out.getvalue()
 
 
-def render(view: View, fmt: str) -> str:
-    """A view in one of :data:`FORMATS`."""
+def render(view: View, fmt: str, width: int | None = None) -> str:
+    """A view in one of :data:`FORMATS`; a ``table`` fits ``width`` characters
+    (None: as wide as the tables need)."""
     if fmt == "json":
         return json.dumps(view.data, indent=2) + "\n"
     if fmt == "csv":
@@ -226,8 +324,8 @@ def render(view: View, fmt: str) -> str:
     if fmt not in ("table", "markdown"):
         raise ValueError(f"unknown format {fmt!r}")
     name = "views/view.txt.j2" if fmt == "table" else "views/view.md.j2"
-    return templates().get_template(name).render(view=view)
+    return templates().get_template(name).render(view=view, width=width)
 
 
-__all__ = ["FORMATS", "Column", "Table", "Value", "View", "as_csv", "clean", "document_slice", "facts", "grid",
+__all__ = ["DROP_ORDER", "FORMATS", "Column", "fit", "wrap", "Table", "Value", "View", "as_csv", "clean", "document_slice", "facts", "grid",
            "md_cell", "md_text", "provenance_lines", "raw", "render", "show"]

@@ -48,6 +48,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from pmkit.app.site import progress
 from pmkit.app.site.later import LaterPages, loaded_and_rendered
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
@@ -110,6 +111,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
 
         assert self.program_dir is not None
         self._close_later()
+        progress.stage("checking and loading the program")
         self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache))
         plan = self.later.plan
         self.errors, self.warnings = plan.errors, plan.warnings
@@ -132,7 +134,16 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         else:
             log.info(f"pmkit: {len(plan.paths)} pages and charts as of {plan.as_of.isoformat()}, "
                      f"{plan.warnings} warning(s) on the data-quality page")
+        progress.stage("converting pages", len(files.documentation_pages()))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        progress.step()
+        return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        progress.step()
+        return output
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         if self.later is None or page.file.src_uri not in self.later_files:
@@ -151,7 +162,11 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
             for path, text in came.items():
                 self.later_files[path].content_string = text
         self._close_later()
+        progress.stage("writing pages", len(files.documentation_pages()))
         return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        progress.stage("site written")
 
     def on_build_error(self, error: Exception) -> None:
         self._close_later()

@@ -20,6 +20,7 @@ import yaml
 
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.ingest.loader.explain import explain
 
 try:  # the C parser; the pure one gives the same events, only slower
     from yaml._yaml import CParser as _Parser
@@ -369,6 +370,14 @@ class _Builder:
             self.report(TOO_DEEP, mark, f"nesting deeper than {depth} levels",
                         "flatten the data; pmkit records need only a few levels")
             return
+        if "tab" not in problem and not _tab_at(text, mark) and mark is not None:
+            context_mark = exc.context_mark
+            plain = explain(problem, _LINE_BREAK.split(text), mark.line, mark.column,
+                            context_mark.line if context_mark is not None else None)
+            if plain is not None:
+                self.result.findings.append(Finding(
+                    self.path, plain.line, plain.column, SYNTAX.id, plain.message, SYNTAX.severity, plain.hint))
+                return
         hint = None
         if "tab" in problem or _tab_at(text, mark):
             hint = "YAML does not allow tabs for indentation; indent with spaces"
