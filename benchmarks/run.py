@@ -427,6 +427,73 @@ def site_after_validate(ctx: Context) -> Row:
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
+# The diff rows: the program committed in a git repository of its own, then a
+# one-file change committed on top (one expense appended to the largest
+# monthly file). Prepared once per program, untimed; `pmkit diff HEAD~1` in
+# its root then loads HEAD~1 from git objects and the working tree from disk.
+_DIFF_PREPARED: dict[Path, Path] = {}
+
+
+def diff_repository(ctx: Context) -> Path:
+    """OUT/diff-scale-<s>/: program/ committed, then one expense appended and committed."""
+    if ctx.program in _DIFF_PREPARED:
+        return _DIFF_PREPARED[ctx.program]
+    repo = OUT / f"diff-{ctx.program.name}"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(ctx.program, repo / "program")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "program")
+    target = largest_expense_file(repo / "program")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + extra_expense(text, 1), encoding="utf-8")
+    git("commit", "-q", "-am", "one expense")
+    _DIFF_PREPARED[ctx.program] = repo
+    return repo
+
+
+def _diff_row(ctx: Context, name: str, options: list[str], note: str, fresh_cache: bool) -> Row:
+    if pmkit_options(ctx, "diff") is None:
+        return Row(name, note="n/a: no `pmkit diff` command yet")
+    repo = diff_repository(ctx)
+    cmd = [ctx.python, "-m", "pmkit", "diff", "HEAD~1", "--format", "json", *options]
+    log = LOGS / f"{slugify(name)}.log"
+    result = Row(name, note=note)
+    cache = Path(tempfile.mkdtemp(prefix="pmkit-diff-cache-"))  # outside the repository
+    try:
+        for _ in range(ctx.repeat):
+            if fresh_cache:
+                shutil.rmtree(cache, ignore_errors=True)
+                os.environ["PMKIT_CACHE_DIR"] = str(cache)
+            try:
+                result.runs.append(run_child(cmd, log, cwd=repo))
+            finally:
+                os.environ.pop("PMKIT_CACHE_DIR", None)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return with_exit_note(result, log)
+
+
+@row("diff")
+def diff(ctx: Context) -> Row:
+    """``pmkit diff HEAD~1`` after a one-file change, as on a fresh CI machine:
+    the cache folder empty before each run (base from git objects, head from disk)."""
+    return _diff_row(ctx, "pmkit diff HEAD~1 (empty cache)", [], "1 expense appended; cache emptied before each run",
+                     fresh_cache=True)
+
+
+@row("diff-no-cache")
+def diff_no_cache(ctx: Context) -> Row:
+    """The same with ``--no-cache``."""
+    return _diff_row(ctx, "pmkit diff HEAD~1 (--no-cache)", ["--no-cache"], "1 expense appended", fresh_cache=False)
+
+
 def largest_expense_file(program: Path) -> Path:
     files = sorted(program.glob("budget/expenses/*.yaml"))
     return max(files, key=lambda p: (p.stat().st_size, p.name))
@@ -594,6 +661,10 @@ TARGETS = [
     Target("site build <= 1.2 x plain mkdocs build", "site", "mkdocs", factor=1.2, inclusive=True),
     Target("site build after validate <= 1.2 x plain mkdocs build", "site-after-validate", "mkdocs",
            factor=1.2, inclusive=True),
+    Target("diff HEAD~1 (one file changed, empty cache) <= 1.5 x cold validate", "diff", "cold", factor=1.5,
+           inclusive=True),
+    Target("diff HEAD~1 (one file changed, --no-cache) <= 1.5 x cold validate", "diff-no-cache", "cold",
+           factor=1.5, inclusive=True),
 ]
 
 
