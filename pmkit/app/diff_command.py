@@ -43,21 +43,39 @@ def git_date(repo: Repository, rev: str, folder: str) -> dt.date | None:
         return source_status_date(source)
 
 
-def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool) -> Side:
+#: Shared: the two sides of a diff are one program at two moments, so they
+#: take the same name in the rule cache and one in-memory store (``Shared``).
+def _name(repo: Repository, folder: str) -> str:
+    return f"diff\0{repo.root}\0{folder}"
+
+
+Shared = dict  # (section, key) -> entry: what one side computed, for the other (FileCache.memory)
+
+
+def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
+             shared: Shared | None = None) -> Side:
     with repo.source(rev, folder) as source:
         files = _git_files(source)
-        computed = figures_of(source, day, use_cache, name=f"git\0{repo.root}\0{folder}")
+        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared)
         return Side(rev, source.commit, files, computed)
 
 
-def disk_side(directory: Path, day: dt.date, use_cache: bool) -> Side:
+def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | None = None,
+              name: str | None = None) -> Side:
     source = DirectorySource(directory)
     files = {f.path: f.data for f in source.files()}
-    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache))
+    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache, memory=shared, name=name))
 
 
-def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool) -> Diff:
-    """Both sides of ``program`` (found in a repository) and their comparison."""
+def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,
+             share: bool = True) -> Diff:
+    """Both sides of ``program`` (found in a repository) and their comparison.
+
+    ``share``: the sides share one in-memory store (``FileCache.memory``), so
+    a file identical on both sides (same path, same bytes: most of them) is
+    parsed and checked once, and a rule part whose kinds are unchanged runs
+    once. Without it each side is computed alone: the plain computation the
+    tests compare the shared one with."""
     from pmkit.app.site.privacy import PrivateData, collect_files, redact
 
     repo = program.repo
@@ -67,8 +85,10 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     if head is not None:
         repo.resolve(head)
     day = as_of or _side_date(program, head) or git_date(repo, base, folder) or dt.date.today()
-    base_side = git_side(repo, base, folder, day, use_cache)
-    head_side = git_side(repo, head, folder, day, use_cache) if head else disk_side(program.directory, day, use_cache)
+    shared: Shared | None = {} if share else None
+    base_side = git_side(repo, base, folder, day, use_cache, shared)
+    head_side = (git_side(repo, head, folder, day, use_cache, shared) if head else
+                 disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
     base_private, head_private = collect_files(base_side.files.items()), collect_files(head_side.files.items())
     values = base_private.values | head_private.values  # a value may be quoted on either side
 

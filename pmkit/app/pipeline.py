@@ -40,17 +40,20 @@ def status_date(program_dir: Path) -> dt.date | None:
     return read_settings(read_guarded(program_dir, "program.yaml")).status_date
 
 
-def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
+def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
+            memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Figures:
+    """``memory`` and ``name``: see ``validate_source``."""
     day = as_of or status_date(program_dir) or dt.date.today()
-    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache))
+    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache, memory=memory,
+                                 name=name))
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
-               name: str | None = None) -> Figures:
+               name: str | None = None, memory: dict[tuple[str, str], object] | None = None) -> Figures:
     """``figures`` of a program from any source (a git revision: ``GitSource``);
     ``name`` names it in the rule cache."""
     day = as_of or source_status_date(source) or dt.date.today()
-    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name))
+    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name, memory=memory))
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
