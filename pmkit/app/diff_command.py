@@ -89,7 +89,8 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     base_side = git_side(repo, base, folder, day, use_cache, shared)
     head_side = (git_side(repo, head, folder, day, use_cache, shared) if head else
                  disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
-    base_private, head_private = collect_files(base_side.files.items()), collect_files(head_side.files.items())
+    memo: dict | None = {} if share else None  # a file identical on both sides is read once
+    base_private, head_private = collect_files(base_side.files.items(), memo), collect_files(head_side.files.items(), memo)
     values = base_private.values | head_private.values  # a value may be quoted on either side
 
     def scrub_base(found: list[Finding]) -> list[Finding]:
@@ -98,7 +99,7 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     def scrub_head(found: list[Finding]) -> list[Finding]:
         return redact(found, PrivateData(values, head_private.lines))
 
-    return compare(base_side, head_side, folder, day, (scrub_base, scrub_head))
+    return compare(base_side, head_side, folder, day, (scrub_base, scrub_head), reuse=share)
 
 
 def _side_date(program: Program, head: str | None) -> dt.date | None:

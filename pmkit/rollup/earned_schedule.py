@@ -211,9 +211,10 @@ class Curve:
 
 def _scaled(amount: Decimal, scale: int) -> int:
     """``amount`` x ``scale`` as an exact integer (scale is 10^places of the finest amount)."""
-    exact = Fraction(amount) * scale
-    assert exact.denominator == 1, amount
-    return exact.numerator
+    numerator, denominator = amount.as_integer_ratio()
+    whole, rest = divmod(numerator * scale, denominator)
+    assert rest == 0, amount
+    return whole
 
 
 def project_part(bac: Decimal, tasks: Sequence[Task]) -> tuple[Fraction, PlanCurve] | None:
