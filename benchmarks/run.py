@@ -80,6 +80,9 @@ class Run:
     seconds: float
     peak_rss_mb: float
     returncode: int
+    #: user + system CPU seconds of the child and the children it waited for: on a
+    #: shared, noisy machine the wall time varies with the neighbours, this less
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -99,11 +102,15 @@ class Row:
         return statistics.median(r.seconds for r in self.runs) if self.runs else None
 
     @property
+    def median_cpu(self) -> float | None:
+        return statistics.median(r.cpu_seconds for r in self.runs) if self.runs else None
+
+    @property
     def peak_rss_mb(self) -> float | None:
         return max(r.peak_rss_mb for r in self.runs) if self.runs else None
 
     def to_json(self) -> dict:
-        return {**asdict(self), "median": self.median, "peak_rss_mb": self.peak_rss_mb}
+        return {**asdict(self), "median": self.median, "median_cpu": self.median_cpu, "peak_rss_mb": self.peak_rss_mb}
 
 
 @dataclass
@@ -140,7 +147,8 @@ def run_child(cmd: list[str], log: Path | None = None, cwd: Path = REPO, output:
         proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     rss = usage.ru_maxrss / (1 << 20 if sys.platform == "darwin" else 1 << 10)
-    return Run(seconds=round(seconds, 3), peak_rss_mb=round(rss, 1), returncode=proc.returncode)
+    return Run(seconds=round(seconds, 3), peak_rss_mb=round(rss, 1), returncode=proc.returncode,
+               cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3))
 
 
 def repeat(ctx: Context, name: str, cmd: list[str], note: str = "", output: Path | None = None) -> Row:
@@ -309,7 +317,8 @@ def check_jsonschema(ctx: Context) -> Row:
                           LOGS / f"{slugify(name)}-{kind}.log") for kind, files in groups]
         bad = next((r.returncode for r in runs if r.returncode), 0)
         result.runs.append(Run(seconds=round(sum(r.seconds for r in runs), 3),
-                               peak_rss_mb=max(r.peak_rss_mb for r in runs), returncode=bad))
+                               peak_rss_mb=max(r.peak_rss_mb for r in runs), returncode=bad,
+                               cpu_seconds=round(sum(r.cpu_seconds for r in runs), 3)))
         failed = [kind for (kind, _), r in zip(groups, runs) if r.returncode]
         if failed:
             log.write_text(f"failed kinds: {', '.join(failed)} (see the per-kind logs)\n")
@@ -719,13 +728,14 @@ def table(ctx: Context) -> str:
     """The results as a fixed-width table, then the targets."""
     floor = ctx.results.get("floor")
     base = floor.median if floor and floor.available else None
-    lines = [f"{'name':40} {'median s':>9} {'runs':>4} {'peak MB':>8} {'x floor':>8}  note"]
+    lines = [f"{'name':40} {'median s':>9} {'cpu s':>6} {'runs':>4} {'peak MB':>8} {'x floor':>8}  note"]
     for r in ctx.results.values():
         if not r.available:
-            lines.append(f"{r.name:40} {'n/a':>9} {0:>4} {'n/a':>8} {'n/a':>8}  {r.note}")
+            lines.append(f"{r.name:40} {'n/a':>9} {'n/a':>6} {0:>4} {'n/a':>8} {'n/a':>8}  {r.note}")
             continue
         ratio = f"{r.median / base:8.2f}" if base else f"{'n/a':>8}"
-        lines.append(f"{r.name:40} {r.median:9.2f} {len(r.runs):>4} {r.peak_rss_mb:8.0f} {ratio}  {r.note}")
+        lines.append(f"{r.name:40} {r.median:9.2f} {r.median_cpu:6.2f} {len(r.runs):>4} {r.peak_rss_mb:8.0f} {ratio}  "
+                     f"{r.note}")
     lines.append("")
     lines.append("SPEC §9 targets:")
     for t in TARGETS:

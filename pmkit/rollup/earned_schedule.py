@@ -29,10 +29,12 @@ nearest day (half up). All arithmetic is exact (Fraction).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -136,8 +138,7 @@ class PlanCurve:
         self.total = sum((g[2][-1] for g in self.groups), Decimal(0))
         # The same prefix sums in floating point, for ``approx`` (a search's
         # guess, always proved exactly afterwards: see ``_first_reaching``).
-        self.float_groups = [(span, starts, [float(x) for x in efforts], [float(x) for x in weighted])
-                             for span, starts, efforts, weighted in self.groups]
+        self._daily: tuple[int, list[float]] | None = None
         # And in integers: every prefix sum x 10^places, every partial day's
         # share over the least common multiple of the spans (``at``: one
         # Fraction per call instead of two per group).
@@ -177,18 +178,26 @@ class PlanCurve:
         return out
 
     def approx(self, day: int) -> float:
-        """``at(day)`` in floating point (rounded: for a search's guess only)."""
-        out = 0.0
-        for span, starts, efforts, weighted in self.float_groups:
-            if span == 0:
-                out += efforts[bisect.bisect_right(starts, day)]
-                continue
-            done = bisect.bisect_right(starts, day - span)
-            going = bisect.bisect_left(starts, day)
-            out += efforts[done]
-            if going > done:
-                out += (day * (efforts[going] - efforts[done]) - (weighted[going] - weighted[done])) / span
-        return out
+        """``at(day)`` in floating point (rounded: for a search's guess only),
+        looked up in the daily curve, built once from second differences: a
+        task ramps from its start (0) to its end (its effort) at effort/span a day."""
+        if self._daily is None:
+            first = min((starts[0] for _, starts, *_ in self.groups), default=0)
+            steps = [0.0] * (self.last_end - first + 3)
+            for span, starts, efforts, _ in self.groups:
+                for n, start in enumerate(starts):
+                    effort = float(efforts[n + 1] - efforts[n])
+                    at = start - first
+                    if span == 0:
+                        steps[at] += effort
+                        steps[at + 1] -= effort
+                    else:
+                        steps[at + 1] += effort / span
+                        steps[at + span + 1] -= effort / span
+            self._daily = (first, list(itertools.accumulate(itertools.accumulate(steps))))
+        first, daily = self._daily
+        k = day - first
+        return 0.0 if k < 0 else daily[min(k, len(daily) - 1)]
 
 
 @dataclass(frozen=True)
@@ -202,7 +211,11 @@ class Curve:
 
     def approx(self, day: int) -> float:
         """``pv(day)`` in floating point (a search's guess only)."""
-        return sum(float(factor) * plan.approx(day) for factor, plan in self.parts)
+        return sum(factor * plan.approx(day) for factor, plan in self.float_parts)
+
+    @cached_property
+    def float_parts(self) -> tuple[tuple[float, PlanCurve], ...]:
+        return tuple((float(factor), plan) for factor, plan in self.parts)
 
     @property
     def last_end(self) -> int:
