@@ -53,10 +53,13 @@ Shared = dict  # (section, key) -> entry: what one side computed, for the other 
 
 
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
-             shared: Shared | None = None) -> Side:
+             shared: Shared | None = None, later: bool = False) -> Side:
+    """``later``: the side's rollup is worked out by a child meanwhile (``Side.figures.settle``)."""
     with repo.source(rev, folder) as source:
-        files = _git_files(source)
-        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared)
+        files = _git_files(source)  # every blob, read once and kept
+        if later:
+            source.end_reader()  # the child that works out the rollup must not hold git's pipe
+        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared, later=later)
         return Side(rev, source.commit, files, computed)
 
 
@@ -86,9 +89,11 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
         repo.resolve(head)
     day = as_of or _side_date(program, head) or git_date(repo, base, folder) or dt.date.today()
     shared: Shared | None = {} if share else None
-    base_side = git_side(repo, base, folder, day, use_cache, shared)
+    # The base's rollup is worked out by a child while this process loads the head.
+    base_side = git_side(repo, base, folder, day, use_cache, shared, later=share)
     head_side = (git_side(repo, head, folder, day, use_cache, shared) if head else
                  disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
+    base_side.figures.settle()
     memo: dict | None = {} if share else None  # a file identical on both sides is read once
     base_private, head_private = collect_files(base_side.files.items(), memo), collect_files(head_side.files.items(), memo)
     values = base_private.values | head_private.values  # a value may be quoted on either side
