@@ -142,8 +142,8 @@ class PlanCurve:
         # And in integers: every prefix sum x 10^places, every partial day's
         # share over the least common multiple of the spans (``at``: one
         # Fraction per call instead of two per group).
-        places = max((-x.as_tuple().exponent for _, _, e, w in self.groups for x in (e[-1], w[-1])
-                      if isinstance(x.as_tuple().exponent, int)), default=0)
+        exponents = [x.as_tuple().exponent for _, _, e, w in self.groups for x in (e[-1], w[-1])]
+        places = max((-x for x in exponents if isinstance(x, int)), default=0)
         self.scale = 10 ** max(places, 0)
         self.lcm = math.lcm(*(span for span, *_ in self.groups if span)) if self.groups else 1
         self.int_groups = [(span, starts, [_scaled(x, self.scale) for x in efforts],

@@ -68,7 +68,7 @@ def _plan(cls: type) -> tuple[tuple[str, str | None], ...]:
 
 def to_json(value: Any, digits: int, tag: str | None = None) -> Any:
     """A rollup value as JSON-ready data, by the annotations of its fields."""
-    cls = type(value)
+    cls: Any = type(value)
     if hasattr(cls, "__dataclass_fields__") and not isinstance(value, type):
         return {name: to_json(getattr(value, name), digits, field_tag) for name, field_tag in _plan(cls)}
     if isinstance(value, dict):
