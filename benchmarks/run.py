@@ -80,6 +80,9 @@ class Run:
     seconds: float
     peak_rss_mb: float
     returncode: int
+    #: user + system CPU seconds of the child and the children it waited for: on a
+    #: shared, noisy machine the wall time varies with the neighbours, this less
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -99,11 +102,15 @@ class Row:
         return statistics.median(r.seconds for r in self.runs) if self.runs else None
 
     @property
+    def median_cpu(self) -> float | None:
+        return statistics.median(r.cpu_seconds for r in self.runs) if self.runs else None
+
+    @property
     def peak_rss_mb(self) -> float | None:
         return max(r.peak_rss_mb for r in self.runs) if self.runs else None
 
     def to_json(self) -> dict:
-        return {**asdict(self), "median": self.median, "peak_rss_mb": self.peak_rss_mb}
+        return {**asdict(self), "median": self.median, "median_cpu": self.median_cpu, "peak_rss_mb": self.peak_rss_mb}
 
 
 @dataclass
@@ -140,7 +147,8 @@ def run_child(cmd: list[str], log: Path | None = None, cwd: Path = REPO, output:
         proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     rss = usage.ru_maxrss / (1 << 20 if sys.platform == "darwin" else 1 << 10)
-    return Run(seconds=round(seconds, 3), peak_rss_mb=round(rss, 1), returncode=proc.returncode)
+    return Run(seconds=round(seconds, 3), peak_rss_mb=round(rss, 1), returncode=proc.returncode,
+               cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3))
 
 
 def repeat(ctx: Context, name: str, cmd: list[str], note: str = "", output: Path | None = None) -> Row:
@@ -309,7 +317,8 @@ def check_jsonschema(ctx: Context) -> Row:
                           LOGS / f"{slugify(name)}-{kind}.log") for kind, files in groups]
         bad = next((r.returncode for r in runs if r.returncode), 0)
         result.runs.append(Run(seconds=round(sum(r.seconds for r in runs), 3),
-                               peak_rss_mb=max(r.peak_rss_mb for r in runs), returncode=bad))
+                               peak_rss_mb=max(r.peak_rss_mb for r in runs), returncode=bad,
+                               cpu_seconds=round(sum(r.cpu_seconds for r in runs), 3)))
         failed = [kind for (kind, _), r in zip(groups, runs) if r.returncode]
         if failed:
             log.write_text(f"failed kinds: {', '.join(failed)} (see the per-kind logs)\n")
@@ -425,6 +434,73 @@ def site_after_validate(ctx: Context) -> Row:
         run_child([ctx.python, "-m", "pmkit", "validate", str(ctx.program)])
         result.runs.append(run_child(cmd, LOGS / f"{slugify(name)}.log"))
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
+
+
+# The diff rows: the program committed in a git repository of its own, then a
+# one-file change committed on top (one expense appended to the largest
+# monthly file). Prepared once per program, untimed; `pmkit diff HEAD~1` in
+# its root then loads HEAD~1 from git objects and the working tree from disk.
+_DIFF_PREPARED: dict[Path, Path] = {}
+
+
+def diff_repository(ctx: Context) -> Path:
+    """OUT/diff-scale-<s>/: program/ committed, then one expense appended and committed."""
+    if ctx.program in _DIFF_PREPARED:
+        return _DIFF_PREPARED[ctx.program]
+    repo = OUT / f"diff-{ctx.program.name}"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(ctx.program, repo / "program")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "program")
+    target = largest_expense_file(repo / "program")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + extra_expense(text, 1), encoding="utf-8")
+    git("commit", "-q", "-am", "one expense")
+    _DIFF_PREPARED[ctx.program] = repo
+    return repo
+
+
+def _diff_row(ctx: Context, name: str, options: list[str], note: str, fresh_cache: bool) -> Row:
+    if pmkit_options(ctx, "diff") is None:
+        return Row(name, note="n/a: no `pmkit diff` command yet")
+    repo = diff_repository(ctx)
+    cmd = [ctx.python, "-m", "pmkit", "diff", "HEAD~1", "--format", "json", *options]
+    log = LOGS / f"{slugify(name)}.log"
+    result = Row(name, note=note)
+    cache = Path(tempfile.mkdtemp(prefix="pmkit-diff-cache-"))  # outside the repository
+    try:
+        for _ in range(ctx.repeat):
+            if fresh_cache:
+                shutil.rmtree(cache, ignore_errors=True)
+                os.environ["PMKIT_CACHE_DIR"] = str(cache)
+            try:
+                result.runs.append(run_child(cmd, log, cwd=repo))
+            finally:
+                os.environ.pop("PMKIT_CACHE_DIR", None)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return with_exit_note(result, log)
+
+
+@row("diff")
+def diff(ctx: Context) -> Row:
+    """``pmkit diff HEAD~1`` after a one-file change, as on a fresh CI machine:
+    the cache folder empty before each run (base from git objects, head from disk)."""
+    return _diff_row(ctx, "pmkit diff HEAD~1 (empty cache)", [], "1 expense appended; cache emptied before each run",
+                     fresh_cache=True)
+
+
+@row("diff-no-cache")
+def diff_no_cache(ctx: Context) -> Row:
+    """The same with ``--no-cache``."""
+    return _diff_row(ctx, "pmkit diff HEAD~1 (--no-cache)", ["--no-cache"], "1 expense appended", fresh_cache=False)
 
 
 def largest_expense_file(program: Path) -> Path:
@@ -594,6 +670,10 @@ TARGETS = [
     Target("site build <= 1.2 x plain mkdocs build", "site", "mkdocs", factor=1.2, inclusive=True),
     Target("site build after validate <= 1.2 x plain mkdocs build", "site-after-validate", "mkdocs",
            factor=1.2, inclusive=True),
+    Target("diff HEAD~1 (one file changed, empty cache) <= 1.5 x cold validate", "diff", "cold", factor=1.5,
+           inclusive=True),
+    Target("diff HEAD~1 (one file changed, --no-cache) <= 1.5 x cold validate", "diff-no-cache", "cold",
+           factor=1.5, inclusive=True),
 ]
 
 
@@ -648,13 +728,14 @@ def table(ctx: Context) -> str:
     """The results as a fixed-width table, then the targets."""
     floor = ctx.results.get("floor")
     base = floor.median if floor and floor.available else None
-    lines = [f"{'name':40} {'median s':>9} {'runs':>4} {'peak MB':>8} {'x floor':>8}  note"]
+    lines = [f"{'name':40} {'median s':>9} {'cpu s':>6} {'runs':>4} {'peak MB':>8} {'x floor':>8}  note"]
     for r in ctx.results.values():
         if not r.available:
-            lines.append(f"{r.name:40} {'n/a':>9} {0:>4} {'n/a':>8} {'n/a':>8}  {r.note}")
+            lines.append(f"{r.name:40} {'n/a':>9} {'n/a':>6} {0:>4} {'n/a':>8} {'n/a':>8}  {r.note}")
             continue
         ratio = f"{r.median / base:8.2f}" if base else f"{'n/a':>8}"
-        lines.append(f"{r.name:40} {r.median:9.2f} {len(r.runs):>4} {r.peak_rss_mb:8.0f} {ratio}  {r.note}")
+        lines.append(f"{r.name:40} {r.median:9.2f} {r.median_cpu:6.2f} {len(r.runs):>4} {r.peak_rss_mb:8.0f} {ratio}  "
+                     f"{r.note}")
     lines.append("")
     lines.append("SPEC §9 targets:")
     for t in TARGETS:

@@ -55,6 +55,22 @@ class Side:
     def findings(self) -> list[Finding]:
         return self.figures.result.findings
 
+    def parsed(self, path: str) -> Any:
+        """A file's data as validation loaded it, or ``UNLOADED`` (then ``_records`` parses it)."""
+        index = self.figures.result.index
+        kind = kind_of(path)
+        if index is None or kind is None:
+            return UNLOADED
+        try:
+            documents = index.documents_of(kind.name)
+        except KeyError:
+            return UNLOADED
+        return next((d.data for d in documents if d.path == path), UNLOADED)
+
+
+#: ``Side.parsed`` of a file validation did not load.
+UNLOADED = object()
+
 
 @dataclass
 class FieldChange:
@@ -191,15 +207,19 @@ class Record:
     base_path: tuple[str, ...]  # the schema path of the record inside its file: () or (list_key, "*")
 
 
-def _records(path: str, data: bytes) -> list[Record] | None:
-    """The records a file holds; None if it does not parse (its findings say why)."""
+def _records(path: str, data: bytes, loaded: Any = UNLOADED) -> list[Record] | None:
+    """The records a file holds; None if it does not parse (its findings say why).
+    ``loaded``: the file's data as validation loaded it, when it did."""
     kind = kind_of(path)
     if kind is None:
         return []
-    try:
-        value = parse(path, data).value
-    except Exception:  # noqa: BLE001  (a broken file: its findings tell; no records to compare)
-        return None
+    if loaded is not UNLOADED:
+        value = loaded
+    else:
+        try:
+            value = parse(path, data).value
+        except Exception:  # noqa: BLE001  (a broken file: its findings tell; no records to compare)
+            return None
     if kind.list_key is None:
         ident = "program" if kind.fixed is not None else file_id(path)
         return [Record(kind, ident, path, value, ())]
@@ -221,13 +241,17 @@ def _changed_files(base: dict[str, bytes], head: dict[str, bytes]) -> tuple[list
     return old, new
 
 
-def compare_records(base: dict[str, bytes], head: dict[str, bytes]) -> list[RecordChange]:
+def compare_records(base: dict[str, bytes], head: dict[str, bytes],
+                    loaded: tuple[Callable[[str], Any], Callable[[str], Any]] | None = None) -> list[RecordChange]:
+    """``loaded``: each side's ``Side.parsed`` (a changed file is then not parsed again)."""
     old_files, new_files = _changed_files(base, head)
     old: dict[tuple[str, str], Record] = {}
     new: dict[tuple[str, str], Record] = {}
-    for files, into, side in ((old_files, old, base), (new_files, new, head)):
+    none = (lambda _: UNLOADED, lambda _: UNLOADED)
+    for files, into, side, known in ((old_files, old, base, (loaded or none)[0]),
+                                     (new_files, new, head, (loaded or none)[1])):
         for path in files:
-            for record in _records(path, side[path]) or []:
+            for record in _records(path, side[path], known(path)) or []:
                 into.setdefault((record.kind.name, record.id), record)
     out: list[RecordChange] = []
     gone = {key: rec for key, rec in old.items() if key not in new}
@@ -416,9 +440,10 @@ Redact = Callable[[list[Finding]], list[Finding]]
 
 
 def compare(base: Side, head: Side, folder: str, as_of: dt.date,
-            redact: tuple[Redact, Redact] | None = None) -> Diff:
-    """The diff of two sides; ``redact`` (base's, head's) scrubs private values from findings."""
-    records = compare_records(base.files, head.files)
+            redact: tuple[Redact, Redact] | None = None, reuse: bool = True) -> Diff:
+    """The diff of two sides; ``redact`` (base's, head's) scrubs private values from findings.
+    ``reuse``: take a changed file's records from what validation loaded (else parse it again)."""
+    records = compare_records(base.files, head.files, (base.parsed, head.parsed) if reuse else None)
     introduced, fixed = compare_findings(base.findings, head.findings)
     if redact is not None:
         fixed, introduced = redact[0](fixed), redact[1](introduced)

@@ -43,21 +43,42 @@ def git_date(repo: Repository, rev: str, folder: str) -> dt.date | None:
         return source_status_date(source)
 
 
-def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool) -> Side:
+#: Shared: the two sides of a diff are one program at two moments, so they
+#: take the same name in the rule cache and one in-memory store (``Shared``).
+def _name(repo: Repository, folder: str) -> str:
+    return f"diff\0{repo.root}\0{folder}"
+
+
+Shared = dict  # (section, key) -> entry: what one side computed, for the other (FileCache.memory)
+
+
+def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
+             shared: Shared | None = None, later: bool = False) -> Side:
+    """``later``: the side's rollup is worked out by a child meanwhile (``Side.figures.settle``)."""
     with repo.source(rev, folder) as source:
-        files = _git_files(source)
-        computed = figures_of(source, day, use_cache, name=f"git\0{repo.root}\0{folder}")
+        files = _git_files(source)  # every blob, read once and kept
+        if later:
+            source.end_reader()  # the child that works out the rollup must not hold git's pipe
+        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared, later=later)
         return Side(rev, source.commit, files, computed)
 
 
-def disk_side(directory: Path, day: dt.date, use_cache: bool) -> Side:
+def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | None = None,
+              name: str | None = None) -> Side:
     source = DirectorySource(directory)
     files = {f.path: f.data for f in source.files()}
-    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache))
+    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache, memory=shared, name=name))
 
 
-def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool) -> Diff:
-    """Both sides of ``program`` (found in a repository) and their comparison."""
+def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,
+             share: bool = True) -> Diff:
+    """Both sides of ``program`` (found in a repository) and their comparison.
+
+    ``share``: the sides share one in-memory store (``FileCache.memory``), so
+    a file identical on both sides (same path, same bytes: most of them) is
+    parsed and checked once, and a rule part whose kinds are unchanged runs
+    once. Without it each side is computed alone: the plain computation the
+    tests compare the shared one with."""
     from pmkit.app.site.privacy import PrivateData, collect_files, redact
 
     repo = program.repo
@@ -67,9 +88,14 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     if head is not None:
         repo.resolve(head)
     day = as_of or _side_date(program, head) or git_date(repo, base, folder) or dt.date.today()
-    base_side = git_side(repo, base, folder, day, use_cache)
-    head_side = git_side(repo, head, folder, day, use_cache) if head else disk_side(program.directory, day, use_cache)
-    base_private, head_private = collect_files(base_side.files.items()), collect_files(head_side.files.items())
+    shared: Shared | None = {} if share else None
+    # The base's rollup is worked out by a child while this process loads the head.
+    base_side = git_side(repo, base, folder, day, use_cache, shared, later=share)
+    head_side = (git_side(repo, head, folder, day, use_cache, shared) if head else
+                 disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
+    base_side.figures.settle()
+    memo: dict | None = {} if share else None  # a file identical on both sides is read once
+    base_private, head_private = collect_files(base_side.files.items(), memo), collect_files(head_side.files.items(), memo)
     values = base_private.values | head_private.values  # a value may be quoted on either side
 
     def scrub_base(found: list[Finding]) -> list[Finding]:
@@ -78,7 +104,7 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     def scrub_head(found: list[Finding]) -> list[Finding]:
         return redact(found, PrivateData(values, head_private.lines))
 
-    return compare(base_side, head_side, folder, day, (scrub_base, scrub_head))
+    return compare(base_side, head_side, folder, day, (scrub_base, scrub_head), reuse=share)
 
 
 def _side_date(program: Program, head: str | None) -> dt.date | None:

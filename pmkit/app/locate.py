@@ -90,9 +90,10 @@ def configured_folder(root: Path) -> str | None:
 
     for name in CONFIG_NAMES:
         path = root / name
-        if not path.is_file():
-            continue
-        data = _read_config(path) or {}
+        try:
+            data = _read_config(path) or {}
+        except OSError as exc:
+            raise NoProgram(f"{exc.strerror} ({path})") from exc
         plugins: Any = data.get("plugins")
         entries = plugins.items() if isinstance(plugins, dict) else (
             (k, v) for p in plugins if isinstance(p, dict) for k, v in p.items()) if isinstance(plugins, list) else ()

@@ -27,10 +27,18 @@ class Figures:
     result: Result
     model: Model | None = None
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
+    #: ``figures_of(..., later=True)``: the document still being worked out by a child
+    pending: Any = None
 
     @property
     def ok(self) -> bool:
         return self.document is not None
+
+    def settle(self) -> Figures:
+        """Wait for a document worked out later (``figures_of(..., later=True)``)."""
+        if self.pending is not None:
+            self.document, self.pending = self.pending.result(), None
+        return self
 
 
 def status_date(program_dir: Path) -> dt.date | None:
@@ -40,17 +48,24 @@ def status_date(program_dir: Path) -> dt.date | None:
     return read_settings(read_guarded(program_dir, "program.yaml")).status_date
 
 
-def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
+def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
+            memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Figures:
+    """``memory`` and ``name``: see ``validate_source``."""
     day = as_of or status_date(program_dir) or dt.date.today()
-    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache))
+    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache, memory=memory,
+                                 name=name))
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
-               name: str | None = None) -> Figures:
+               name: str | None = None, memory: dict[tuple[str, str], object] | None = None,
+               later: bool = False) -> Figures:
     """``figures`` of a program from any source (a git revision: ``GitSource``);
-    ``name`` names it in the rule cache."""
+    ``name`` names it in the rule cache. ``later``: the rollup document (no
+    model) is worked out by a forked child while the caller goes on (the
+    other side of a diff); ``Figures.settle`` waits for it."""
     day = as_of or source_status_date(source) or dt.date.today()
-    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name))
+    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name, memory=memory),
+                    later)
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -61,7 +76,7 @@ def source_status_date(source: ProgramSource) -> dt.date | None:
     return read_settings(read.data if read is not None else None).status_date
 
 
-def _figures(day: dt.date, validate: Callable[..., Result]) -> Figures:
+def _figures(day: dt.date, validate: Callable[..., Result], later: bool = False) -> Figures:
     def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
         """The model and rollup, worked out while the rules run (``run_pipeline``);
         used only if the rules find no error."""
@@ -72,9 +87,24 @@ def _figures(day: dt.date, validate: Callable[..., Result]) -> Figures:
         except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
             return None
 
-    result = validate(alongside=ahead)
+    def in_a_child(index: Index) -> Any:
+        """The document alone (what crosses back is small), by a child that outlives this call."""
+        from pmkit.core.procs import in_child
+
+        def document() -> dict[str, Any] | None:
+            built = ahead(index)
+            return built[1] if built is not None else None
+
+        return in_child(document, worth_it=True)
+
+    result = validate(alongside=in_a_child if later else ahead)
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
+        if later:
+            out.pending = result.alongside
+            if out.pending is None:  # the rules ran without it (a file broke its schema): not here
+                out.model, out.document = _build(result.index, day)
+            return out
         built = result.alongside
         out.model, out.document = built if built is not None else _build(result.index, day)
     return out

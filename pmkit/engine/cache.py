@@ -184,7 +184,12 @@ class FileCache:
     (``unsafe_reason``; ``program`` is the program's folder, which neither it
     nor its repository may contain) or no secret can be kept."""
 
-    def __init__(self, directory: Path | None, settings_key: str, program: Path | None = None) -> None:
+    def __init__(self, directory: Path | None, settings_key: str, program: Path | None = None,
+                 memory: dict[tuple[str, str], object] | None = None) -> None:
+        #: Entries kept in this process (``pmkit diff``: both sides of a change share
+        #: what their identical files and unchanged rule parts gave). Never on disk,
+        #: never pickled: only what this run computed itself.
+        self.memory = memory
         self.secret = b""
         if directory is not None:
             reason = unsafe_reason(directory, program)
@@ -199,6 +204,11 @@ class FileCache:
                 self.secret = secret
         self.directory = directory
         self.prefix = f"{FORMAT}|{__version__}|{code_fingerprint()}|{settings_key}|".encode()
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is kept: on disk, in memory or both."""
+        return self.directory is not None or self.memory is not None
 
     def key(self, path: str, data: bytes) -> str:
         digest = hashlib.blake2b(self.prefix, digest_size=20)
@@ -217,6 +227,8 @@ class FileCache:
 
     def load(self, section: str, key: str) -> object:
         """The value stored under ``key`` in ``section``, or None."""
+        if self.memory is not None and (section, key) in self.memory:
+            return self.memory[(section, key)]
         if self.directory is None:
             return None
         try:
@@ -261,6 +273,8 @@ class FileCache:
         return digest.hexdigest()
 
     def store(self, section: str, key: str, value: object) -> None:
+        if self.memory is not None:
+            self.memory[(section, key)] = value
         if self.directory is None:
             return
         target = self._file(key, section)

@@ -201,9 +201,13 @@ def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
 
 def rule_memo(cache: FileCache, program_id: str, as_of: dt.date, digests: dict[str, str]) -> tuple[str, Memo]:
     """The memo of the last run on this program and as-of date, and its key."""
-    key = cache.digest("rules", program_id, code_fingerprint(), as_of.isoformat())
+    key = rule_memo_key(cache, program_id, as_of)
     previous = cache.load("rules", key)
     return key, Memo(digests, previous if isinstance(previous, dict) else {})
+
+
+def rule_memo_key(cache: FileCache, program_id: str, as_of: dt.date) -> str:
+    return cache.digest("rules", program_id, code_fingerprint(), as_of.isoformat())
 
 
 def run_rules(index: Index, cache: FileCache, program_id: str, digests: dict[str, str],

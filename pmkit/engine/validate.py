@@ -22,7 +22,7 @@ from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.engine.files import FileOutcome
-from pmkit.engine.incremental import incremental_run, kind_digests, program_id, run_rules
+from pmkit.engine.incremental import incremental_run, kind_digests, program_id, rule_memo, rule_memo_key
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
 from pmkit.core.kinds import BY_NAME, file_id, kind_of
@@ -168,19 +168,29 @@ def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date
     with _collector_paused():
         loaded, outcomes, keys, index = _load(sources, settings, as_of, file_cache)
 
-    def rules() -> list[Finding]:
-        if file_cache.directory is not None and program is not None:
+    memo_key = ""
+
+    def rules() -> tuple[list[Finding], Any]:
+        """The findings and what to keep of the rule parts (stored by this
+        process: the rules may run in a child, whose memory is not ours)."""
+        nonlocal memo_key
+        if file_cache.active and program is not None:
             digests = kind_digests((outcome.kind, key) for outcome, key in zip(outcomes, keys))  # type: ignore[union-attr]
-            return run_rules(index, file_cache, program, digests, settings.overrides)[0]
-        return checks.run(index, settings.overrides)
+            memo_key, kept = rule_memo(file_cache, program, index.as_of, digests)
+            return checks.run(index, settings.overrides, kept), kept.current
+        return checks.run(index, settings.overrides), None
 
     valid = not any(f.severity is Severity.ERROR for f in loaded.findings)
     if alongside is not None and valid:
         pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES)
         beside = alongside(index)
-        ruled = pending.result()
+        ruled, kept = pending.result()
     else:
-        ruled, beside = rules(), None
+        (ruled, kept), beside = rules(), None
+    if kept is not None:
+        if not memo_key:  # worked out in a child: the same key here
+            memo_key = rule_memo_key(file_cache, program or "", index.as_of)
+        file_cache.store("rules", memo_key, kept)
     found = [*loaded.findings, *ruled]
     found.extend(_override_findings(loaded.documents, settings.overrides))
     return Result(sorted(set(found)), loaded.files, index, beside)
@@ -192,11 +202,12 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     loaded = Loaded([], [], 0)
     invalid: dict[str, set[int] | None] = {}
     # Hashing 100 MB is wasted work when nothing is cached (--no-cache).
-    cached = file_cache.directory is not None
+    cached = file_cache.active
     keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
     outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=cached))
+    remember = file_cache.directory is not None  # entry layouts only pay for a later run's splice
+    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=remember))
     for i, fresh in zip(missing, checked):
         outcomes[i] = fresh
         file_cache.put(keys[i], fresh)
@@ -230,20 +241,23 @@ def settings_key(settings: Settings) -> str:
 
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
                        cache_dir: Path | None = None, need_index: bool = True,
-                       alongside: Callable[[Index], Any] | None = None) -> Result:
+                       alongside: Callable[[Index], Any] | None = None,
+                       memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Result:
     """Validate a program directory.
 
     With the cache and no need for the whole index (``pmkit validate``), only
     what changed since the last run is read and checked (``incremental``).
+    ``memory`` and ``name``: see ``validate_source``.
     """
     source = DirectorySource(root)
     settings = read_settings(_program_bytes(source))
     source.max_bytes = settings.max_bytes
-    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), root)
-    if use_cache and not need_index and file_cache.directory is not None:
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), root, memory)
+    if use_cache and not need_index and file_cache.directory is not None and memory is None:
         result = _incremental(source, settings, as_of, file_cache)
     else:
-        result = run_pipeline(source.files(), settings, as_of, file_cache, program_id(file_cache, source), alongside)
+        program = file_cache.digest("manifest", name) if name is not None else program_id(file_cache, source)
+        result = run_pipeline(source.files(), settings, as_of, file_cache, program, alongside)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result
@@ -262,19 +276,23 @@ class ProgramSource(Protocol):
 
 def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = False,
                     cache_dir: Path | None = None, alongside: Callable[[Index], Any] | None = None,
-                    name: str | None = None) -> Result:
+                    name: str | None = None, memory: dict[tuple[str, str], object] | None = None) -> Result:
     """Validate a program from any source (a git revision: ``GitSource``).
 
     ``name`` names the program in the cache (its rule parts are reused while
     their input is unchanged); without it only per-file outcomes are cached.
+    ``memory`` (a dict the caller keeps) holds the same entries in this
+    process, with or without the disk cache: ``pmkit diff`` validates both
+    sides with one, so a file identical on both sides is parsed and checked
+    once and a rule part whose kinds did not change runs once.
     """
     reported = len(source.findings)
     read = source.read("program.yaml") if "program.yaml" in source.paths() else None
     del source.findings[reported:]
     settings = read_settings(read.data if read is not None else None)
     source.max_bytes = settings.max_bytes
-    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings))
-    program = file_cache.digest("manifest", name) if name is not None and use_cache else None
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), None, memory)
+    program = file_cache.digest("manifest", name) if name is not None and file_cache.active else None
     result = run_pipeline(source.files(), settings, as_of, file_cache, program, alongside)
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))

@@ -339,6 +339,14 @@ class GitSource:
                     self._cache[oid] = data
         return [self._cache.get(oid) for oid in oids] if isinstance(oids, list) else []
 
+    def end_reader(self) -> None:
+        """End the cat-file process, keeping the blobs read: before forking a
+        child that outlives the source (a child holding the process's input
+        open would keep it, and whoever waits for it, waiting)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     def close(self) -> None:
         """End the cat-file process and drop the blobs read."""
         if self._reader is not None:

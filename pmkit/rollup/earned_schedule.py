@@ -29,11 +29,15 @@ nearest day (half up). All arithmetic is exact (Fraction).
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from pmkit.domain.model import Task
 from pmkit.rollup.figures import Ratio
@@ -68,8 +72,22 @@ def forecast_duration(pd: Fraction, spi: Fraction | None) -> Fraction | None:
     return None if spi is None or spi == 0 else pd / spi
 
 
-def _first_reaching(value: Callable[[int], Fraction], last: int, target: Fraction) -> int:
-    """The smallest k in 0..last with value(k) >= target (value is non-decreasing); last if none."""
+def _first_reaching(value: Callable[[int], Fraction], last: int, target: Fraction,
+                    approx: Callable[[int], float] | None = None) -> int:
+    """The smallest k in 0..last with value(k) >= target (value is non-decreasing); last if none.
+
+    With ``approx`` (value in floating point), the search runs on it and the
+    answer is then proved with two exact values; if the proof fails (a tie
+    within rounding), the exact search runs as without it.
+    """
+    if approx is not None:
+        k = _search(approx, last, float(target))
+        if (k == last or value(k) >= target) and (k == 0 or value(k - 1) < target):
+            return k
+    return _search(value, last, target)
+
+
+def _search(value: Callable[[int], Any], last: int, target: Any) -> int:
     lo, hi = 0, last
     while lo < hi:
         mid = (lo + hi) // 2
@@ -80,8 +98,9 @@ def _first_reaching(value: Callable[[int], Fraction], last: int, target: Fractio
     return lo
 
 
-def _crossing(value: Callable[[int], Fraction], last: int, ev: Fraction) -> Fraction:
-    k = _first_reaching(value, last, ev)
+def _crossing(value: Callable[[int], Fraction], last: int, ev: Fraction,
+              approx: Callable[[int], float] | None = None) -> Fraction:
+    k = _first_reaching(value, last, ev, approx)
     if k == 0 or value(k) < ev:
         return Fraction(k)
     before, after = value(k - 1), value(k)
@@ -117,9 +136,36 @@ class PlanCurve:
                 weighted.append(weighted[-1] + effort * s)
             self.groups.append((span, starts, efforts, weighted))
         self.total = sum((g[2][-1] for g in self.groups), Decimal(0))
+        # The same prefix sums in floating point, for ``approx`` (a search's
+        # guess, always proved exactly afterwards: see ``_first_reaching``).
+        self._daily: tuple[int, list[float]] | None = None
+        # And in integers: every prefix sum x 10^places, every partial day's
+        # share over the least common multiple of the spans (``at``: one
+        # Fraction per call instead of two per group).
+        exponents = [x.as_tuple().exponent for _, _, e, w in self.groups for x in (e[-1], w[-1])]
+        places = max((-x for x in exponents if isinstance(x, int)), default=0)
+        self.scale = 10 ** max(places, 0)
+        self.lcm = math.lcm(*(span for span, *_ in self.groups if span)) if self.groups else 1
+        self.int_groups = [(span, starts, [_scaled(x, self.scale) for x in efforts],
+                            [_scaled(x, self.scale) for x in weighted], self.lcm // span if span else 0)
+                           for span, starts, efforts, weighted in self.groups]
 
     def at(self, day: int) -> Fraction:
         """Sum of effort x planned fraction on the day with this ordinal."""
+        whole = shares = 0
+        for span, starts, efforts, weighted, multiple in self.int_groups:
+            if span == 0:
+                whole += efforts[bisect.bisect_right(starts, day)]
+                continue
+            done = bisect.bisect_right(starts, day - span)
+            going = bisect.bisect_left(starts, day)
+            whole += efforts[done]
+            if going > done:
+                shares += (day * (efforts[going] - efforts[done]) - (weighted[going] - weighted[done])) * multiple
+        return Fraction(whole * self.lcm + shares, self.lcm * self.scale)
+
+    def at_fractions(self, day: int) -> Fraction:
+        """``at`` group by group in Fractions: the plain computation ``at`` is tested against."""
         out = Fraction(0)
         for span, starts, efforts, weighted in self.groups:
             if span == 0:
@@ -131,6 +177,28 @@ class PlanCurve:
             out += Fraction(efforts[done]) + Fraction(partial) / span if going > done else Fraction(efforts[done])
         return out
 
+    def approx(self, day: int) -> float:
+        """``at(day)`` in floating point (rounded: for a search's guess only),
+        looked up in the daily curve, built once from second differences: a
+        task ramps from its start (0) to its end (its effort) at effort/span a day."""
+        if self._daily is None:
+            first = min((starts[0] for _, starts, *_ in self.groups), default=0)
+            steps = [0.0] * (self.last_end - first + 3)
+            for span, starts, efforts, _ in self.groups:
+                for n, start in enumerate(starts):
+                    effort = float(efforts[n + 1] - efforts[n])
+                    at = start - first
+                    if span == 0:
+                        steps[at] += effort
+                        steps[at + 1] -= effort
+                    else:
+                        steps[at + 1] += effort / span
+                        steps[at + span + 1] -= effort / span
+            self._daily = (first, list(itertools.accumulate(itertools.accumulate(steps))))
+        first, daily = self._daily
+        k = day - first
+        return 0.0 if k < 0 else daily[min(k, len(daily) - 1)]
+
 
 @dataclass(frozen=True)
 class Curve:
@@ -141,9 +209,25 @@ class Curve:
     def pv(self, day: int) -> Fraction:
         return sum((factor * plan.at(day) for factor, plan in self.parts), Fraction(0))
 
+    def approx(self, day: int) -> float:
+        """``pv(day)`` in floating point (a search's guess only)."""
+        return sum(factor * plan.approx(day) for factor, plan in self.float_parts)
+
+    @cached_property
+    def float_parts(self) -> tuple[tuple[float, PlanCurve], ...]:
+        return tuple((float(factor), plan) for factor, plan in self.parts)
+
     @property
     def last_end(self) -> int:
         return max(plan.last_end for _, plan in self.parts)
+
+
+def _scaled(amount: Decimal, scale: int) -> int:
+    """``amount`` x ``scale`` as an exact integer (scale is 10^places of the finest amount)."""
+    numerator, denominator = amount.as_integer_ratio()
+    whole, rest = divmod(numerator * scale, denominator)
+    assert rest == 0, amount
+    return whole
 
 
 def project_part(bac: Decimal, tasks: Sequence[Task]) -> tuple[Fraction, PlanCurve] | None:
@@ -166,17 +250,33 @@ def measure(parts: Iterable[tuple[Fraction, PlanCurve] | None], ev: Fraction | N
     last = max(curve.last_end - origin, 0)
     total = curve.pv(origin + last)
 
-    def value(k: int) -> Fraction:
-        return curve.pv(origin + k)
+    known: dict[int, Fraction] = {}
 
-    es = _crossing(value, last, min(ev, total))
-    pd = _first_reaching(value, last, total)
+    def value(k: int) -> Fraction:
+        if k not in known:
+            known[k] = curve.pv(origin + k)
+        return known[k]
+
+    approx = _approximate(curve, origin)
+    es = _crossing(value, last, min(ev, total), approx)
+    pd = _first_reaching(value, last, total, approx)
     spi = spi_t(es, Fraction(at))
     duration = forecast_duration(Fraction(pd), spi)
     finish = None
     if duration is not None:
         finish = start + dt.timedelta(days=int(duration + Fraction(1, 2)))
     return EarnedSchedule(to_decimal(es), at, to_decimal(es - at), to_decimal(spi), pd, to_decimal(duration), finish)
+
+
+def _approximate(curve: Curve, origin: int) -> Callable[[int], float] | None:
+    """PV in floating point for the searches, or None when a figure does not fit a float."""
+    try:
+        for factor, plan in curve.parts:
+            float(factor)
+            plan.approx(plan.last_end)
+    except OverflowError:
+        return None
+    return lambda k: curve.approx(origin + k)
 
 
 def unmeasured() -> EarnedSchedule:

@@ -59,12 +59,18 @@ def _tag(hint: Any) -> str | None:
     return None
 
 
+@cache
+def _plan(cls: type) -> tuple[tuple[str, str | None], ...]:
+    """A dataclass's shown fields and their tags, worked out once per class."""
+    hints = _hints(cls)
+    return tuple((f.name, _tag(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("internal"))
+
+
 def to_json(value: Any, digits: int, tag: str | None = None) -> Any:
     """A rollup value as JSON-ready data, by the annotations of its fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        hints = _hints(type(value))
-        return {f.name: to_json(getattr(value, f.name), digits, _tag(hints[f.name]))
-                for f in dataclasses.fields(value) if not f.metadata.get("internal")}
+    cls: Any = type(value)
+    if hasattr(cls, "__dataclass_fields__") and not isinstance(value, type):
+        return {name: to_json(getattr(value, name), digits, field_tag) for name, field_tag in _plan(cls)}
     if isinstance(value, dict):
         return {str(k): to_json(v, digits, tag) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

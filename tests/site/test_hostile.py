@@ -90,3 +90,49 @@ def test_program_yaml_that_is_a_pipe_is_an_error_not_a_hang(tmp_path: Path, dead
     os.mkfifo(root / "program.yaml")
     with pytest.raises(OSError):
         status_date(root)
+
+
+@pytest.mark.parametrize("where", ["program", "parent"])
+@pytest.mark.parametrize("make", ["fifo", "zero", "outside"])
+def test_mkdocs_yml_that_cannot_be_read_is_a_clear_error(tmp_path: Path, deadline, where: str, make: str):
+    """The site's mkdocs.yml is read through the guarded reader like every
+    program file: a pipe, a link to the endless zero device or a link out of
+    its folder is one clear error (exit 2), never a hang or a silent default."""
+    root = tmp_path / "repo" / "program"
+    shutil.copytree(PRIVATE, root)
+    config = (root if where == "program" else root.parent) / "mkdocs.yml"
+    if make == "fifo":
+        os.mkfifo(config)
+    elif make == "zero":
+        os.symlink("/dev/zero", config)
+    else:
+        (tmp_path / "elsewhere.yml").write_text("site_name: x\nplugins: [pmkit]\n")
+        os.symlink(tmp_path / "elsewhere.yml", config)
+    code, output = build_site(root, tmp_path / "public")
+    assert code == 2, output
+    [line] = [l for l in output.splitlines() if l.strip()]
+    assert "cannot build the site" in line and "mkdocs.yml" in line, line
+    assert ("not a regular file" in line) if make == "fifo" else ("a link to a file outside" in line), line
+    assert not (tmp_path / "public").exists()
+
+
+def test_mkdocs_yml_in_a_repository_root_that_is_a_pipe(tmp_path: Path, deadline):
+    """Finding the program in a repository reads the root's mkdocs.yml: a pipe there is an error too."""
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from pmkit.app.cli import main
+
+    repo = tmp_path / "repo"
+    shutil.copytree(PRIVATE, repo / "program")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    os.mkfifo(repo / "mkdocs.yml")
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        result = CliRunner().invoke(main, ["validate"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 2, result.output
+    assert "mkdocs.yml" in result.output and "not a regular file" in result.output, result.output

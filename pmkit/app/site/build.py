@@ -16,7 +16,9 @@ Both run the same plugin as ``mkdocs build``, so the output is the same.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,15 +34,35 @@ DEFAULT = Path(__file__).parent / "default"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
+def config_bytes(path: Path) -> bytes | None:
+    """An mkdocs.yml's bytes, read under the guards of every program file
+    (``read_guarded``: never a pipe, a device, a link out of its folder or a
+    file over the size bound); None when there is none. OSError, with the
+    reason in words, when there is one that cannot be read."""
+    from pmkit.ingest.source import read_guarded
+
+    if not os.path.lexists(path):
+        return None
+    try:
+        return read_guarded(path.parent, path.name)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
 def _read_config(path: Path) -> dict[str, Any] | None:
+    """The configuration in ``path``; None when there is none or it is not a
+    mapping of valid YAML (mkdocs reports that if it is used); OSError when
+    it cannot be read (``config_bytes``)."""
     from mkdocs.utils.yaml import yaml_load
 
+    data = config_bytes(path)
+    if data is None:
+        return None
     try:
-        with path.open("rb") as fh:
-            data = yaml_load(fh)
+        loaded = yaml_load(io.BytesIO(data))
     except Exception:  # noqa: BLE001  (not ours to diagnose: mkdocs reports it if it is used)
         return None
-    return data if isinstance(data, dict) else None
+    return loaded if isinstance(loaded, dict) else None
 
 
 def _plugin_names(plugins: Any) -> list[str]:
@@ -56,7 +78,7 @@ def find_config(program_dir: Path) -> Path | None:
     for folder in (program_dir, program_dir.resolve().parent):
         for name in CONFIG_NAMES:
             path = folder / name
-            if path.is_file():
+            if os.path.lexists(path):
                 data = _read_config(path)
                 if data is not None and "pmkit" in _plugin_names(data.get("plugins")):
                     return path

@@ -118,14 +118,25 @@ def collect(root: Path, files: Iterable[str] | None = None, max_bytes: int = DEF
     return found
 
 
-def collect_files(files: Iterable[tuple[str, bytes]]) -> PrivateData:
-    """Every private value in (program-relative path, bytes) pairs: a git revision's files."""
+def collect_files(files: Iterable[tuple[str, bytes]],
+                  memo: dict[tuple[str, bytes], PrivateData] | None = None) -> PrivateData:
+    """Every private value in (program-relative path, bytes) pairs: a git revision's files.
+    ``memo`` keeps each file's part, for another revision with the same file (``pmkit diff``)."""
     found = PrivateData(set(), {})
     private_kinds = {k.name for k in KINDS if private_paths(k)}
     for rel, data in files:
         kind = kind_of(rel)
-        if kind is not None and kind.name in private_kinds:
+        if kind is None or kind.name not in private_kinds:
+            continue
+        if memo is None:
             _add(found, rel, kind, data)
+            continue
+        if (rel, data) not in memo:
+            memo[(rel, data)] = PrivateData(set(), {})
+            _add(memo[(rel, data)], rel, kind, data)
+        part = memo[(rel, data)]
+        found.values |= part.values
+        found.lines[rel] = part.lines[rel]
     return found
 
 
