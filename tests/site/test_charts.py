@@ -142,8 +142,8 @@ def test_progress_bar_geometry_and_text() -> None:
 @pytest.mark.parametrize(("actual", "planned", "state", "colour"), [
     (D(60), D(65), "on-plan", charts.GREEN),  # gap -5: still on plan
     (D("59.9"), D(65), "behind", charts.AMBER),
-    (D(50), D(65), "behind", charts.AMBER),  # gap -15
-    (D("49.9"), D(65), "well-behind", charts.RED),
+    (D(55), D(65), "behind", charts.AMBER),  # gap -10: the RAG rule's amber
+    (D("54.9"), D(65), "well-behind", charts.RED),  # more than 10 behind: red, as the dashboard says
     (D(90), D(65), "on-plan", charts.GREEN),  # ahead
 ])
 def test_progress_colour_by_schedule_gap(actual: D, planned: D, state: str, colour: str) -> None:

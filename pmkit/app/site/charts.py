@@ -24,9 +24,9 @@ chart with the same title, role and desc — never a division by zero.
 
 Decisions:
 
-- ``progress_bar`` colours by schedule gap (actual - planned, points):
-  on plan from -5 up, behind down to -15, well behind below that
-  (:data:`BEHIND_POINTS`, :data:`WELL_BEHIND_POINTS`); the state is also
+- ``progress_bar`` colours by schedule gap (actual - planned, points) by
+  the one RAG rule's gap thresholds (``pmkit.rollup.rag.gap_rag``): on plan
+  from -5 up, behind down to -10, well behind below that; the state is also
   written as a word, colour is never the only cue. Bars are clamped to
   0-100, the text shows the real numbers.
 - ``burn_chart`` takes the spend *per month* (``spend_by_month`` of the
@@ -56,6 +56,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pmkit.ingest.schema import minor_digits
+from pmkit.rollup import rag
 from pmkit.app.templates import environment
 
 __all__ = [
@@ -87,8 +88,8 @@ SLATE = "#475569"
 VIOLET = "#6d28d9"
 PINK = "#be185d"
 
-BEHIND_POINTS = Decimal(5)
-WELL_BEHIND_POINTS = Decimal(15)
+BEHIND_POINTS = -rag.AMBER_GAP
+WELL_BEHIND_POINTS = -rag.RED_GAP
 
 STATE = {
     "on-plan": ("On plan", GREEN),
@@ -398,12 +399,8 @@ def schedule_state(actual: Decimal | None, planned: Decimal | None) -> str | Non
     None when either figure is missing."""
     if actual is None or planned is None:
         return None
-    gap = _decimal(actual) - _decimal(planned)
-    if gap >= -BEHIND_POINTS:
-        return "on-plan"
-    if gap >= -WELL_BEHIND_POINTS:
-        return "behind"
-    return "well-behind"
+    colour = rag.gap_rag(_decimal(actual) - _decimal(planned))
+    return {"green": "on-plan", "amber": "behind", "red": "well-behind"}[colour or "green"]
 
 
 PB_PAD = 4
