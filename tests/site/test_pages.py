@@ -217,7 +217,7 @@ def test_staff_and_hiring_pages_hold_no_private_field(site):
     assert "@" not in staff and "dor.example.gov" not in staff
     for name in ("Tanya Greer", "Samir Nasser", "recruit.dor.example.gov", "Strong SQL"):
         assert all(name not in page for page in pages.values())
-    assert "Candidates by current stage" in hiring
+    assert "Candidates who reached each stage" in hiring
 
 
 def test_invalid_data_shows_no_figures(program_copy):

@@ -43,6 +43,7 @@ from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
 from pmkit.rollup import rag
+from pmkit.rollup.people import FUNNEL, funnel_reached
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -627,10 +628,13 @@ def _hiring(site: Site, charts: Charts) -> None:
     doc = site.doc
     assert doc is not None
     hiring = doc["hiring"]
-    funnel_stages = [s for s in ("applied", "screening", "interview", "shortlisted", "offer", "hired")]
+    assert site.model is not None
+    as_of = site.as_of
+    through = funnel_reached([(c.stage, any(i.date <= as_of for i in c.interviews))
+                              for p in site.model.positions.values() for c in p.candidates])
     chart = charts.add("charts/hiring-funnel.svg", lambda c: c.funnel(
-        [(s.capitalize(), hiring["funnel"].get(s, 0)) for s in funnel_stages], "Candidates by current stage",
-        chart_id="hiring-funnel"), "Candidates by current stage")
+        [(s.capitalize(), through[s]) for s in FUNNEL], "Candidates who reached each stage",
+        chart_id="hiring-funnel"), "Candidates who reached each stage")
     positions = [{"id": pid, **row} for pid, row in hiring["positions"].items()]
     site.page("hiring.md", "hiring.md.j2", funnel=hiring["funnel"], stages=STAGES, positions=positions, chart=chart)
 
