@@ -310,3 +310,22 @@ def test_number_formats():
 def test_as_of_defaults_to_the_status_date():
     assert load(PROGRAM, use_cache=False).as_of == dt.date(2026, 10, 31)
     assert load(PROGRAM, dt.date(2026, 9, 30), use_cache=False).as_of == dt.date(2026, 9, 30)
+
+
+def test_compliance_chart_is_sorted_from_zero_with_whole_labels(site):
+    pages, document = site
+    svg = pages["charts/compliance.svg"]
+    assert "…" not in svg
+    labels = re.findall(r'<text x="8" y="\d+">([^<]+)</text>', svg)
+    rules = document["compliance"]["rules"].values()
+    share = {r["title"]: r["acknowledged"] / r["applicable"] for r in rules if r["applicable"]}
+    assert len(labels) == len(share) and [share[text.md_text(x).replace("&#58;", ":")] if False else share[x]
+                                          for x in labels] == sorted(share.values())
+    assert re.search(r'<text x="[\d.]+" y="\d+">0%</text>', svg)  # the scale starts at 0
+
+
+def test_the_funnel_counts_who_reached_each_stage(site):
+    pages, _ = site
+    desc = re.search(r"<desc[^>]*>([^<]*)</desc>", pages["charts/hiring-funnel.svg"])[1]
+    counts = [int(n) for n in re.findall(r"(\d+)(?:;|\.|,| \()", desc)][:6]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]

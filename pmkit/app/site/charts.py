@@ -746,6 +746,9 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
 def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | None = None) -> str:
     """Hiring funnel: one centred bar per stage, width proportional to count.
 
+    A funnel counts who *reached* each stage, so its first stage holds
+    everyone: the description says "N candidates" from it, not a sum.
+
     Bars are centred on x = 360 in a 400-wide plot (160..560): the largest
     stage is 400 wide, a stage of half its count spans 260..460."""
     stages = [(_clean(name), int(count)) for name, count in stages]
@@ -761,7 +764,7 @@ def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | Non
         bars.append({"label": _label(name, left - 16, 12), "y": top + index * row,
                      "text_y": top + index * row + 19, "x": _n(centre - width / 2),
                      "w": _n(max(width, 1.5)), "count": _count(count), "count_x": right + 12})
-    total = sum(count for _, count in stages)
+    total = stages[0][1]
     return _render("funnel", id=ident, title=title, w=640, h=top + len(stages) * row + 10,
                    bars=bars, stages=stages, total=_count(total), centre=centre)
 
@@ -771,6 +774,7 @@ def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | Non
 
 BAR_W = 640
 BAR_LABEL_W = 150
+BAR_LABEL_MAX = 420
 BAR_LEFT = 170
 BAR_RIGHT = 570
 BAR_ROOM = 64  # room for the value text left of negative bars
@@ -779,8 +783,11 @@ BAR_ROW = 26
 
 
 def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "count",
-              *, currency: str = "", chart_id: str | None = None) -> str:
+              *, currency: str = "", chart_id: str | None = None, full_labels: bool = False) -> str:
     """Horizontal bars with their values; negatives go left of a zero line.
+
+    ``full_labels``: the label column grows to the longest label (up to
+    :data:`BAR_LABEL_MAX`) and the chart widens with it, so no label is cut.
 
     ``unit`` is ``money`` (compact on the bars, full in the desc),
     ``percent`` (the scale reaches at least 100) or ``count``. With only
@@ -801,10 +808,15 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
     if unit == "percent" and lo >= 0:
         hi = max(hi, HUNDRED)
     lo, hi, ticks = _ticks(lo, hi)
-    left = BAR_LEFT + (BAR_ROOM if lo < 0 else 0)
+    label_w = BAR_LABEL_W
+    if full_labels:
+        label_w = max(BAR_LABEL_W, min(BAR_LABEL_MAX, math.ceil(max(text_width(n, 12) for n, _ in items))))
+    grow = label_w - BAR_LABEL_W
+    left = BAR_LEFT + grow + (BAR_ROOM if lo < 0 else 0)
+    right = BAR_RIGHT + grow
 
     def x(value: Decimal) -> float:
-        return left + (BAR_RIGHT - left) * float((value - lo) / (hi - lo))
+        return left + (right - left) * float((value - lo) / (hi - lo))
 
     zero = x(Decimal(0))
     bars = []
@@ -813,7 +825,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
         y = BAR_TOP + index * BAR_ROW
         negative = value < 0
         bars.append({
-            "label": _label(name, BAR_LABEL_W, 12), "y": y + 5, "text_y": y + 17,
+            "label": _label(name, label_w, 12), "y": y + 5, "text_y": y + 17,
             "x": _n(min(zero, end)), "w": _n(abs(end - zero)),
             "colour": RED if negative else BLUE,
             "value": _value_text(value, unit, digits, False),
@@ -824,7 +836,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
     bottom = BAR_TOP + len(items) * BAR_ROW
     total = sum((v for _, v in items), Decimal(0))
     return _render(
-        "bar_chart", id=ident, title=title, w=BAR_W, h=bottom + 30, top=BAR_TOP,
+        "bar_chart", id=ident, title=title, w=BAR_W + grow, h=bottom + 30, top=BAR_TOP,
         bottom=bottom, zero_x=_n(zero), bars=bars, cur=cur, unit=unit,
         ticks=[{"x": _n(x(t)), "text": _tick_text(t, unit)} for t in ticks],
         total=None if unit == "percent" else _value_text(total, unit, digits, True),

@@ -647,10 +647,12 @@ def _compliance(site: Site, charts: Charts) -> None:
     def share(counts: dict[str, int]) -> Decimal:
         return Decimal(0) if not counts["applicable"] else Decimal(100) * counts["acknowledged"] / counts["applicable"]
 
+    # Lowest share first, whole titles, the scale from 0 to 100%: the rules that need chasing lead.
+    shares = sorted(((r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()),
+                    key=lambda item: (item[1], item[0]))
     chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
-        [(r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()],
-        "Acknowledged, share of the staff each rule applies to", "percent", chart_id="compliance"),
-        "Acknowledged, share of the staff each rule applies to")
+        shares, "Acknowledged, share of the staff each rule applies to (lowest first)", "percent",
+        chart_id="compliance", full_labels=True), "Acknowledged, share of the staff each rule applies to")
     site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
               share=lambda counts: text.percent(share(counts)))
 
