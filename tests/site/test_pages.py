@@ -329,3 +329,14 @@ def test_the_funnel_counts_who_reached_each_stage(site):
     desc = re.search(r"<desc[^>]*>([^<]*)</desc>", pages["charts/hiring-funnel.svg"])[1]
     counts = [int(n) for n in re.findall(r"(\d+)(?:;|\.|,| \()", desc)][:6]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_every_open_milestone_on_the_timeline_names_its_project(site):
+    pages, document = site
+    svg = pages["charts/timeline.svg"]
+    names = {pid: row["name"] for pid, row in document["projects"].items()}
+    open_ones = [m for m in document["milestones"] if m["status"] != "done"]
+    assert open_ones
+    for m in open_ones:
+        assert re.search(rf">[^<]*{re.escape(text.md_text(names[m['project']]))}[^<]*· {m['due']} ·", svg) or \
+            re.search(rf">[^<]*{re.escape(names[m['project']])}[^<]*· {m['due']} ·", svg), m["id"]

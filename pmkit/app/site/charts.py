@@ -546,7 +546,7 @@ GANTT_MS_ROW = 24
 
 
 def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str | None]],
-          milestones: Sequence[tuple[str, dt.date, str]],
+          milestones: Sequence[tuple[str, dt.date, str] | tuple[str, dt.date, str, str | None]],
           start: dt.date, end: dt.date, today: dt.date, title: str,
           *, chart_id: str | None = None) -> str:
     """A timeline: one bar per row, one diamond per milestone, an "as of" line.
@@ -554,7 +554,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
     The plot spans x = 260..780 for ``start``..``end`` (a date d is at
     ``260 + 520 * (d - start).days / (end - start).days``). Rows are 28 high,
     milestones 24, so the height grows with them. The "as of" line is left
-    out when ``today`` is outside the range."""
+    out when ``today`` is outside the range. A milestone may carry a fourth
+    item, its project's name, written in full beside its diamond."""
     start, end, today = _day(start), _day(end), _day(today)
     ident = _chart_id("gantt", chart_id, rows, milestones, start, end, today, title)
     title = _clean(title)
@@ -653,7 +654,9 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
         if rows:
             ms_header_y = y + 17
             y += 24
-        for index, (label, due, status) in enumerate(milestones):
+        for index, milestone in enumerate(milestones):
+            label, due, status = milestone[:3]
+            owner = _clean(milestone[3]) if len(milestone) > 3 and milestone[3] else ""
             due = _day(due)
             key = _clean(status).lower()
             text, colour, filled = MILESTONE_COLOURS.get(
@@ -662,7 +665,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
             if (text, colour, filled) not in ms_legend:
                 ms_legend.append((text, colour, filled))
             cy = y + GANTT_MS_ROW / 2
-            date_text = f"{due.isoformat()} · {text}"
+            # The project is named beside the diamond, never cut: the label column may cut the title.
+            date_text = f"{owner} · {due.isoformat()} · {text}" if owner else f"{due.isoformat()} · {text}"
             tw = text_width(date_text, 11)
             row: dict[str, Any] = {
                 "label": _label(label, GANTT_LABEL_W, 12), "y": y,

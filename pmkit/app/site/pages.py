@@ -547,8 +547,8 @@ def _timeline(site: Site, charts: Charts) -> None:
     gantt = charts.add("charts/timeline.svg", lambda c: c.gantt(
         [(p.name, p.start, p.end, _d(doc["projects"][p.id]["progress"]), _project_status(doc["projects"][p.id]),
           None) for p in projects],
-        # The milestone first: a label cut to fit the column then still says which one it is.
-        [(f"{m['title']} · {site.project(m['project'])}", dt.date.fromisoformat(m["due"]), m["status"])
+        # The title in the label column, the project's name in full beside the diamond.
+        [(m["title"], dt.date.fromisoformat(m["due"]), m["status"], str(site.project(m["project"])))
          for m in milestones if m["status"] != "done"],
         model.program.start, model.program.end, site.as_of, "Projects and open milestones",
         chart_id="timeline"), "Projects and open milestones")
