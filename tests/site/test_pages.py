@@ -340,3 +340,22 @@ def test_every_open_milestone_on_the_timeline_names_its_project(site):
     for m in open_ones:
         assert re.search(rf">[^<]*{re.escape(text.md_text(names[m['project']]))}[^<]*· {m['due']} ·", svg) or \
             re.search(rf">[^<]*{re.escape(names[m['project']])}[^<]*· {m['due']} ·", svg), m["id"]
+
+
+def test_compliance_names_who_is_overdue_pending_or_expired(site):
+    pages, document = site
+    page = pages["compliance.md"]
+    section = page[page.index("## Who is behind"):page.index("## By team")]
+    rows = {line.split(" | ")[0][2:]: line.split(" | ")[1:] for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| Rule")}
+    for rule in document["compliance"]["rules"].values():
+        cells = rows.get(rule["title"])
+        if not (rule["overdue"] or rule["expired"] or rule["pending"]):
+            assert cells is None
+            continue
+        for state, cell in zip(("overdue", "expired", "pending"), cells, strict=True):
+            named = re.findall(r"pmkit-nowrap\">\d{4}-\d\d-\d\d<", cell)
+            assert len(named) == rule[state], (rule["title"], state)
+    # hand-checked in program/: Kyle Harrington owes the generative AI rule since 2026-09-15
+    assert "Kyle Harrington <span class=\"pmkit-muted pmkit-nowrap\">2026-09-15</span>" in \
+        rows["Generative AI acceptable use"][0]

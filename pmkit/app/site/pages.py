@@ -43,7 +43,7 @@ from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
 from pmkit.rollup import rag
-from pmkit.rollup.people import FUNNEL, funnel_reached
+from pmkit.rollup.people import FUNNEL, funnel_reached, standings
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -67,6 +67,8 @@ NAV: list[tuple[str, str]] = [
 #: (``parallel.fork_map``): below it a fork costs more than it saves.
 PARALLEL_TASKS = 20_000
 
+#: At most this many names per rule and state on the Compliance page ("and N more" after).
+NAMES_SHOWN = 40
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 OPEN = ("open", "mitigating", "escalated")
 IN_FLIGHT = ("active", "on-hold")
@@ -653,7 +655,16 @@ def _compliance(site: Site, charts: Charts) -> None:
     chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
         shares, "Acknowledged, share of the staff each rule applies to (lowest first)", "percent",
         chart_id="compliance", full_labels=True), "Acknowledged, share of the staff each rule applies to")
+    # Who is behind on each rule, by public name (the model carries no private field).
+    behind: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for (pid, rid), found in sorted(standings(model, site.as_of).items(),
+                                    key=lambda kv: (kv[1].due, site.person(kv[0][0]) or "", kv[0])):
+        if found.state == "acknowledged":
+            continue
+        when = found.expires if found.state == "expired" and found.expires else found.due
+        behind.setdefault(rid, {}).setdefault(found.state, []).append((site.person(pid) or pid, when.isoformat()))
     site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
+              behind=behind, names_shown=NAMES_SHOWN,
               share=lambda counts: text.percent(share(counts)))
 
 
