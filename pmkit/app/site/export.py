@@ -26,6 +26,7 @@ from pmkit.app.site.build import DEFAULT, _program_name
 
 MARKER = ".pmkit-export"
 SITE_CSS = "stylesheets/pmkit-site.css"
+SITE_JS = "javascripts/pmkit-site.js"
 #: Per-item pages: linked from their index pages, left out of the navigation.
 NOT_IN_NAV = ("/projects/*.md", "/teams/*.md", "/reports/*.md")
 
@@ -66,6 +67,7 @@ def config(site_name: str) -> dict[str, object]:
         "plugins": ["search"],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", "admonition", "toc"],
         "extra_css": [SITE_CSS, "stylesheets/pmkit.css"],
+        "extra_javascript": [SITE_JS],
         "extra": {"generator": False},
         "nav": [{title: path} for title, path in NAV] + [{"About": "about.md"}],
         "not_in_nav": "\n".join(NOT_IN_NAV) + "\n",
@@ -101,6 +103,9 @@ def export(program_dir: Path, folder: Path, as_of: dt.date | None = None, use_ca
     shutil.copytree(DEFAULT / "overrides", folder / "overrides")
     css = (Path(__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
     (docs / SITE_CSS).write_text(css, encoding="utf-8")
+    (docs / SITE_JS).parent.mkdir(parents=True, exist_ok=True)
+    (docs / SITE_JS).write_text((Path(__file__).parent / "assets" / "site.js").read_text(encoding="utf-8"),
+                                encoding="utf-8")
     for path, text in pages.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -279,7 +279,11 @@ class Charts:
         svg = make(self.lib)
         self.site.chart(path, svg)
         width = _svg_width(svg)
-        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks}
+        # Where a timeline's "as of" line is, as a share of its width: site.js opens a
+        # timeline that scrolls sideways (a phone) with that line in view.
+        line = re.search(r'data-asof-x="([0-9.]+)"', svg)
+        asof = f"{float(line.group(1)) / width:.4f}" if line and width else None
+        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks, "asof": asof}
 
 
 # ---------------------------------------------------------------- render
