@@ -110,13 +110,13 @@ def export(program_dir: Path, folder: Path, as_of: dt.date | None = None, use_ca
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    path = folder / "mkdocs.yml"
-    path.write_text("# Written by `pmkit site export`: build with `mkdocs build -f mkdocs.yml` (MkDocs 1.x)\n"
+    config_file = folder / "mkdocs.yml"
+    config_file.write_text("# Written by `pmkit site export`: build with `mkdocs build -f mkdocs.yml` (MkDocs 1.x)\n"
                     "# or any engine that reads mkdocs.yml; no pmkit plugin is needed.\n"
                     + yaml.safe_dump(config(_program_name(program_dir)), sort_keys=False, allow_unicode=True),
                     encoding="utf-8")
     markdown = sum(p.endswith(".md") for p in pages) + 1  # + about.md
-    return Exported(folder, path, markdown, sum(p.endswith(".svg") for p in pages), data.errors,
+    return Exported(folder, config_file, markdown, sum(p.endswith(".svg") for p in pages), data.errors,
                     sum(f.severity == "warning" for f in data.findings))
 
 
