@@ -569,6 +569,40 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
         sys.exit(EXIT_FINDINGS)
 
 
+@site.command("export")
+@click.argument("output", type=click.Path(path_type=Path))
+@click.argument("directory", type=PROGRAM_DIR, required=False)
+@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
+@click.option("--no-cache", is_flag=True, help="Re-check every file instead of using the validation cache.")
+def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_cache: bool) -> None:
+    """Write the status site as plain Markdown and SVG into OUTPUT/docs, with an
+    OUTPUT/mkdocs.yml that needs no pmkit plugin: MkDocs 1.x, or any engine that
+    reads mkdocs.yml, builds it (`mkdocs build -f OUTPUT/mkdocs.yml`).
+
+    OUTPUT must be new, empty or an earlier export (its docs/ is replaced).
+
+    \b
+    Examples:
+      pmkit site export export program
+      mkdocs build -f export/mkdocs.yml
+    """
+    from pmkit.app.site.export import ExportRefused, export
+
+    program = _program(directory, None)
+    try:
+        done = export(program.directory, output, as_of, use_cache=not no_cache)
+    except ExportRefused as exc:
+        raise click.UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise IOProblem(f"cannot export the site: {exc.filename or ''} {exc.strerror}") from exc
+    click.echo(f"Exported the status site of {program.shown} to {done.folder}: {done.pages} pages and "
+               f"{done.charts} charts in {done.folder / 'docs'}; build it with `mkdocs build -f {done.config}`")
+    if done.errors:
+        click.echo(f"pmkit site export: {done.errors} validation error(s): the pages show no figures until they "
+                   "are fixed (`pmkit validate`).", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
 @site.command("serve")
 @click.argument("directory", type=PROGRAM_DIR, default=".")
 @click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")

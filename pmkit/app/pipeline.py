@@ -9,8 +9,9 @@ invalid data.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -49,11 +50,14 @@ def status_date(program_dir: Path) -> dt.date | None:
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
-            memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Figures:
-    """``memory`` and ``name``: see ``validate_source``."""
+            memory: dict[tuple[str, str], object] | None = None, name: str | None = None,
+            report_months: bool = False) -> Figures:
+    """``memory`` and ``name``: see ``validate_source``. ``report_months``: the
+    model also holds the expenses added up as of each status report's month end
+    before the as-of date (the site's report pages)."""
     day = as_of or status_date(program_dir) or dt.date.today()
     return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache, memory=memory,
-                                 name=name))
+                                 name=name), report_months=report_months)
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
@@ -65,7 +69,7 @@ def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: b
     other side of a diff); ``Figures.settle`` waits for it."""
     day = as_of or source_status_date(source) or dt.date.today()
     return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name, memory=memory),
-                    later)
+                    later=later)
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -76,14 +80,29 @@ def source_status_date(source: ProgramSource) -> dt.date | None:
     return read_settings(read.data if read is not None else None).status_date
 
 
-def _figures(day: dt.date, validate: Callable[..., Result], later: bool = False) -> Figures:
+def month_ends(periods: Iterable[str], day: dt.date) -> list[dt.date]:
+    """The last days of the ``YYYY-MM`` periods that end before ``day`` (malformed ones skipped)."""
+    out = []
+    for period in periods:
+        try:
+            first = dt.datetime.strptime(period, "%Y-%m").date()
+        except (TypeError, ValueError):
+            continue
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        if last < day:
+            out.append(last)
+    return sorted(set(out))
+
+
+def _figures(day: dt.date, validate: Callable[..., Result], later: bool = False,
+             report_months: bool = False) -> Figures:
     def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
         """The model and rollup, worked out while the rules run (``run_pipeline``);
         used only if the rules find no error."""
         if index.program is None:
             return None
         try:
-            return _build(index, day)
+            return _build(index, day, report_months)
         except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
             return None
 
@@ -106,13 +125,14 @@ def _figures(day: dt.date, validate: Callable[..., Result], later: bool = False)
                 out.model, out.document = _build(result.index, day)
             return out
         built = result.alongside
-        out.model, out.document = built if built is not None else _build(result.index, day)
+        out.model, out.document = built if built is not None else _build(result.index, day, report_months)
     return out
 
 
-def _build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]]:
+def _build(index: Index, day: dt.date, report_months: bool = False) -> tuple[Model, dict[str, Any]]:
     from pmkit.domain import model as domain
     from pmkit.rollup import as_json, compute
 
-    model = domain.build(index, spent_as_of=day)  # the rollup is as of ``day`` only
+    also = month_ends(index.reports, day) if report_months else []
+    model = domain.build(index, spent_as_of=day, also=also)  # the rollup is as of ``day`` (and ``also``) only
     return model, as_json(compute(model, day))

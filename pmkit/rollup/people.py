@@ -243,6 +243,32 @@ def _stages(stages: list[str]) -> dict[str, int]:
     return {stage: counted.get(stage, 0) for stage in STAGES}
 
 
+#: The stages a candidate passes through, in order (a funnel's rows).
+FUNNEL: tuple[str, ...] = ("applied", "screening", "interview", "shortlisted", "offer", "hired")
+
+
+def reached(stage: str, interviewed: bool) -> int:
+    """How many funnel stages (``FUNNEL``) a candidate reached: all up to the current one.
+
+    A rejected or withdrawn candidate left at a stage the file does not record;
+    what is known is that they applied and, with an interview on file, that
+    they were screened and interviewed."""
+    if stage in FUNNEL:
+        return FUNNEL.index(stage) + 1
+    return FUNNEL.index("interview") + 1 if interviewed else 1
+
+
+def funnel_reached(candidates: list[tuple[str, bool]]) -> dict[str, int]:
+    """A true funnel: for each stage, how many candidates reached it (never more than the stage before).
+
+    ``candidates``: (current stage, has an interview on file) per candidate."""
+    counts = dict.fromkeys(FUNNEL, 0)
+    for stage, interviewed in candidates:
+        for name in FUNNEL[:reached(stage, interviewed)]:
+            counts[name] += 1
+    return counts
+
+
 def hiring(model: Model, as_of: dt.date) -> Hiring:
     positions: dict[str, PositionFigures] = {}
     every_stage: list[str] = []

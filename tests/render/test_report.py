@@ -57,7 +57,23 @@ def test_each_team_has_its_rag_and_summary_from_the_period_file(october):
         for blocker in entry.get("blockers", []):
             assert f"- {' '.join(blocker.split())}" in october
         row = next(cells(line) for line in october.splitlines() if line.startswith(f"| {entry['team']} "))
-        assert row[2] == entry["rag"].upper()  # the RAG beside the team's progress
+        assert row[3] == entry["rag"].upper()  # the reported RAG beside the computed one and the progress
+
+
+def test_team_rag_is_computed_and_the_reported_one_is_beside_it(october):
+    # hr-systems reported RED in October but has no project in flight: no computed RAG;
+    # app-dev runs citizen-portal, 11.28 points behind plan (50.15 vs 61.43): computed RED, reported AMBER.
+    rows = {cells(line)[0]: cells(line) for line in section(october, "### By team").splitlines()
+            if line.startswith("| ") and not line.startswith("| Team")}
+    assert rows["app-dev"][2:4] == ["RED", "AMBER"]
+    assert rows["hr-systems"][2:4] == ["—", "RED"]
+    assert "Reported AMBER; computed RED (11.3 points behind plan (more than 10))." in october
+    projects = {cells(line)[0]: cells(line) for line in section(october, "### By project").splitlines()
+                if line.startswith("| ") and not line.startswith("| Project")}
+    assert projects["citizen-portal"][3] == "RED"
+    assert projects["erp-replacement"][3] == "AMBER"  # a milestone late
+    assert projects["cloud-migration"][3] == "AMBER"  # 5.8 points behind
+    assert projects["identity-sso"][3] == "—"  # done: no RAG
 
 
 def test_the_late_milestone_is_reported_missed(october):

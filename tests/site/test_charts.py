@@ -142,8 +142,8 @@ def test_progress_bar_geometry_and_text() -> None:
 @pytest.mark.parametrize(("actual", "planned", "state", "colour"), [
     (D(60), D(65), "on-plan", charts.GREEN),  # gap -5: still on plan
     (D("59.9"), D(65), "behind", charts.AMBER),
-    (D(50), D(65), "behind", charts.AMBER),  # gap -15
-    (D("49.9"), D(65), "well-behind", charts.RED),
+    (D(55), D(65), "behind", charts.AMBER),  # gap -10: the RAG rule's amber
+    (D("54.9"), D(65), "well-behind", charts.RED),  # more than 10 behind: red, as the dashboard says
     (D(90), D(65), "on-plan", charts.GREEN),  # ahead
 ])
 def test_progress_colour_by_schedule_gap(actual: D, planned: D, state: str, colour: str) -> None:
@@ -240,7 +240,7 @@ def test_funnel_geometry_and_desc() -> None:
     a, b = find_all(svg, "rect")
     assert (a.get("x"), a.get("width")) == ("160", "400")  # largest stage fills 160..560
     assert (b.get("x"), b.get("width")) == ("260", "200")  # half of it, centred on 360
-    assert desc(svg) == "Hiring 10, Hired 5 (15 in total)."
+    assert desc(svg) == "Hiring 10, Hired 5 (10 candidates)."  # a funnel: the first stage holds everyone
 
 
 def test_line_chart_geometry_and_desc() -> None:
@@ -464,3 +464,11 @@ def test_money_has_thousands_separators_and_minor_digits() -> None:
     assert charts.money(D("11680428.3")) == "11,680,428.30"
     assert charts.money(D("1234.5"), 0) == "1,235"
     assert charts.money(D("-0.001")) == "0.00"
+
+
+def test_bar_chart_full_labels_widens_instead_of_cutting() -> None:
+    long = "IRS Publication 1075: safeguarding federal tax information"
+    cut = bar_chart([(long, D(95))], "t", "percent")
+    whole = bar_chart([(long, D(95))], "t", "percent", full_labels=True)
+    assert "…" in cut and "…" not in whole and f">{long}</text>" in whole
+    assert float(re.search(r"viewBox=\"0 0 ([\d.]+)", whole)[1]) > float(re.search(r"viewBox=\"0 0 ([\d.]+)", cut)[1])

@@ -27,6 +27,7 @@ from typing import Any
 from pmkit.domain.model import Model
 from pmkit.app.render import Column, Table, facts, templates
 from pmkit.app.render.views import COUNTS, IN_PROCESS, OPEN, gap, planned, transfer_table
+from pmkit.rollup import rag
 from pmkit.rollup.figures import money_text
 from pmkit.ingest.schema import minor_digits
 
@@ -99,9 +100,11 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
     ])
     progress = [Column("progress", "Progress", "percent"), Column("planned", "Planned", "percent"),
                 Column("gap", "Gap (points)", "points")]
-    teams = Table("By team", [Column("team", "Team"), Column("name", "Name"), Column("rag", "RAG"), *progress,
-                              Column("tasks", "Tasks", "count")],
-                  [[tid, t["name"], entries[tid]["rag"].upper() if tid in entries else None, t["progress"],
+    ratings = rag.team_ratings(document["projects"])
+    teams = Table("By team", [Column("team", "Team"), Column("name", "Name"), Column("rag", "RAG"),
+                              Column("reported", "Reported RAG"), *progress, Column("tasks", "Tasks", "count")],
+                  [[tid, t["name"], ratings[tid].value.upper() if tid in ratings else None,
+                    entries[tid]["rag"].upper() if tid in entries else None, t["progress"],
                     t["planned"], gap(t), t["tasks"]] for tid, t in document["teams"].items()])
     vendors = Table("By vendor (tasks assigned to the vendor)", [
         Column("vendor", "Vendor"), Column("name", "Name"), *progress, Column("tasks", "Tasks", "count"),
@@ -109,9 +112,11 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
     ], [[vid, v["name"], v["progress"], v["planned"], gap(v), v["tasks"], v["invoiced"], v["committed"]]
         for vid, v in document["vendors"].items()])
     projects = Table("By project", [
-        Column("project", "Project"), Column("name", "Name"), Column("status", "Status"), *progress,
+        Column("project", "Project"), Column("name", "Name"), Column("status", "Status"), Column("rag", "RAG"),
+        *progress,
         Column("late", "Late milestones", "count"), Column("cpi", "CPI", "index"), Column("spi", "SPI", "index"),
-    ], [[pid, p["name"], p["status"], p["progress"], planned(p), gap(p), p["milestones_late"], p["evm"]["cpi"],
+    ], [[pid, p["name"], p["status"], rag.rate_row(p).value.upper() if p["status"] in rag.IN_FLIGHT else None,
+         p["progress"], planned(p), gap(p), p["milestones_late"], p["evm"]["cpi"],
          p["evm"]["spi"]] for pid, p in document["projects"].items()])
 
     milestones = document["milestones"]
@@ -163,7 +168,9 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
 
     narratives = []
     for tid, team in document["teams"].items():
-        narratives.append({"id": tid, "name": team["name"], "entry": entries.get(tid)})
+        rating = ratings.get(tid)
+        narratives.append({"id": tid, "name": team["name"], "entry": entries.get(tid),
+                           "computed": rating.value if rating else None, "reason": rating.reason if rating else None})
     for tid, entry in entries.items():  # a team the document does not know (only in invalid data)
         if tid not in document["teams"]:
             narratives.append({"id": tid, "name": tid, "entry": entry})

@@ -24,9 +24,9 @@ chart with the same title, role and desc — never a division by zero.
 
 Decisions:
 
-- ``progress_bar`` colours by schedule gap (actual - planned, points):
-  on plan from -5 up, behind down to -15, well behind below that
-  (:data:`BEHIND_POINTS`, :data:`WELL_BEHIND_POINTS`); the state is also
+- ``progress_bar`` colours by schedule gap (actual - planned, points) by
+  the one RAG rule's gap thresholds (``pmkit.rollup.rag.gap_rag``): on plan
+  from -5 up, behind down to -10, well behind below that; the state is also
   written as a word, colour is never the only cue. Bars are clamped to
   0-100, the text shows the real numbers.
 - ``burn_chart`` takes the spend *per month* (``spend_by_month`` of the
@@ -56,6 +56,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pmkit.ingest.schema import minor_digits
+from pmkit.rollup import rag
 from pmkit.app.templates import environment
 
 __all__ = [
@@ -87,8 +88,8 @@ SLATE = "#475569"
 VIOLET = "#6d28d9"
 PINK = "#be185d"
 
-BEHIND_POINTS = Decimal(5)
-WELL_BEHIND_POINTS = Decimal(15)
+BEHIND_POINTS = -rag.AMBER_GAP
+WELL_BEHIND_POINTS = -rag.RED_GAP
 
 STATE = {
     "on-plan": ("On plan", GREEN),
@@ -398,12 +399,8 @@ def schedule_state(actual: Decimal | None, planned: Decimal | None) -> str | Non
     None when either figure is missing."""
     if actual is None or planned is None:
         return None
-    gap = _decimal(actual) - _decimal(planned)
-    if gap >= -BEHIND_POINTS:
-        return "on-plan"
-    if gap >= -WELL_BEHIND_POINTS:
-        return "behind"
-    return "well-behind"
+    colour = rag.gap_rag(_decimal(actual) - _decimal(planned))
+    return {"green": "on-plan", "amber": "behind", "red": "well-behind"}[colour or "green"]
 
 
 PB_PAD = 4
@@ -549,7 +546,7 @@ GANTT_MS_ROW = 24
 
 
 def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str | None]],
-          milestones: Sequence[tuple[str, dt.date, str]],
+          milestones: Sequence[tuple[str, dt.date, str] | tuple[str, dt.date, str, str | None]],
           start: dt.date, end: dt.date, today: dt.date, title: str,
           *, chart_id: str | None = None) -> str:
     """A timeline: one bar per row, one diamond per milestone, an "as of" line.
@@ -557,7 +554,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
     The plot spans x = 260..780 for ``start``..``end`` (a date d is at
     ``260 + 520 * (d - start).days / (end - start).days``). Rows are 28 high,
     milestones 24, so the height grows with them. The "as of" line is left
-    out when ``today`` is outside the range."""
+    out when ``today`` is outside the range. A milestone may carry a fourth
+    item, its project's name, written in full beside its diamond."""
     start, end, today = _day(start), _day(end), _day(today)
     ident = _chart_id("gantt", chart_id, rows, milestones, start, end, today, title)
     title = _clean(title)
@@ -656,7 +654,9 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
         if rows:
             ms_header_y = y + 17
             y += 24
-        for index, (label, due, status) in enumerate(milestones):
+        for index, milestone in enumerate(milestones):
+            label, due, status = milestone[:3]
+            owner = _clean(milestone[3]) if len(milestone) > 3 and milestone[3] else ""
             due = _day(due)
             key = _clean(status).lower()
             text, colour, filled = MILESTONE_COLOURS.get(
@@ -665,7 +665,8 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
             if (text, colour, filled) not in ms_legend:
                 ms_legend.append((text, colour, filled))
             cy = y + GANTT_MS_ROW / 2
-            date_text = f"{due.isoformat()} · {text}"
+            # The project is named beside the diamond, never cut: the label column may cut the title.
+            date_text = f"{owner} · {due.isoformat()} · {text}" if owner else f"{due.isoformat()} · {text}"
             tw = text_width(date_text, 11)
             row: dict[str, Any] = {
                 "label": _label(label, GANTT_LABEL_W, 12), "y": y,
@@ -749,6 +750,9 @@ def gantt(rows: Sequence[tuple[str, dt.date, dt.date, Decimal | None, str, str |
 def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | None = None) -> str:
     """Hiring funnel: one centred bar per stage, width proportional to count.
 
+    A funnel counts who *reached* each stage, so its first stage holds
+    everyone: the description says "N candidates" from it, not a sum.
+
     Bars are centred on x = 360 in a 400-wide plot (160..560): the largest
     stage is 400 wide, a stage of half its count spans 260..460."""
     stages = [(_clean(name), int(count)) for name, count in stages]
@@ -764,7 +768,7 @@ def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | Non
         bars.append({"label": _label(name, left - 16, 12), "y": top + index * row,
                      "text_y": top + index * row + 19, "x": _n(centre - width / 2),
                      "w": _n(max(width, 1.5)), "count": _count(count), "count_x": right + 12})
-    total = sum(count for _, count in stages)
+    total = stages[0][1]
     return _render("funnel", id=ident, title=title, w=640, h=top + len(stages) * row + 10,
                    bars=bars, stages=stages, total=_count(total), centre=centre)
 
@@ -774,6 +778,7 @@ def funnel(stages: Sequence[tuple[str, int]], title: str, *, chart_id: str | Non
 
 BAR_W = 640
 BAR_LABEL_W = 150
+BAR_LABEL_MAX = 420
 BAR_LEFT = 170
 BAR_RIGHT = 570
 BAR_ROOM = 64  # room for the value text left of negative bars
@@ -782,8 +787,11 @@ BAR_ROW = 26
 
 
 def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "count",
-              *, currency: str = "", chart_id: str | None = None) -> str:
+              *, currency: str = "", chart_id: str | None = None, full_labels: bool = False) -> str:
     """Horizontal bars with their values; negatives go left of a zero line.
+
+    ``full_labels``: the label column grows to the longest label (up to
+    :data:`BAR_LABEL_MAX`) and the chart widens with it, so no label is cut.
 
     ``unit`` is ``money`` (compact on the bars, full in the desc),
     ``percent`` (the scale reaches at least 100) or ``count``. With only
@@ -804,10 +812,15 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
     if unit == "percent" and lo >= 0:
         hi = max(hi, HUNDRED)
     lo, hi, ticks = _ticks(lo, hi)
-    left = BAR_LEFT + (BAR_ROOM if lo < 0 else 0)
+    label_w = BAR_LABEL_W
+    if full_labels:
+        label_w = max(BAR_LABEL_W, min(BAR_LABEL_MAX, math.ceil(max(text_width(n, 12) for n, _ in items))))
+    grow = label_w - BAR_LABEL_W
+    left = BAR_LEFT + grow + (BAR_ROOM if lo < 0 else 0)
+    right = BAR_RIGHT + grow
 
     def x(value: Decimal) -> float:
-        return left + (BAR_RIGHT - left) * float((value - lo) / (hi - lo))
+        return left + (right - left) * float((value - lo) / (hi - lo))
 
     zero = x(Decimal(0))
     bars = []
@@ -816,7 +829,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
         y = BAR_TOP + index * BAR_ROW
         negative = value < 0
         bars.append({
-            "label": _label(name, BAR_LABEL_W, 12), "y": y + 5, "text_y": y + 17,
+            "label": _label(name, label_w, 12), "y": y + 5, "text_y": y + 17,
             "x": _n(min(zero, end)), "w": _n(abs(end - zero)),
             "colour": RED if negative else BLUE,
             "value": _value_text(value, unit, digits, False),
@@ -827,7 +840,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, unit: str = "cou
     bottom = BAR_TOP + len(items) * BAR_ROW
     total = sum((v for _, v in items), Decimal(0))
     return _render(
-        "bar_chart", id=ident, title=title, w=BAR_W, h=bottom + 30, top=BAR_TOP,
+        "bar_chart", id=ident, title=title, w=BAR_W + grow, h=bottom + 30, top=BAR_TOP,
         bottom=bottom, zero_x=_n(zero), bars=bars, cur=cur, unit=unit,
         ticks=[{"x": _n(x(t)), "text": _tick_text(t, unit)} for t in ticks],
         total=None if unit == "percent" else _value_text(total, unit, digits, True),

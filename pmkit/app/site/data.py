@@ -67,7 +67,7 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
     from pmkit.app.pipeline import figures
     from pmkit.app.site.privacy import collect, redact
 
-    computed = figures(program_dir, as_of, use_cache)
+    computed = figures(program_dir, as_of, use_cache, report_months=True)
     result = computed.result
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []

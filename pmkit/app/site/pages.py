@@ -11,12 +11,12 @@ field. Every text from YAML is escaped by the templates (pmkit.app.site.text).
 
 Decisions shown on the pages themselves:
 
-- **RAG per project.** A project in flight (active or on hold) takes the RAG
-  its team gave in the latest status report (period <= the as-of month) that
-  has an entry for the team. Without one, it is derived: red when progress
-  trails plan by more than 10 points or CPI < 0.90; amber when it trails by
-  more than 5 points, CPI < 0.95 or a milestone is late; else green. Done,
-  proposed and cancelled projects show their status instead of a RAG.
+- **RAG per project.** One rule, ``pmkit.rollup.rag`` (thresholds there):
+  a project in flight (active or on hold) is rated from its figures, and
+  every colour and count on the site follows that rating. The RAG its team
+  gave in the latest status report (period <= the as-of month) is shown
+  beside it where the two differ, never instead of it. Done, proposed and
+  cancelled projects show their status instead of a RAG.
 - **Invalid data.** With any validation error there are no figures: every
   page of the navigation says "figures unavailable until the errors are
   fixed" and the data-quality page lists the findings.
@@ -42,6 +42,8 @@ from markupsafe import Markup
 from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
+from pmkit.rollup import rag
+from pmkit.rollup.people import FUNNEL, funnel_reached, standings
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -65,6 +67,8 @@ NAV: list[tuple[str, str]] = [
 #: (``parallel.fork_map``): below it a fork costs more than it saves.
 PARALLEL_TASKS = 20_000
 
+#: At most this many names per rule and state on the Compliance page ("and N more" after).
+NAMES_SHOWN = 40
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 OPEN = ("open", "mitigating", "escalated")
 IN_FLIGHT = ("active", "on-hold")
@@ -74,9 +78,6 @@ BUDGET_CODES = frozenset({
     "expense-outside-project", "line-overspent", "refund-exceeds-original", "refund-without-original",
     "transfer-overdraws", "unbudgeted-line", "unknown-category",
 })
-#: Derived RAG thresholds: schedule gap in points, CPI.
-RED_GAP, AMBER_GAP = Decimal(-10), Decimal(-5)
-RED_CPI, AMBER_CPI = Decimal("0.90"), Decimal("0.95")
 _SAFE_PATH = re.compile(r"^[a-z0-9][a-z0-9./-]*$")
 
 
@@ -199,14 +200,21 @@ def gap(row: dict[str, Any]) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Rag:
-    value: str  # green | amber | red | done | proposed | cancelled | none
-    source: str  # how it was decided, shown on the pages
-    reported: bool = False
+    """A project's computed RAG (or its status), and the RAG its team reported, if any."""
+
+    value: str  # green | amber | red | done | proposed | cancelled
+    source: str  # why: the computed rating's reason, shown on the pages
+    reported: str | None = None  # green | amber | red from the latest status report
+    reported_by: str | None = None  # "Team name, YYYY-MM"
 
     @property
     def label(self) -> str:
         return {"none": "Not rated"}.get(self.value, self.value.replace("-", " ").capitalize())
 
+    @property
+    def differs(self) -> bool:
+        """The team's reported RAG is not the computed one (both are shown)."""
+        return self.reported is not None and self.reported != self.value
 
 def latest_entries(model: Model, as_of: dt.date) -> dict[str, tuple[str, Any]]:
     """team id -> (period, report entry) of the latest report (<= the as-of month) naming it."""
@@ -221,20 +229,16 @@ def latest_entries(model: Model, as_of: dt.date) -> dict[str, tuple[str, Any]]:
 
 
 def project_rag(model: Model, figures: dict[str, Any], pid: str, reported: dict[str, tuple[str, Any]]) -> Rag:
+    """The project's RAG by the one rule (``pmkit.rollup.rag``), with its team's reported RAG beside it."""
     project = model.projects[pid]
     if project.status not in IN_FLIGHT:
         return Rag(project.status, f"project is {project.status}")
+    rating = rag.rate_row(figures[pid])
     if project.team in reported:
         period, entry = reported[project.team]
         team = model.teams.get(project.team)
-        return Rag(entry.rag, f"reported by {team.name if team else project.team}, {period}", True)
-    row = figures[pid]
-    schedule, cpi, late = gap(row), _d(row["evm"]["cpi"]), row["milestones_late"]
-    if (schedule is not None and schedule < RED_GAP) or (cpi is not None and cpi < RED_CPI):
-        return Rag("red", "derived: schedule gap or CPI")
-    if (schedule is not None and schedule < AMBER_GAP) or (cpi is not None and cpi < AMBER_CPI) or late:
-        return Rag("amber", "derived: schedule gap, CPI or a late milestone")
-    return Rag("green", "derived: on plan")
+        return Rag(rating.value, rating.reason, entry.rag, f"{team.name if team else project.team}, {period}")
+    return Rag(rating.value, rating.reason)
 
 
 def task_state(task: Any, as_of: dt.date) -> str:
@@ -275,7 +279,11 @@ class Charts:
         svg = make(self.lib)
         self.site.chart(path, svg)
         width = _svg_width(svg)
-        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks}
+        # Where a timeline's "as of" line is, as a share of its width: site.js opens a
+        # timeline that scrolls sideways (a phone) with that line in view.
+        line = re.search(r'data-asof-x="([0-9.]+)"', svg)
+        asof = f"{float(line.group(1)) / width:.4f}" if line and width else None
+        return {"path": path, "alt": alt, "width": width, "wide": width >= WIDE_CHART and not shrinks, "asof": asof}
 
 
 # ---------------------------------------------------------------- render
@@ -406,6 +414,7 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     for pid, row in doc["projects"].items():
         rows.append({"id": pid, **row, "gap": gap(row), "rag": rags[pid]})
     counts = {key: sum(r["rag"].value == key for r in rows) for key in ("green", "amber", "red")}
+    counts["differs"] = sum(r["rag"].differs for r in rows)
     late = [m for m in doc["milestones"] if m["status"] == "late"]
     site.page("index.md", "index.md.j2", program=program, model_program=model.program,
               manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
@@ -528,14 +537,12 @@ def _gantt_task_status(task: Any, as_of: dt.date) -> str:
 
 
 def _project_status(row: dict[str, Any]) -> str:
-    if row["status"] != "active":
+    """The timeline's bar colour: the project's computed RAG (``pmkit.rollup.rag``), as the dashboard shows it."""
+    if row["status"] not in IN_FLIGHT:
         return row["status"]
-    g = gap(row)
-    if g is not None and g < -Decimal(15):
-        return "well-behind"
-    if g is not None and g < AMBER_GAP:
-        return "behind"
-    return "on-track"
+    if row["status"] == "on-hold":
+        return "on-hold"
+    return {"green": "on-track", "amber": "behind", "red": "well-behind"}[rag.rate_row(row).value]
 
 
 def _timeline(site: Site, charts: Charts) -> None:
@@ -546,8 +553,8 @@ def _timeline(site: Site, charts: Charts) -> None:
     gantt = charts.add("charts/timeline.svg", lambda c: c.gantt(
         [(p.name, p.start, p.end, _d(doc["projects"][p.id]["progress"]), _project_status(doc["projects"][p.id]),
           None) for p in projects],
-        # The milestone first: a label cut to fit the column then still says which one it is.
-        [(f"{m['title']} · {site.project(m['project'])}", dt.date.fromisoformat(m["due"]), m["status"])
+        # The title in the label column, the project's name in full beside the diamond.
+        [(m["title"], dt.date.fromisoformat(m["due"]), m["status"], str(site.project(m["project"])))
          for m in milestones if m["status"] != "done"],
         model.program.start, model.program.end, site.as_of, "Projects and open milestones",
         chart_id="timeline"), "Projects and open milestones")
@@ -595,7 +602,9 @@ def _problems(site: Site, charts: Charts) -> None:
 def _teams(site: Site, charts: Charts, reported: dict[str, tuple[str, Any]]) -> None:
     model, doc = site.model, site.doc
     assert model is not None and doc is not None
-    teams = [{"id": tid, **row, "gap": gap(row)} for tid, row in doc["teams"].items()]
+    ratings = rag.team_ratings(doc["projects"])
+    teams = [{"id": tid, **row, "gap": gap(row), "rag": team_rag(model, ratings, tid, reported)}
+             for tid, row in doc["teams"].items()]
     chart = charts.add("charts/teams-progress.svg", lambda c: c.bar_chart(
         [(t["name"], _d(t["progress"]) or Decimal(0)) for t in teams if t["tasks"]], "Progress by team", "percent",
         chart_id="teams-progress"), "Progress by team")
@@ -608,7 +617,8 @@ def _teams(site: Site, charts: Charts, reported: dict[str, tuple[str, Any]]) -> 
                    for pid, p in model.people.items() if p.team == tid and p.employed_on(site.as_of)]
         projects = [{"id": pid, **row} for pid, row in doc["projects"].items() if row["team"] == tid]
         site.page(f"teams/{tid}.md", "teams/team.md.j2", tid=tid, team=team, row=doc["teams"][tid],
-                  gap=gap(doc["teams"][tid]), members=members, projects=projects, report=reported.get(tid))
+                  gap=gap(doc["teams"][tid]), members=members, projects=projects, report=reported.get(tid),
+                  rag=team_rag(model, ratings, tid, reported))
 
 
 def _staff(site: Site) -> None:
@@ -624,10 +634,13 @@ def _hiring(site: Site, charts: Charts) -> None:
     doc = site.doc
     assert doc is not None
     hiring = doc["hiring"]
-    funnel_stages = [s for s in ("applied", "screening", "interview", "shortlisted", "offer", "hired")]
+    assert site.model is not None
+    as_of = site.as_of
+    through = funnel_reached([(c.stage, any(i.date <= as_of for i in c.interviews))
+                              for p in site.model.positions.values() for c in p.candidates])
     chart = charts.add("charts/hiring-funnel.svg", lambda c: c.funnel(
-        [(s.capitalize(), hiring["funnel"].get(s, 0)) for s in funnel_stages], "Candidates by current stage",
-        chart_id="hiring-funnel"), "Candidates by current stage")
+        [(s.capitalize(), through[s]) for s in FUNNEL], "Candidates who reached each stage",
+        chart_id="hiring-funnel"), "Candidates who reached each stage")
     positions = [{"id": pid, **row} for pid, row in hiring["positions"].items()]
     site.page("hiring.md", "hiring.md.j2", funnel=hiring["funnel"], stages=STAGES, positions=positions, chart=chart)
 
@@ -640,12 +653,53 @@ def _compliance(site: Site, charts: Charts) -> None:
     def share(counts: dict[str, int]) -> Decimal:
         return Decimal(0) if not counts["applicable"] else Decimal(100) * counts["acknowledged"] / counts["applicable"]
 
+    # Lowest share first, whole titles, the scale from 0 to 100%: the rules that need chasing lead.
+    shares = sorted(((r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()),
+                    key=lambda item: (item[1], item[0]))
     chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
-        [(r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()],
-        "Acknowledged, share of the staff each rule applies to", "percent", chart_id="compliance"),
-        "Acknowledged, share of the staff each rule applies to")
+        shares, "Acknowledged, share of the staff each rule applies to (lowest first)", "percent",
+        chart_id="compliance", full_labels=True), "Acknowledged, share of the staff each rule applies to")
+    # Who is behind on each rule, by public name (the model carries no private field).
+    behind: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for (pid, rid), found in sorted(standings(model, site.as_of).items(),
+                                    key=lambda kv: (kv[1].due, site.person(kv[0][0]) or "", kv[0])):
+        if found.state == "acknowledged":
+            continue
+        when = found.expires if found.state == "expired" and found.expires else found.due
+        behind.setdefault(rid, {}).setdefault(found.state, []).append((site.person(pid) or pid, when.isoformat()))
     site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
+              behind=behind, names_shown=NAMES_SHOWN,
               share=lambda counts: text.percent(share(counts)))
+
+
+def team_rag(model: Model, ratings: dict[str, rag.Rating], tid: str,
+             reported: dict[str, tuple[str, Any]]) -> Rag:
+    """A team's RAG by the one rule (the worst of its projects in flight), with its reported one beside it."""
+    rating = ratings.get(tid)
+    value, reason = (rating.value, rating.reason) if rating else ("none", "no project in flight")
+    if tid in reported:
+        period, entry = reported[tid]
+        team = model.teams.get(tid)
+        return Rag(value, reason, entry.rag, f"{team.name if team else tid}, {period}")
+    return Rag(value, reason)
+
+
+def month_figures(site: Site, period: str) -> tuple[dt.date, dict[str, Any]] | str:
+    """The rollup document as of a report's date (the month's end, or the as-of date when earlier),
+    as ``pmkit report`` computes it; else why there is none, in words."""
+    from pmkit.app.render.report import report_date
+    from pmkit.rollup import as_json, compute
+
+    assert site.model is not None and site.doc is not None
+    day = report_date(period, site.as_of)
+    if day < site.model.program.start:
+        return f"the month ends before the program starts ({site.model.program.start})"
+    if day == site.as_of:
+        return day, site.doc
+    try:
+        return day, as_json(compute(site.model, day))
+    except ValueError:  # a model holding the expenses only as of other dates (not built for the site)
+        return f"the expenses were not added up as of {day}; run `pmkit report --period {period}`"
 
 
 def _reports(site: Site) -> None:
@@ -655,7 +709,24 @@ def _reports(site: Site) -> None:
     site.page("reports/index.md", "reports/index.md.j2", reports=[model.reports[p] for p in periods])
     for period in periods:
         report = model.reports[period]
+        figures = month_figures(site, period)
+        teams: dict[str, dict[str, Any]] = {}
+        projects: list[dict[str, Any]] = []
+        program = None
+        day = None
+        missing = figures if isinstance(figures, str) else None
+        if not isinstance(figures, str):
+            day, doc = figures
+            program = doc["program"]
+            ratings = rag.team_ratings(doc["projects"])
+            said = {e.team: (period, e) for e in report.entries}
+            teams = {tid: {**row, "gap": gap(row), "rag": team_rag(model, ratings, tid, said)}
+                     for tid, row in doc["teams"].items()}
+            projects = [{"id": pid, **row, "gap": gap(row), "rag": project_rag(model, doc["projects"], pid, said)}
+                        for pid, row in doc["projects"].items()]
         site.page(f"reports/{period}.md", "reports/report.md.j2", report=report,
+                  day=day.isoformat() if day else None, program=program, missing=missing,
+                  teams=teams, projects=projects,
                   entries=sorted(report.entries, key=lambda e: ({"red": 0, "amber": 1, "green": 2}.get(e.rag, 3),
                                                                site.team(e.team) or "")))
 

@@ -57,6 +57,8 @@ log = logging.getLogger("mkdocs.plugins.pmkit")
 EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
 #: The styles of the generated pages, added to every site.
 STYLESHEET = "assets/pmkit/site.css"
+#: Opens a timeline that scrolls sideways with its "as of" line in view (assets/site.js).
+SCRIPT = "assets/pmkit/site.js"
 
 
 class PmkitConfig(Config):
@@ -101,6 +103,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
                 config.markdown_extensions.append(name)
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        if SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         self.nav_is_ours = config.nav is None
         if self.nav_is_ours:
             config.nav = navigation(config)
@@ -128,6 +132,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
             files.append(self.later_files[path])
         css = (Path(__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
         files.append(File.generated(config, STYLESHEET, content=css))
+        script = (Path(__file__).parent / "assets" / "site.js").read_text(encoding="utf-8")
+        files.append(File.generated(config, SCRIPT, content=script))
         if plan.errors:
             log.warning(f"pmkit: {plan.errors} validation error(s) in {self.program_dir}: the site shows "
                         "no figures, only the data-quality page (run `pmkit validate`)")

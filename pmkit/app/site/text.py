@@ -221,8 +221,16 @@ def _escape_number(text: str) -> Markup:
     return Markup("".join(_ref(ch) if ch in ALWAYS else ch for ch in text))
 
 
+def gap_rag(value: Any) -> str:
+    """The colour of a schedule gap by the one RAG rule (``pmkit.rollup.rag.gap_rag``): green, amber or red."""
+    from pmkit.rollup.rag import gap_rag as rule
+
+    return rule(None if value is None else Decimal(str(value))) or "none"
+
+
 FILTERS = {
     "md_text": md_text, "md_cell": md_cell, "link": link, "money": money, "money_short": money_short,
     "percent": percent, "points": points, "index": index, "fte": fte, "number": number,
     "css_percent": css_percent, "plural": plural, "md_message": md_message,
+    "gap_rag": gap_rag,
 }
