@@ -243,3 +243,21 @@ def test_number_formats():
 def test_as_of_defaults_to_the_status_date():
     assert load(PROGRAM, use_cache=False).as_of == dt.date(2026, 10, 31)
     assert load(PROGRAM, dt.date(2026, 9, 30), use_cache=False).as_of == dt.date(2026, 9, 30)
+
+
+def test_the_budget_burn_runs_to_the_program_end(site):
+    """Issue 12: actual to the as-of month, planned value over the whole plan, the EAC forecast to the end."""
+    pages, doc = site
+    svg = pages["charts/budget-burn.svg"]
+    program = doc["program"]
+    end = dt.date.fromisoformat(program["end"])
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    labels = re.findall(r'<text x="[^"]+" y="280">([^<]+)</text>', svg)
+    assert labels[-1] == f"{months[end.month - 1]} {end.year}"  # the axis reaches the program's end month
+    plan = re.search(r'<polyline class="planned" points="([^"]+)"', svg)
+    forecast = re.search(r'<polyline class="forecast" points="([^"]+)"', svg)
+    assert plan and forecast
+    assert len(plan.group(1).split()) == len(program["planned_value_by_month"])
+    # the plan and the forecast both end at the program's end month
+    assert forecast.group(1).split()[-1].split(",")[0] == plan.group(1).split()[-1].split(",")[0]
+    assert "Forecast at completion (EAC): 16,480,224.31 USD by Jun 2027." in svg  # the rollup's EAC
