@@ -209,11 +209,30 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     return rows
 
 
+def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
+    """The steps whose commit changed the program folder (against its first parent), and the first step.
+
+    A commit that leaves the folder as it was reads the same files as the
+    step before it, so it has the same baselines: the baseline log needs only
+    these (one ``git log -- FOLDER``, instead of a rollup per commit).
+    """
+    if not chosen or not folder:
+        return chosen
+    try:
+        out = subprocess.run(["git", "log", "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
+                             cwd=repo.root, capture_output=True, check=True).stdout.decode()
+    except subprocess.CalledProcessError:
+        return chosen
+    changed = set(out.split())
+    return [step for i, step in enumerate(chosen) if i == 0 or step.sha in changed]
+
+
 def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True) -> list[dict[str, Any]]:
-    """Every change of a baseline, project date or milestone due date between consecutive valid commits."""
+    """Every change of a baseline, project date or milestone due date between consecutive valid commits
+    (only the commits that changed the program folder are read: see :func:`touching`)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
-    for step in chosen:
+    for step in touching(repo, folder, chosen):
         s = summary(repo, folder, step, use_cache)
         if not s["valid"]:
             continue
