@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,38 +99,56 @@ class PlanCurve:
     start with prefix sums of effort and effort x start, the tasks already
     finished on day d (start <= d - span) add effort, those under way add
     effort x (d - start) / span (as schedule.task_planned).
+
+    Exact and fast: efforts are scaled to integers (x 10^k, k the most
+    decimal places of any effort), so a day's value is an integer over the
+    least common multiple of the spans, made a Fraction once.
     """
 
     def __init__(self, tasks: Iterable[Task]) -> None:
         groups: dict[int, list[tuple[int, Decimal]]] = {}
         self.last_end = 0
+        places = 0
         for task in tasks:
             s, e = task.start.toordinal(), task.end.toordinal()
             groups.setdefault(e - s, []).append((s, task.effort))
             self.last_end = max(self.last_end, e)
-        self.groups: list[tuple[int, list[int], list[Decimal], list[Decimal]]] = []
+            exponent = task.effort.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < 0:
+                places = max(places, -exponent)
+        self.scale = 10 ** places
+        self.groups: list[tuple[int, list[int], list[int], list[int]]] = []
+        total = 0
         for span, items in sorted(groups.items()):
             items.sort()
-            starts, efforts, weighted = [], [Decimal(0)], [Decimal(0)]
+            starts, efforts, weighted = [], [0], [0]
             for s, effort in items:
+                units = int(effort * self.scale)
                 starts.append(s)
-                efforts.append(efforts[-1] + effort)
-                weighted.append(weighted[-1] + effort * s)
+                efforts.append(efforts[-1] + units)
+                weighted.append(weighted[-1] + units * s)
             self.groups.append((span, starts, efforts, weighted))
-        self.total = sum((g[2][-1] for g in self.groups), Decimal(0))
+            total += efforts[-1]
+        self.total = Decimal(total) / self.scale
 
     def at(self, day: int) -> Fraction:
         """Sum of effort x planned fraction on the day with this ordinal."""
-        out = Fraction(0)
+        num, den = 0, 1
         for span, starts, efforts, weighted in self.groups:
             if span == 0:
-                out += Fraction(efforts[bisect.bisect_right(starts, day)])
+                num += efforts[bisect.bisect_right(starts, day)] * den
                 continue
             done = bisect.bisect_right(starts, day - span)
             going = bisect.bisect_left(starts, day)
-            partial = day * (efforts[going] - efforts[done]) - (weighted[going] - weighted[done])
-            out += Fraction(efforts[done]) + Fraction(partial) / span if going > done else Fraction(efforts[done])
-        return out
+            value = efforts[done] * span  # over span
+            if going > done:
+                value += day * (efforts[going] - efforts[done]) - (weighted[going] - weighted[done])
+            if den % span:
+                common = den * span // math.gcd(den, span)
+                num *= common // den
+                den = common
+            num += value * (den // span)
+        return Fraction(num, den * self.scale)
 
 
 @dataclass(frozen=True)
