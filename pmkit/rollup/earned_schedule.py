@@ -130,9 +130,15 @@ class PlanCurve:
             self.groups.append((span, starts, efforts, weighted))
             total += efforts[-1]
         self.total = Decimal(total) / self.scale
+        self.first_start = min((g[1][0] for g in self.groups), default=0)
+        self.full = Fraction(total, self.scale)  # on and after the last end: every task done
 
     def at(self, day: int) -> Fraction:
         """Sum of effort x planned fraction on the day with this ordinal."""
+        if day >= self.last_end:
+            return self.full
+        if day < self.first_start:
+            return Fraction(0)
         num, den = 0, 1
         for span, starts, efforts, weighted in self.groups:
             if span == 0:
@@ -185,8 +191,12 @@ def measure(parts: Iterable[tuple[Fraction, PlanCurve] | None], ev: Fraction | N
     last = max(curve.last_end - origin, 0)
     total = curve.pv(origin + last)
 
-    def value(k: int) -> Fraction:
-        return curve.pv(origin + k)
+    seen: dict[int, Fraction] = {}
+
+    def value(k: int) -> Fraction:  # each day's PV once: the two searches ask some days twice
+        if k not in seen:
+            seen[k] = curve.pv(origin + k)
+        return seen[k]
 
     es = _crossing(value, last, min(ev, total))
     pd = _first_reaching(value, last, total)
