@@ -44,7 +44,7 @@ import datetime as dt
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -116,8 +116,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         if not (self.program_dir / "program.yaml").is_file():
             raise PluginError(f"pmkit: {self.program_dir} holds no program.yaml (plugin option `program`)")
         self.as_of = _as_date(self.config.as_of)
-        self.history = _history_step(self.config.history)
-        self.history_since = _as_date(self.config.history_since, "history_since")
+        self.history = _history_step(cast("bool | str", self.config.history))
+        self.history_since = _as_date(cast("str | dt.date | None", self.config.history_since), "history_since")
         if str(self.program_dir) not in config.watch:
             config.watch.append(str(self.program_dir))
         for name in EXTENSIONS:
