@@ -25,6 +25,7 @@ class HistoryData:
     rows: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None  # one sentence when there is nothing to draw
+    by: str = "month"  # the step: commit, day, week or month
 
     @property
     def invalid(self) -> int:
@@ -53,7 +54,7 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     if not every:
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
-    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache))
+    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by)
 
 
 @dataclass
