@@ -29,6 +29,12 @@ from conftest import ProgramDir, only  # noqa: E402
 TEAM = "teams/apps.yaml"  # name: Applications / department: Finance IT / lead: ann
 
 
+#: Not a timing: a guard against a hang. Expanding the aliases, or reading
+#: 50 MB through the parser, would take minutes or exhaust memory; what pmkit
+#: does takes well under a second. Generous, so a loaded CI machine never trips it.
+HANG_SECONDS = 60
+
+
 def cli(program: ProgramDir, *args: str) -> int:
     """Exit status of `pmkit validate` on the program; fails on a traceback."""
     result = CliRunner().invoke(main, ["validate", str(program.root), "--no-cache", *args])
@@ -146,7 +152,7 @@ def test_billion_laughs_is_refused_instantly_without_expansion(program):
     program.write("teams/lol.yaml", "\n".join(lines) + "\n")
     started = time.perf_counter()
     result = program.validate()
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < HANG_SECONDS
     found = [f for f in only(result, "yaml-alias") if f.file == "teams/lol.yaml"]
     assert len(found) == 9 + 8 * 9  # every anchor and every alias, none expanded
     assert (found[0].line, found[0].column) == (1, 4)
@@ -161,7 +167,7 @@ def test_a_flood_of_aliases_stops_at_100_findings(program):
     program.write_bytes("teams/flood.yaml", b"name: &a x\nlead:\n" + b"- *a\n" * 4_000_000)
     started = time.perf_counter()
     found = [f for f in program.validate().findings if f.file == "teams/flood.yaml"]
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < HANG_SECONDS
     assert len(found) == 101
     assert [(f.line, f.column) for f in found[:2]] == [(1, 7), (3, 3)]
     # The anchor and 99 aliases (lines 3 to 101), then where pmkit gave up.
@@ -186,7 +192,7 @@ def test_file_over_the_size_bound(program):
     _fifty_megabytes(program)
     started = time.perf_counter()
     f = the(program, "file-too-large")
-    assert time.perf_counter() - started < 5  # not read, let alone parsed
+    assert time.perf_counter() - started < HANG_SECONDS  # not read, let alone parsed
     assert where(f) == ("budget/expenses/big.yaml", 1, 1)
     assert f.message == "the file is 50.0 MB, over the bound of 20 MB"
     assert cli(program) == 1
@@ -214,7 +220,7 @@ def test_ten_thousand_levels_of_flow_nesting(program):
     program.write(TEAM, "name: " + "[" * 10_000 + "]" * 10_000 + "\ndepartment: x\nlead: ann\n")
     started = time.perf_counter()
     f = the(program, "too-deep")
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < HANG_SECONDS
     # libyaml scans a run of '[' ahead (each could open a flow key) and stops
     # at its own bound of 1000 levels, the top mapping being the first: the
     # 1000th '[' is at column 6 + 1000 ("name: " is 6 characters).
@@ -227,7 +233,7 @@ def test_ten_thousand_levels_of_block_nesting(program):
     program.write(TEAM, "name:\n" + "- " * 10_000 + "x\ndepartment: x\nlead: ann\n")
     started = time.perf_counter()
     f = the(program, "too-deep")
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < HANG_SECONDS
     # The top mapping and 31 lists make 32 levels; the 32nd '-', at column
     # 2 * 32 - 1 = 63, would open the 33rd.
     assert where(f) == (TEAM, 2, 63)

@@ -15,8 +15,11 @@ with a ``note``. Nothing here crashes on bad history.
 
 Cost: every file version (blob) is parsed and schema-checked once, ever (the
 engine's per-file cache is keyed by content); each commit's row is kept in
-the engine's cache directory under (commit, folder, day), as plain data, so a
-second run reads rows only and a run after one new commit computes one.
+the engine's cache directory under (the program folder's tree id, day), as
+plain data, so a second run reads rows only, a run after one new commit
+computes one, and a commit that does not change the folder on a day already
+computed costs nothing. The baseline log reads only the commits that change
+the folder.
 
 ``--baselines``: every change between consecutive valid commits to a budget
 line's baseline, a project's start or end, or a milestone's due date, with
@@ -36,7 +39,7 @@ from typing import Any
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
-ROW_VERSION = "1"
+ROW_VERSION = "2"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -149,16 +152,47 @@ def _baselines_of(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def summary(repo: Repository, folder: str, step: Step, use_cache: bool) -> dict[str, Any]:
-    """Plain data for one commit: counts, program and project figures, baselines (cached)."""
+def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str, str]:
+    """The program folder's tree id at each step's commit (one ``git cat-file --batch-check``);
+    a commit without the folder is left out."""
+    if not chosen:
+        return {}
+    names = "".join(f"{s.sha}:{folder}\n" if folder else f"{s.sha}^{{tree}}\n" for s in chosen)
+    try:
+        out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=repo.root, input=names.encode(),
+                             capture_output=True, check=True).stdout.decode("utf-8", "replace").splitlines()
+    except (subprocess.CalledProcessError, OSError):
+        return {}
+    trees = {}
+    for step, line in zip(chosen, out):
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "tree":
+            trees[step.sha] = parts[0]
+    return trees
+
+
+def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
+            memo: dict[tuple[str, str], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Plain data for one commit: counts, program and project figures, baselines (cached).
+
+    The figures are a function of the program folder's files and the day
+    only, so with the folder's ``tree`` id known a row is kept under (tree,
+    day): a commit that leaves the folder as it was on a day already computed
+    (a code or docs commit, a rebase, a merge that changes nothing there) is
+    read from the cache, or from ``memo`` within one run without a cache."""
     from pmkit.app.pipeline import figures_of
 
     cache = FileCache(default_dir() if use_cache else None, "history")
-    key = cache.digest("history-row", ROW_VERSION, str(repo.root), folder, step.sha, step.day.isoformat())
+    ident = f"tree:{tree}" if tree is not None else step.sha
+    if memo is not None and (ident, step.day.isoformat()) in memo:
+        return memo[(ident, step.day.isoformat())]
+    key = cache.digest("history-row", ROW_VERSION, str(repo.root), folder, ident, step.day.isoformat())
     kept = cache.load("history", key)
-    if isinstance(kept, dict) and kept.get("sha") == step.sha:
+    if isinstance(kept, dict) and kept.get("ident") == ident:
+        if memo is not None:
+            memo[(ident, step.day.isoformat())] = kept
         return kept
-    out: dict[str, Any] = {"sha": step.sha, "valid": False, "errors": 0, "warnings": 0, "note": None,
+    out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
         with repo.source(step.sha, folder) as source:
@@ -177,6 +211,8 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool) -> dict[
             out["projects"] = {pid: _figures_of(doc, pid) for pid in doc["projects"]}
             out["baselines"] = _baselines_of(doc)
     cache.store("history", key, out)
+    if memo is not None:
+        memo[(ident, step.day.isoformat())] = out
     return out
 
 
@@ -188,8 +224,10 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
            each: Callable[[Step, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Rows of the series: one per commit (and per project with ``all_projects``)."""
     rows = []
+    trees = folder_trees(repo, folder, chosen)
+    memo: dict[tuple[str, str], dict[str, Any]] = {}
     for step in chosen:
-        s = summary(repo, folder, step, use_cache)
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo)
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
@@ -209,12 +247,34 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     return rows
 
 
+def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
+    """The steps whose commit changed the program folder (against its first parent), and the first step.
+
+    A commit that leaves the folder as it was reads the same files as the
+    step before it, so it has the same baselines: the baseline log needs only
+    these (one ``git log -- FOLDER``, instead of a rollup per commit).
+    """
+    if not chosen or not folder:
+        return chosen
+    try:
+        out = subprocess.run(["git", "log", "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
+                             cwd=repo.root, capture_output=True, check=True).stdout.decode()
+    except subprocess.CalledProcessError:
+        return chosen
+    changed = set(out.split())
+    return [step for i, step in enumerate(chosen) if i == 0 or step.sha in changed]
+
+
 def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True) -> list[dict[str, Any]]:
-    """Every change of a baseline, project date or milestone due date between consecutive valid commits."""
+    """Every change of a baseline, project date or milestone due date between consecutive valid commits
+    (only the commits that changed the program folder are read: see :func:`touching`)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
-    for step in chosen:
-        s = summary(repo, folder, step, use_cache)
+    steps_read = touching(repo, folder, chosen)
+    trees = folder_trees(repo, folder, steps_read)
+    memo: dict[tuple[str, str], dict[str, Any]] = {}
+    for step in steps_read:
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo)
         if not s["valid"]:
             continue
         now = s["baselines"]

@@ -65,6 +65,7 @@ class ProgramFigures:
     milestones_late: int
     milestones_upcoming: int
     spend_by_month: MoneyByKey
+    planned_value_by_month: MoneyByKey
     staffing: people.Staffing
     open_problems: int
 
@@ -216,7 +217,9 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
         earned_schedule.measure(curve_parts, program_basis.ev, model.program.start, as_of),
         funding.funded, funding.funding_gap,
         sum(r.status == "late" for r in milestone_rows), sum(r.status == "upcoming" for r in milestone_rows),
-        budget.spend_by_month(model, as_of), people.staffing(model, as_of), risks.open,
+        budget.spend_by_month(model, as_of),
+        earned_schedule.planned_by_month(curve_parts, model.program.start, model.program.end),
+        people.staffing(model, as_of), risks.open,
     )
 
     teams = {}

@@ -281,3 +281,37 @@ def _approximate(curve: Curve, origin: int) -> Callable[[int], float] | None:
 
 def unmeasured() -> EarnedSchedule:
     return EarnedSchedule()
+
+# ------------------------------------------------------- the plan by month
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def planned_by_month(parts: Iterable[tuple[Fraction, PlanCurve] | None], start: dt.date,
+                     end: dt.date) -> dict[str, Decimal]:
+    """Cumulative planned value (PV) at the end of each calendar month, ``YYYY-MM``.
+
+    From the month of ``start`` through the month of ``end`` or of the last
+    task's end, whichever is later; a month's value is PV on its last day
+    (on the last day of the plan in the plan's last month). The same curve as
+    :func:`measure` (BAC as of the as-of date x planned fraction, summed over
+    the counted projects), so the value at the as-of date is the program's PV.
+    Empty when no project has a measurable plan.
+    """
+    present = tuple(p for p in parts if p is not None)
+    if not present:
+        return {}
+    curve = Curve(present)
+    through = max(end, dt.date.fromordinal(curve.last_end))
+    out: dict[str, Decimal] = {}
+    year, month = start.year, start.month
+    while (year, month) <= (through.year, through.month):
+        day = min(_month_end(year, month), through)
+        value = to_decimal(curve.pv(day.toordinal()))
+        assert value is not None
+        out[f"{year:04d}-{month:02d}"] = value
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out

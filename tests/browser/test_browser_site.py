@@ -110,7 +110,7 @@ READ_DASHBOARD = """() => {
     cards[text(card.querySelector('.pmkit-card-label'))] = {
       value: text(card.querySelector('.pmkit-card-value')), note: text(card.querySelector('.pmkit-card-note'))};
   }
-  const headings = [...document.querySelectorAll('article h1, article h2')];
+  const headings = [...document.querySelectorAll('article h1, article h2, article h3')];
   const tables = {};
   for (const table of document.querySelectorAll('article table')) {
     const above = headings.filter(h => h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
@@ -187,6 +187,13 @@ def test_the_dashboard_shows_the_rollup_figures(program_served: Served, watcher:
                        ("Earned value (EV)", "ev"), ("Actual cost (AC)", "ac"),
                        ("Estimate at completion (EAC)", "eac"), ("Variance at completion (VAC)", "vac")):
         assert evm_cells[label] == money(evm[key], cur), label
+    # earned schedule beside the cost forecast (issue 12)
+    es = program["earned_schedule"]
+    es_cells = {row[i]: row[i + 1] for row in tables["Forecast finish (earned schedule)"][1:] for i in (0, 2)}
+    assert es_cells["Forecast finish"] == es["forecast_finish"]
+    assert es_cells["Planned end"] == program["end"]
+    assert es_cells["Schedule performance in time (SPI(t))"] == two(es["spi_t"])
+    assert es_cells["Estimate at completion (EAC, CPI-based)"] == money(evm["eac"], cur)
     # every project's row in the projects table
     header, *rows = tables["Projects"]
     assert header[:5] == ["Project", "RAG", "Progress", "Planned", "Gap"]

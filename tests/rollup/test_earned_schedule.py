@@ -75,3 +75,30 @@ def test_without_tasks_or_before_the_start():
     m = model(project("p", (task("t", "2026-01-01", "2026-04-11"),), budget={"labor": 1000}))
     es = as_json(compute(m, D("2026-01-01")))["projects"]["p"]["earned_schedule"]
     assert es["es"] == 0 and es["at"] == 0 and es["spi_t"] is None and es["forecast_finish"] is None
+
+
+def test_the_plan_curve_equals_the_task_by_task_sum():
+    """PlanCurve's integer fast path against the definition (effort x task_planned / 100), exactly,
+    on random tasks with decimal efforts, zero-day tasks and shared spans."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from pmkit.rollup.earned_schedule import PlanCurve
+    from pmkit.rollup.schedule import task_planned
+
+    rng = random.Random(12)
+    base = dt.date(2026, 1, 1)
+    for _ in range(30):
+        tasks = []
+        for i in range(rng.randint(1, 40)):
+            start = base + dt.timedelta(days=rng.randint(0, 300))
+            span = rng.choice([0, 1, 7, 30, 31, 90, rng.randint(1, 400)])
+            effort = Decimal(rng.randint(0, 5000)) / Decimal(rng.choice([1, 10, 100, 1000]))
+            tasks.append(task(f"t{i}", start.isoformat(), (start + dt.timedelta(days=span)).isoformat(),
+                              effort=str(effort)))
+        curve = PlanCurve(tasks)
+        assert curve.total == sum((t.effort for t in tasks), Decimal(0))
+        for day in [base + dt.timedelta(days=d) for d in (-5, 0, 1, 45, 100, 299, 365, 800)]:
+            want = sum((Fraction(t.effort) * task_planned(t, day) / 100 for t in tasks), Fraction(0))
+            assert curve.at(day.toordinal()) == want

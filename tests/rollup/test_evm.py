@@ -6,7 +6,6 @@ code's own output.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -207,12 +206,9 @@ def test_half_a_million_expense_lines_sum_exactly():
                                  None, None) for i in range(500_000))
     assert sum(e.amount for e in lines) == Decimal("249997500.15")  # the formula above, checked once
     m = model(project("p", HALF, budget={"labor": 300_000_000}), expenses=lines)
-    started = time.perf_counter()
     document = as_json(compute(m, D("2026-12-31")))
-    elapsed = time.perf_counter() - started
     assert document["program"]["budget"]["actual"] == "249997500.15"
     assert document["program"]["evm"]["ac"] == "249997500.15"
     assert document["categories"]["labor"]["actual"] == "249997500.15"
     # and by month: twelve months add up to the same total
     assert sum(Decimal(v) for v in document["program"]["spend_by_month"].values()) == Decimal("249997500.15")
-    assert elapsed < 10, f"rollup of 500,000 expense lines took {elapsed:.1f}s"

@@ -359,3 +359,47 @@ def test_compliance_names_who_is_overdue_pending_or_expired(site):
     # hand-checked in program/: Kyle Harrington owes the generative AI rule since 2026-09-15
     assert "Kyle Harrington <span class=\"pmkit-muted pmkit-nowrap\">2026-09-15</span>" in \
         rows["Generative AI acceptable use"][0]
+
+
+def test_the_budget_burn_runs_to_the_program_end(site):
+    """Issue 12: actual to the as-of month, planned value over the whole plan, the EAC forecast to the end."""
+    pages, doc = site
+    svg = pages["charts/budget-burn.svg"]
+    program = doc["program"]
+    end = dt.date.fromisoformat(program["end"])
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    labels = re.findall(r'<text x="[^"]+" y="280">([^<]+)</text>', svg)
+    assert labels[-1] == f"{months[end.month - 1]} {end.year}"  # the axis reaches the program's end month
+    plan = re.search(r'<polyline class="planned" points="([^"]+)"', svg)
+    forecast = re.search(r'<polyline class="forecast" points="([^"]+)"', svg)
+    assert plan and forecast
+    assert len(plan.group(1).split()) == len(program["planned_value_by_month"])
+    # the plan and the forecast both end at the program's end month
+    assert forecast.group(1).split()[-1].split(",")[0] == plan.group(1).split()[-1].split(",")[0]
+    assert "Forecast at completion (EAC): 16,480,224.31 USD by Jun 2027." in svg  # the rollup's EAC
+
+
+def test_earned_schedule_beside_the_cost_forecast(site):
+    """Issue 12: ES, SPI(t) and the forecast finish on the dashboard and every measured project page."""
+    pages, doc = site
+    shown = [("index.md", doc["program"])] + [(f"projects/{pid}.md", row) for pid, row in doc["projects"].items()
+                                              if row["counted"]]
+    for path, row in shown:
+        page = pages[path]
+        section = page[page.index("### Forecast finish (earned schedule)"):]
+        section = section[:section.index("{ .pmkit-note }")]
+        es = row["earned_schedule"]
+        if es["spi_t"] is None:  # not started as of the date: nothing to forecast, shown as a dash
+            assert "| **Forecast finish** | **—** |" in section, path
+            continue
+        assert f"**<span class=\"pmkit-nowrap\">{es['forecast_finish']}</span>**" in section, path
+        assert f"| Earned schedule (ES) | {es['es']:.0f}&nbsp;days |" in section, path
+        assert f"(SPI(t)) | {es['spi_t']:.2f} |" in section, path
+        assert f"| Actual time (AT) | {es['at']}&nbsp;days |" in section, path
+        assert "Estimate at completion (EAC, CPI-based) | $" in section, path
+    program_es = doc["program"]["earned_schedule"]
+    # the example program is behind in time: SV(t) negative, forecast after the planned end
+    assert program_es["sv_t"] < 0 and program_es["forecast_finish"] > doc["program"]["end"]
+    for pid, row in doc["projects"].items():
+        if not row["counted"]:
+            assert "### Forecast finish" not in pages[f"projects/{pid}.md"]

@@ -448,28 +448,72 @@ def _significant_points(gap: Decimal) -> str:
 # ---------------------------------------------------------------- burn
 
 
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + 1:04d}-01" if number == 12 else f"{year:04d}-{number + 1:02d}"
+
+
+def _month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: str,
-               *, currency: str = "", chart_id: str | None = None) -> str:
-    """Cumulative actual spend by month against the current budget.
+               *, planned: Sequence[tuple[str, Decimal]] = (), as_of: dt.date | None = None,
+               end: dt.date | None = None, eac: Decimal | None = None,
+               currency: str = "", chart_id: str | None = None) -> str:
+    """Cumulative actual spend by month against the current budget, the plan and the forecast.
 
     ``months`` is the spend *in* each month (``YYYY-MM``, amount), e.g. the
-    rollup's ``program.spend_by_month``; the chart accumulates it."""
+    rollup's ``program.spend_by_month``; the chart accumulates it.
+
+    With the program's whole plan (``planned``: the *cumulative* planned
+    value at each month's end, the rollup's
+    ``program.planned_value_by_month``), its ``end`` and the ``as_of`` date,
+    the axis runs every month from the first of plan or spend to the later
+    of the program's end and the plan's last month: actual spend is drawn
+    to the as-of month (flat over months without spend), planned value over
+    the whole plan, and, given ``eac``, the forecast as a straight line from
+    the actual spend in the as-of month to the EAC in the program's end
+    month. Without them the axis is the months with spend, as before.
+    """
     digits = minor_digits(currency or None)
     budget = _decimal(budget)
     months = sorted((str(m), _decimal(v)) for m, v in months)
-    ident = _chart_id("burn", chart_id, months, budget, title, currency)
+    plan = sorted((str(m), _decimal(v)) for m, v in planned)
+    eac = None if eac is None else _decimal(eac)
+    ident = _chart_id("burn", chart_id, months, budget, title, currency, plan, as_of, end, eac)
     title = _clean(title)
     cur = _currency_suffix(currency)
-    if not months:
+    whole = bool(plan) or end is not None
+    if not months and not plan:
         return _no_data("burn", ident, title,
                         f"No spend recorded; budget {money(budget, digits)}{cur}.")
+    spend = dict(months)
+    if whole:
+        ends = [m for m, _ in months] + [m for m, _ in plan]
+        if end is not None:
+            ends.append(_month_of(end))
+        if as_of is not None:
+            ends.append(_month_of(as_of))
+        first = min([m for m, _ in months] + [m for m, _ in plan])
+        axis = [first]
+        while axis[-1] < max(ends):
+            axis.append(_next_month(axis[-1]))
+        now = _month_of(as_of) if as_of is not None else (months[-1][0] if months else first)
+        actual_axis = [m for m in axis if m <= now]
+    else:
+        axis = [m for m, _ in months]
+        actual_axis = axis
+        now = axis[-1]
     cumulative: list[Decimal] = []
     total = Decimal(0)
-    for _, amount in months:
-        total += amount
+    for month in actual_axis:
+        total += spend.get(month, Decimal(0))
         cumulative.append(total)
-    lo = min([Decimal(0), *cumulative])
-    hi = max([Decimal(0), budget, *cumulative])
+    plan_values = [v for _, v in plan]
+    show_forecast = eac is not None and whole and end is not None and bool(cumulative) and _month_of(end) > now
+    lo = min([Decimal(0), *cumulative, *plan_values])
+    hi = max([Decimal(0), budget, *cumulative, *plan_values, *([eac] if show_forecast and eac is not None else [])])
     if lo == hi == 0:
         return _no_data("burn", ident, title,
                         f"No spend recorded; budget {money(budget, digits)}{cur}.")
@@ -480,30 +524,48 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
     def y(value: Decimal) -> float:
         return bottom - (bottom - top) * float((value - lo) / (hi - lo))
 
-    n = len(months)
+    n = len(axis)
     band = (right - left) / n
-    points = [{"x": _n(left + band * (i + 0.5)), "y": _n(y(v))} for i, v in enumerate(cumulative)]
+    position = {m: i for i, m in enumerate(axis)}
+
+    def x(month: str) -> str:
+        return _n(left + band * (position[month] + 0.5))
+
+    points = [{"x": x(m), "y": _n(y(v))} for m, v in zip(actual_axis, cumulative)]
+    plan_points = [{"x": x(m), "y": _n(y(v))} for m, v in plan if m in position]
+    forecast = None
+    if show_forecast and eac is not None and end is not None and points:
+        forecast = [points[-1], {"x": x(_month_of(end)), "y": _n(y(eac))}]
     every = max(1, math.ceil(62 / band))
-    xlabels = [{"x": _n(left + band * (i + 0.5)), "text": _month_name(m)}
-               for i, (m, _) in enumerate(months) if (n - 1 - i) % every == 0]
-    last_y = y(total)
+    xlabels = [{"x": x(m), "text": _month_name(m)} for i, m in enumerate(axis) if (n - 1 - i) % every == 0]
     budget_y = y(budget)
-    label_above = not (0 < budget_y - last_y + 8 < 20 or abs(last_y - top) < 14)
+    if points:
+        last_y = y(total)
+        label_above = not (0 < budget_y - last_y + 8 < 20 or abs(last_y - top) < 14)
+        last_label_y = _n(last_y - 10 if label_above else last_y + 18)
+        area = [(points[0]["x"], _n(y(Decimal(0)))), *[(p["x"], p["y"]) for p in points],
+                (points[-1]["x"], _n(y(Decimal(0))))]
+    else:
+        last_label_y, area = None, []
     spent_pct = None if budget == 0 else total / budget * HUNDRED
     return _render(
         "burn_chart", id=ident, title=title, w=w, h=h, left=left, right=right, top=top,
         bottom=bottom, zero_y=_n(y(Decimal(0))),
         yticks=[{"y": _n(y(t)), "text": _tick_text(t, "money")} for t in ticks],
-        points=points, xlabels=xlabels, markers=n <= 24,
-        area=[(points[0]["x"], _n(y(Decimal(0)))), *[(p["x"], p["y"]) for p in points],
-              (points[-1]["x"], _n(y(Decimal(0))))],
+        points=points, xlabels=xlabels, markers=len(points) <= 24, area=area,
+        plan_points=plan_points, forecast=forecast,
+        planned_total=money(plan_values[-1], digits) if plan_values else None,
+        eac=None if eac is None else money(eac, digits), eac_short=None if eac is None else compact(eac),
+        end_month=_month_name(axis[-1]),
         budget_y=_n(budget_y), budget_short=compact(budget), show_budget=budget != 0,
-        last=points[-1], last_text=compact(total) + ("" if spent_pct is None else f" ({percent(spent_pct)})"),
-        last_label_y=_n(last_y - 10 if label_above else last_y + 18),
+        last=points[-1] if points else None,
+        last_text=compact(total) + ("" if spent_pct is None else f" ({percent(spent_pct)})"),
+        last_label_y=last_label_y,
         spent=money(total, digits), budget=money(budget, digits), cur=cur,
         spent_pct=None if spent_pct is None else percent(spent_pct),
         remaining=money(abs(budget - total), digits), over=total > budget,
-        first_month=_month_name(months[0][0]), last_month=_month_name(months[-1][0]), n=n,
+        first_month=_month_name(actual_axis[0] if actual_axis else axis[0]),
+        last_month=_month_name(actual_axis[-1] if actual_axis else axis[0]), n=len(actual_axis),
     )
 
 

@@ -25,27 +25,36 @@ class HistoryData:
     rows: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None  # one sentence when there is nothing to draw
+    by: str = "month"  # the step: commit, day, week or month
 
     @property
     def invalid(self) -> int:
         return sum(not r["valid"] for r in self.rows)
 
 
-def load_history(program_dir: Path, use_cache: bool = True) -> HistoryData:
-    """The series by day and the baseline changes of the repository holding the program, if any."""
+#: What the plugin's ``history`` option may say (``true`` means ``month``, ``false`` turns it off).
+HISTORY_STEPS = ("commit", "day", "week", "month")
+HISTORY_OFF = ("The history is turned off for this site (the pmkit plugin's option `history: false` in "
+               "mkdocs.yml): set it to `month`, `week`, `day` or `commit` to draw it.")
+
+
+def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
+                 since: dt.date | None = None) -> HistoryData:
+    """The series (the last commit of each ``by`` period, from ``since``) and the baseline changes
+    of the repository holding the program, if any."""
     from pmkit.app import history
     from pmkit.ingest.gitsource import GitError
 
     try:
         repo, folder = history.locate_repository(program_dir)
-        every = history.steps(repo)
+        every = history.steps(repo, since.isoformat() if since is not None else None)
     except (GitError, ValueError):
         return HistoryData(reason="The program is not in a git repository, so there is no history to draw: "
                                   "commit its files to git and each commit becomes a point here.")
     if not every:
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
-    rows = history.series(repo, folder, history.bucket(every, "day"), use_cache=use_cache)
-    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache))
+    rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
+    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by)
 
 
 @dataclass
@@ -63,7 +72,10 @@ class SiteData:
         return sum(f.severity == "error" for f in self.findings)
 
 
-def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> SiteData:
+def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True, history: str | None = None,
+         history_since: dt.date | None = None) -> SiteData:
+    """The program's site data; its git history by ``history`` (a step of HISTORY_STEPS), or none
+    (``None``: the History page says it was not loaded), from ``history_since`` if given."""
     from pmkit.app.pipeline import figures
     from pmkit.app.site.privacy import collect, redact
 
@@ -72,4 +84,13 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []
     return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document,
-                    load_history(program_dir, use_cache) if computed.document is not None else None)
+                    _history(program_dir, use_cache, history, history_since) if computed.document is not None
+                    else None)
+
+
+def _history(program_dir: Path, use_cache: bool, by: str | None, since: dt.date | None) -> HistoryData | None:
+    if by is None:
+        return None
+    if by == "off":
+        return HistoryData(reason=HISTORY_OFF)
+    return load_history(program_dir, use_cache, by, since)

@@ -397,6 +397,22 @@ def _open_risks(site: Site) -> list[dict[str, Any]]:
                                         r["due"] or "9999", r["id"]))
 
 
+def _burn_inputs(site: Site) -> tuple[list[tuple[str, Decimal]], Decimal]:
+    assert site.doc is not None
+    program = site.doc["program"]
+    return [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"])
+
+
+def _burn_plan(site: Site) -> dict[str, Any]:
+    """The budget burn to the program's end: the whole plan's PV, the as-of date, the end, the EAC."""
+    assert site.doc is not None
+    program = site.doc["program"]
+    eac = program["evm"]["eac"]
+    return {"planned": [(m, Decimal(v)) for m, v in program.get("planned_value_by_month", {}).items()],
+            "as_of": site.as_of, "end": dt.date.fromisoformat(program["end"]),
+            "eac": None if eac is None else Decimal(eac)}
+
+
 def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     model, doc = site.model, site.doc
     assert model is not None and doc is not None
@@ -405,9 +421,9 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
         _d(program["progress"]), _d(program["planned"]), "Program progress against plan", 640,
         chart_id="program-progress"), "Program progress against plan", shrinks=True)
     burn = charts.add("charts/budget-burn.svg", lambda c: c.burn_chart(
-        [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"]),
-        "Cumulative spend against the current budget", currency=site.currency, chart_id="budget-burn"),
-        "Cumulative spend against the current budget")
+        *_burn_inputs(site), "Cumulative spend against planned value, budget and forecast",
+        **_burn_plan(site), currency=site.currency, chart_id="budget-burn"),
+        "Cumulative spend against planned value, budget and forecast")
     due = {o.id: o.due for o in model.program.objectives}
     objectives = [{"id": oid, **row, "due": due.get(oid)} for oid, row in doc["objectives"].items()]
     rows = []
@@ -567,9 +583,9 @@ def _budget(site: Site, charts: Charts) -> None:
     assert model is not None and doc is not None
     program = doc["program"]
     burn = charts.add("charts/budget-burn.svg", lambda c: c.burn_chart(
-        [(m, Decimal(v)) for m, v in program["spend_by_month"].items()], Decimal(program["budget"]["current"]),
-        "Cumulative spend against the current budget", currency=site.currency, chart_id="budget-burn"),
-        "Cumulative spend against the current budget")
+        *_burn_inputs(site), "Cumulative spend against planned value, budget and forecast",
+        **_burn_plan(site), currency=site.currency, chart_id="budget-burn"),
+        "Cumulative spend against planned value, budget and forecast")
     categories = doc["categories"]
     by_category = charts.add("charts/budget-categories.svg", lambda c: c.bar_chart(
         [(name, Decimal(b["actual"])) for name, b in categories.items()], "Actual spend by category", "money",

@@ -7,7 +7,13 @@ plugins:
   - pmkit:
       program: program      # the program directory, relative to mkdocs.yml
       as_of: 2026-10-31     # optional; default: program.yaml status_date, else today
+      history: month        # the History page's step: commit, day, week, month (default) or false
+      history_since: 2026-01-01  # optional: the History page starts at this date
 ```
+
+The History page reads the repository's history (each distinct file version is
+parsed once and cached); ``history: false`` skips git entirely and the page
+says so in one sentence.
 
 - ``on_startup`` is defined so that MkDocs keeps one instance across
   ``mkdocs serve`` rebuilds.
@@ -38,7 +44,7 @@ import datetime as dt
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -65,15 +71,30 @@ class PmkitConfig(Config):
     program = c.Type(str, default="program")
     as_of = c.Optional(c.Type((str, dt.date)))
     cache = c.Type(bool, default=True)
+    history = c.Type((bool, str), default="month")
+    history_since = c.Optional(c.Type((str, dt.date)))
 
 
-def _as_date(value: object) -> dt.date | None:
+def _history_step(value: bool | str) -> str:
+    """The plugin's ``history`` option as a step of data.HISTORY_STEPS, or ``off``."""
+    from pmkit.app.site.data import HISTORY_STEPS
+
+    if value is False:
+        return "off"
+    if value is True:
+        return "month"
+    if value not in HISTORY_STEPS:
+        raise PluginError(f"pmkit: history {value!r} is not one of true, false, {', '.join(HISTORY_STEPS)}")
+    return value
+
+
+def _as_date(value: object, name: str = "as_of") -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise PluginError(f"pmkit: as_of {value!r} is not a date in the form YYYY-MM-DD") from exc
+        raise PluginError(f"pmkit: {name} {value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
 class PmkitPlugin(BasePlugin[PmkitConfig]):
@@ -81,6 +102,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.command = "build"
         self.program_dir: Path | None = None
         self.as_of: dt.date | None = None
+        self.history = "month"
+        self.history_since: dt.date | None = None
         self.nav_is_ours = False
         self.errors = self.warnings = 0  # of the last build's validation
         self.later: LaterPages | None = None  # pages a child is rendering
@@ -96,6 +119,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         if not (self.program_dir / "program.yaml").is_file():
             raise PluginError(f"pmkit: {self.program_dir} holds no program.yaml (plugin option `program`)")
         self.as_of = _as_date(self.config.as_of)
+        self.history = _history_step(cast("bool | str", self.config.history))
+        self.history_since = _as_date(cast("str | dt.date | None", self.config.history_since), "history_since")
         if str(self.program_dir) not in config.watch:
             config.watch.append(str(self.program_dir))
         for name in EXTENSIONS:
@@ -116,7 +141,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         assert self.program_dir is not None
         self._close_later()
         progress.stage("checking and loading the program")
-        self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache))
+        self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache,
+                                        self.history, self.history_since))
         plan = self.later.plan
         self.errors, self.warnings = plan.errors, plan.warnings
         in_nav = {path for _, path in NAV}

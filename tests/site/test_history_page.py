@@ -1,0 +1,84 @@
+"""The History page: in a plain folder, turned off, and by month in a real repository (issue 12)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+from sitehelp import FIXTURES, build_site, parse_html
+
+from pmkit.app.site.data import HISTORY_OFF
+from pmkit.app.site.plugin import _history_step
+
+
+def _history_text(out: Path) -> str:
+    return parse_html((out / "history.html").read_text(encoding="utf-8")).text
+
+
+def test_in_a_plain_folder_the_history_page_says_why_it_is_empty(tmp_path: Path):
+    program = tmp_path / "program"
+    shutil.copytree(FIXTURES / "minimal", program)
+    code, output = build_site(program, tmp_path / "out")
+    assert code == 0, output
+    text = _history_text(tmp_path / "out")
+    assert ("The program is not in a git repository, so there is no history to draw: commit its files to git "
+            "and each commit becomes a point here.") in text
+    assert "charts/history-" not in (tmp_path / "out" / "history.html").read_text(encoding="utf-8")
+
+
+def _git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "Ann",
+           "GIT_COMMITTER_EMAIL": "a@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def dated_repo(tmp_path: Path) -> Path:
+    """Three commits: two in May (the second moves progress), one in June."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "minimal", root / "program")
+    (root / "docs").mkdir()
+    _git(root, "init", "-q", "-b", "main")
+    for i, date in enumerate(("2026-05-04T10:00:00+00:00", "2026-05-20T10:00:00+00:00", "2026-06-10T10:00:00+00:00")):
+        if i:
+            path = root / "program" / "projects" / "payroll.yaml"
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(f"progress: {45 + 5 * i}", f"progress: {50 + 5 * i}", 1), encoding="utf-8")
+        (root / "docs" / "note.md").write_text(f"# Note {i}\n", encoding="utf-8")
+        _git(root, "add", "-A")
+        _git(root, "commit", "-q", "-m", f"step {i}", date=date)
+    return root
+
+
+def _config(root: Path, options: str) -> None:
+    (root / "mkdocs.yml").write_text(f"site_name: T\ndocs_dir: docs\nuse_directory_urls: false\nplugins:\n  - pmkit:\n      program: program\n"
+                                     f"{options}", encoding="utf-8")
+
+
+def test_history_by_month_by_default_and_off_when_configured(dated_repo: Path, tmp_path: Path):
+    assert "progress: 50" in (FIXTURES / "minimal" / "projects" / "payroll.yaml").read_text(encoding="utf-8")
+    _config(dated_repo, "")
+    code, output = build_site(dated_repo / "program", tmp_path / "monthly")
+    assert code == 0, output
+    assert "2 point(s)" in _history_text(tmp_path / "monthly")  # the last commit of May and of June
+    assert "the last commit of each month" in _history_text(tmp_path / "monthly")
+    _config(dated_repo, "      history: commit\n")
+    code, output = build_site(dated_repo / "program", tmp_path / "each")
+    assert code == 0, output
+    assert "3 point(s)" in _history_text(tmp_path / "each") and "HEAD, every commit)" in _history_text(tmp_path / "each")
+    _config(dated_repo, "      history: false\n")
+    code, output = build_site(dated_repo / "program", tmp_path / "off")
+    assert code == 0, output
+    assert HISTORY_OFF.replace("`", "") in _history_text(tmp_path / "off").replace("`", "")
+
+
+def test_the_history_option():
+    assert (_history_step(True), _history_step(False), _history_step("week")) == ("month", "off", "week")
+    with pytest.raises(PluginError, match="history 'yearly' is not one of"):
+        _history_step("yearly")
