@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding
 from pmkit.core.kinds import KINDS, file_id
+from pmkit.core.vocabulary import DEFAULT_CATEGORIES
 from pmkit.ingest.loader import Document, Loaded
 from pmkit.ingest.loader.yaml12 import Path
 
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 KIND_NAMES = tuple(kind.name for kind in KINDS)
-
-DEFAULT_CATEGORIES = ("labor", "contractors", "hardware", "software", "cloud", "training", "travel", "other")
-
 
 @lru_cache(maxsize=1 << 16)
 def day(text: str) -> dt.date:

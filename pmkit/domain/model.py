@@ -16,7 +16,8 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from pmkit.domain.index import DEFAULT_CATEGORIES, Index, Record
+from pmkit.core.vocabulary import DEFAULT_CATEGORIES, OPEN_STATUSES
+from pmkit.domain.index import Index, Record
 from pmkit.domain.ledger import Line
 
 Date = dt.date
@@ -238,7 +239,7 @@ class Risk:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "mitigating", "escalated")
+        return self.status in OPEN_STATUSES
 
     @property
     def score(self) -> int | None:

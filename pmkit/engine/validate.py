@@ -20,6 +20,7 @@ from pmkit.ingest import schema
 from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.vocabulary import minor_digits
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.engine.files import FileOutcome
 from pmkit.engine.incremental import incremental_run, kind_digests, program_id, run_rules
@@ -224,7 +225,7 @@ def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: Source
 
 def settings_key(settings: Settings) -> str:
     """What, besides a file's bytes, changes the per-file stages' outcome."""
-    return f"{settings.max_depth}|{schema.minor_digits(settings.currency)}"
+    return f"{settings.max_depth}|{minor_digits(settings.currency)}"
 
 
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,

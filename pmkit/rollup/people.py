@@ -56,13 +56,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pmkit.core.vocabulary import SEVERITIES, STAGES
 from pmkit.domain import compliance as rules_logic
 from pmkit.domain.model import Allocation, Model, Person, Risk
 from pmkit.rollup.figures import HUNDRED, ZERO, Percent, percent
 
-STAGES: tuple[str, ...] = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected",
-                           "withdrawn")
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 PROGRAM = "program"  # the by_project key of risks without a project
 
 

@@ -42,6 +42,7 @@ from markupsafe import Markup
 from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
+from pmkit.core.vocabulary import FUNNEL_STAGES, OPEN_STATUSES, SEVERITIES, STAGES, round_half_up
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -65,10 +66,8 @@ NAV: list[tuple[str, str]] = [
 #: (``parallel.fork_map``): below it a fork costs more than it saves.
 PARALLEL_TASKS = 20_000
 
-SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-OPEN = ("open", "mitigating", "escalated")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES, 1)}
 IN_FLIGHT = ("active", "on-hold")
-STAGES = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn")
 BUDGET_CODES = frozenset({
     "budget-over-funding", "contract-mismatch", "contract-overrun", "duplicate-invoice",
     "expense-outside-project", "line-overspent", "refund-exceeds-original", "refund-without-original",
@@ -384,7 +383,7 @@ def site_paths(model: Model) -> list[str]:
 
 def _open_risks(site: Site) -> list[dict[str, Any]]:
     assert site.doc is not None
-    items = [r for r in site.doc["risks"]["items"] if r["status"] in OPEN]
+    items = [r for r in site.doc["risks"]["items"] if r["status"] in OPEN_STATUSES]
     return sorted(items, key=lambda r: (-SEVERITY_RANK.get(r["severity"], 0), -(r["score"] or 0),
                                         r["due"] or "9999", r["id"]))
 
@@ -585,9 +584,9 @@ def _problems(site: Site, charts: Charts) -> None:
     assert model is not None and doc is not None
     risks = doc["risks"]
     chart = charts.add("charts/problems-severity.svg", lambda c: c.bar_chart(
-        [(s.capitalize(), Decimal(risks["by_severity"].get(s, 0))) for s in ("critical", "high", "medium", "low")],
+        [(s.capitalize(), Decimal(risks["by_severity"].get(s, 0))) for s in reversed(SEVERITIES)],
         "Open problems by severity", "count", chart_id="problems-severity"), "Open problems by severity")
-    closed = [r for r in risks["items"] if r["status"] not in OPEN]
+    closed = [r for r in risks["items"] if r["status"] not in OPEN_STATUSES]
     site.page("problems.md", "problems.md.j2", risks=risks, open_items=_open_risks(site),
               closed=sorted(closed, key=lambda r: (r["opened"], r["id"])), records=model.risks, chart=chart)
 
@@ -624,9 +623,8 @@ def _hiring(site: Site, charts: Charts) -> None:
     doc = site.doc
     assert doc is not None
     hiring = doc["hiring"]
-    funnel_stages = [s for s in ("applied", "screening", "interview", "shortlisted", "offer", "hired")]
     chart = charts.add("charts/hiring-funnel.svg", lambda c: c.funnel(
-        [(s.capitalize(), hiring["funnel"].get(s, 0)) for s in funnel_stages], "Candidates by current stage",
+        [(s.capitalize(), hiring["funnel"].get(s, 0)) for s in FUNNEL_STAGES], "Candidates by current stage",
         chart_id="hiring-funnel"), "Candidates by current stage")
     positions = [{"id": pid, **row} for pid, row in hiring["positions"].items()]
     site.page("hiring.md", "hiring.md.j2", funnel=hiring["funnel"], stages=STAGES, positions=positions, chart=chart)
@@ -641,7 +639,7 @@ def _compliance(site: Site, charts: Charts) -> None:
         return Decimal(0) if not counts["applicable"] else Decimal(100) * counts["acknowledged"] / counts["applicable"]
 
     chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
-        [(r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()],
+        [(r["title"], round_half_up(share(r), 1)) for r in compliance["rules"].values()],
         "Acknowledged, share of the staff each rule applies to", "percent", chart_id="compliance"),
         "Acknowledged, share of the staff each rule applies to")
     site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
