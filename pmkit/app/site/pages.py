@@ -40,7 +40,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import jinja2
@@ -384,7 +384,7 @@ def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
     reported = latest_entries(site.model, site.as_of)
     rags = {pid: project_rag(site.model, site.doc["projects"], pid, reported) for pid in site.model.projects}
     shared = Shared(site, charts, reported, rags)
-    others: list[Unit] = [(_unit_key(page), lambda page=page: page.render(shared)) for page in PAGES]
+    others: list[Unit] = [(_unit_key(page), partial(page.render, shared)) for page in PAGES]
     projects = _project_units(site, charts, rags)
     cost = {project_files(project).page: 1 + len(project.tasks) for project in site.model.projects.values()}
     return others, projects, cost
