@@ -10,15 +10,13 @@ invalid data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmkit.domain.index import Index
 from pmkit.domain.model import Model
-from pmkit.engine.validate import ProgramSource, Result, read_settings, validate_directory, validate_source
+from pmkit.engine.validate import Checking, ProgramSource, Result, read_settings, start_directory, start_source
 
 
 @dataclass
@@ -42,7 +40,7 @@ def status_date(program_dir: Path) -> dt.date | None:
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Figures:
     day = as_of or status_date(program_dir) or dt.date.today()
-    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache))
+    return _figures(day, start_directory(program_dir, day, use_cache=use_cache, rules_in_child=True))
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
@@ -50,7 +48,7 @@ def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: b
     """``figures`` of a program from any source (a git revision: ``GitSource``);
     ``name`` names it in the rule cache."""
     day = as_of or source_status_date(source) or dt.date.today()
-    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name))
+    return _figures(day, start_source(source, day, use_cache=use_cache, name=name, rules_in_child=True))
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -61,23 +59,24 @@ def source_status_date(source: ProgramSource) -> dt.date | None:
     return read_settings(read.data if read is not None else None).status_date
 
 
-def _figures(day: dt.date, validate: Callable[..., Result]) -> Figures:
-    def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
-        """The model and rollup, worked out while the rules run (``run_pipeline``);
-        used only if the rules find no error."""
-        if index.program is None:
-            return None
-        try:
-            return _build(index, day)
-        except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
-            return None
-
-    result = validate(alongside=ahead)
+def _figures(day: dt.date, checking: Checking) -> Figures:
+    """The model and rollup are worked out while the rules run (in a child
+    when that pays); they are used only if the rules then find no error."""
+    built = _try_build(checking.index, day) if checking.loaded_ok else None
+    result = checking.finish()
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
-        built = result.alongside
         out.model, out.document = built if built is not None else _build(result.index, day)
     return out
+
+
+def _try_build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]] | None:
+    if index.program is None:
+        return None
+    try:
+        return _build(index, day)
+    except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
+        return None
 
 
 def _build(index: Index, day: dt.date) -> tuple[Model, dict[str, Any]]:
