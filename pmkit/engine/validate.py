@@ -23,6 +23,7 @@ from pmkit.core.findings import Finding, Severity
 from pmkit.core.vocabulary import minor_digits
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.engine.files import FileOutcome
+from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.incremental import incremental_run, kind_digests, program_id, run_rules
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
@@ -228,7 +229,7 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
         assert outcome is not None
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
-    return loaded, outcomes, keys, build_index(loaded, invalid, day)
+    return loaded, outcomes, keys, build_index(loaded, invalid, day, TrackedIndex(as_of=day))
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
