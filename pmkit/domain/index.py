@@ -188,7 +188,7 @@ class Index:
         return self.records["position"]
 
     @property
-    def rules(self) -> dict[str, Record]:
+    def policies(self) -> dict[str, Record]:
         return self.records["rule"]
 
     @property

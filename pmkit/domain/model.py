@@ -128,7 +128,7 @@ class Allocation:
 
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
-    rule: str
+    policy: str  # the id of a rules/ file (YAML key `rule`)
     date: Date
 
 
@@ -203,7 +203,7 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class Policy:
     id: str
     title: str
     category: str
@@ -350,7 +350,7 @@ class Model:
     people: dict[str, Person] = field(default_factory=dict)
     vendors: dict[str, Vendor] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
-    rules: dict[str, Rule] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
     risks: dict[str, Risk] = field(default_factory=dict)
     reports: dict[str, StatusReport] = field(default_factory=dict)
     funding: list[FundingSource] = field(default_factory=list)
@@ -410,8 +410,8 @@ def build(index: Index, spent_as_of: Date | None = None) -> Model:
         model.vendors[ident] = _vendor(ident, rec.data)
     for ident, rec in sorted(index.positions.items()):
         model.positions[ident] = _position(ident, rec.data)
-    for ident, rec in sorted(index.rules.items()):
-        model.rules[ident] = _rule(ident, rec.data)
+    for ident, rec in sorted(index.policies.items()):
+        model.policies[ident] = _policy(ident, rec.data)
     for ident, rec in sorted(index.risks.items()):
         model.risks[ident] = _risk(ident, rec.data)
     for ident, rec in sorted(index.reports.items()):
@@ -532,10 +532,10 @@ def _position(ident: str, d: dict[str, Any]) -> Position:
                     tuple(d.get("requirements", [])), candidates)
 
 
-def _rule(ident: str, d: dict[str, Any]) -> Rule:
+def _policy(ident: str, d: dict[str, Any]) -> Policy:
     applies = d.get("applies_to", {})
     renew = d.get("renew_every_days")
-    return Rule(ident, d["title"], d["category"], d.get("authority"), d.get("summary"), d.get("url"),
+    return Policy(ident, d["title"], d["category"], d.get("authority"), d.get("summary"), d.get("url"),
                 _day(d["effective"]), tuple(applies.get("employment", [])), tuple(applies.get("teams", [])),  # type: ignore[arg-type]
                 tuple(applies.get("roles", [])), int(d.get("acknowledge_within_days", 30)),
                 None if renew is None else int(renew))

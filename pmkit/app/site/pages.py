@@ -667,7 +667,7 @@ def _compliance(site: Site, charts: Charts) -> None:
         [(r["title"], round_half_up(share(r), 1)) for r in compliance["rules"].values()],
         "Acknowledged, share of the staff each rule applies to", "percent", chart_id="compliance"),
         "Acknowledged, share of the staff each rule applies to")
-    site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
+    site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.policies, chart=chart,
               share=lambda counts: text.percent(share(counts)))
 
 
