@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmkit.domain.index import Index
 from pmkit.domain.model import Model
-from pmkit.engine.validate import ProgramSource, Result, read_settings, validate_directory, validate_source
+from pmkit.engine.validate import Checking, ProgramSource, Result, read_settings, start_directory, start_source
 
 
 @dataclass
@@ -56,8 +55,8 @@ def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = T
     model also holds the expenses added up as of each status report's month end
     before the as-of date (the site's report pages)."""
     day = as_of or status_date(program_dir) or dt.date.today()
-    return _figures(day, partial(validate_directory, program_dir, day, use_cache=use_cache, memory=memory,
-                                 name=name), report_months=report_months)
+    checking = start_directory(program_dir, day, use_cache=use_cache, rules_in_child=True, memory=memory, name=name)
+    return _figures(day, checking, report_months=report_months)
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
@@ -68,8 +67,8 @@ def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: b
     model) is worked out by a forked child while the caller goes on (the
     other side of a diff); ``Figures.settle`` waits for it."""
     day = as_of or source_status_date(source) or dt.date.today()
-    return _figures(day, partial(validate_source, source, day, use_cache=use_cache, name=name, memory=memory),
-                    later=later)
+    checking = start_source(source, day, use_cache=use_cache, name=name, rules_in_child=True, memory=memory)
+    return _document_later(day, checking) if later else _figures(day, checking)
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -94,39 +93,43 @@ def month_ends(periods: Iterable[str], day: dt.date) -> list[dt.date]:
     return sorted(set(out))
 
 
-def _figures(day: dt.date, validate: Callable[..., Result], later: bool = False,
-             report_months: bool = False) -> Figures:
-    def ahead(index: Index) -> tuple[Model, dict[str, Any]] | None:
-        """The model and rollup, worked out while the rules run (``run_pipeline``);
-        used only if the rules find no error."""
-        if index.program is None:
-            return None
-        try:
-            return _build(index, day, report_months)
-        except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
-            return None
-
-    def in_a_child(index: Index) -> Any:
-        """The document alone (what crosses back is small), by a child that outlives this call."""
-        from pmkit.core.procs import in_child
-
-        def document() -> dict[str, Any] | None:
-            built = ahead(index)
-            return built[1] if built is not None else None
-
-        return in_child(document, worth_it=True)
-
-    result = validate(alongside=in_a_child if later else ahead)
+def _figures(day: dt.date, checking: Checking, report_months: bool = False) -> Figures:
+    """The model and rollup are worked out while the rules run (in a child
+    when that pays); they are used only if the rules then find no error."""
+    built = _try_build(checking.index, day, report_months) if checking.loaded_ok else None
+    result = checking.finish()
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
-        if later:
-            out.pending = result.alongside
-            if out.pending is None:  # the rules ran without it (a file broke its schema): not here
-                out.model, out.document = _build(result.index, day)
-            return out
-        built = result.alongside
         out.model, out.document = built if built is not None else _build(result.index, day, report_months)
     return out
+
+
+def _document_later(day: dt.date, checking: Checking) -> Figures:
+    """``_figures`` without the model: a child works out the rollup document
+    (what crosses back is small) and outlives this call; ``Figures.settle``."""
+    from pmkit.core.procs import in_child
+
+    def document() -> dict[str, Any] | None:
+        built = _try_build(checking.index, day)
+        return built[1] if built is not None else None
+
+    pending = in_child(document, worth_it=True) if checking.loaded_ok else None
+    result = checking.finish()
+    out = Figures(day, result)
+    if result.errors == 0 and result.index is not None and result.index.program is not None:
+        out.pending = pending
+        if pending is None:  # a file broke its schema, yet no error: work it out here
+            out.model, out.document = _build(result.index, day)
+    return out
+
+
+def _try_build(index: Index, day: dt.date, report_months: bool = False) -> tuple[Model, dict[str, Any]] | None:
+    if index.program is None:
+        return None
+    try:
+        return _build(index, day, report_months)
+    except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
+        return None
 
 
 def _build(index: Index, day: dt.date, report_months: bool = False) -> tuple[Model, dict[str, Any]]:

@@ -1,15 +1,16 @@
-"""Who must acknowledge which rule, by when: plain functions, no findings.
+"""Who must acknowledge which policy (a file of ``rules/``, kind ``rule``), by when:
+plain functions, no findings.
 
 Shared by the compliance checks (``acknowledgement-overdue``,
 ``acknowledgement-expired``) and the compliance rollup
 (``pmkit.rollup.people.compliance``), so that the site, the rollup and
 ``pmkit validate`` always agree (SPEC §4 Compliance):
 
-- a rule applies on day D when it is effective (``effective`` ≤ D), the person
+- a policy applies on day D when it is effective (``effective`` ≤ D), the person
   is employed on D (start ≤ D, no end or end ≥ D) and matches every non-empty
-  list of the rule's ``applies_to`` (``employment``, ``teams``, ``roles``;
+  list of the policy's ``applies_to`` (``employment``, ``teams``, ``roles``;
   an empty or missing list means everyone);
-- due date = max(person start, rule effective) + ``acknowledge_within_days``
+- due date = max(person start, policy effective) + ``acknowledge_within_days``
   (default 30);
 - only acknowledgements dated ≤ D count, and the latest one is used;
 - a missing acknowledgement is *overdue* when D > due, else *pending*;
@@ -50,13 +51,13 @@ def employed(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
 
 
 def effective(since: dt.date | None, day: dt.date) -> bool:
-    """The rule is in force on ``day`` (its ``effective`` date ≤ day)."""
+    """The policy is in force on ``day`` (its ``effective`` date ≤ day)."""
     return since is not None and since <= day
 
 
 def in_audience(employment: str | None, team: str | None, role: str | None, *,
                 employments: Sequence[str] = (), teams: Sequence[str] = (), roles: Sequence[str] = ()) -> bool:
-    """The person matches every non-empty list of a rule's ``applies_to``.
+    """The person matches every non-empty list of a policy's ``applies_to``.
 
     Roles are free text, so they match ignoring case and repeated spaces; a
     person without a role matches no non-empty ``roles`` list.
@@ -71,7 +72,7 @@ def in_audience(employment: str | None, team: str | None, role: str | None, *,
 
 
 def due_on(start: dt.date, since: dt.date, within_days: int = DEFAULT_WITHIN_DAYS) -> dt.date:
-    """max(person start, rule effective) + acknowledge_within_days."""
+    """max(person start, policy effective) + acknowledge_within_days."""
     return max(start, since) + dt.timedelta(days=int(within_days))
 
 
@@ -87,7 +88,7 @@ def latest_on(dates: Sequence[dt.date | None], day: dt.date) -> int | None:
 
 
 def state_on(day: dt.date, due: dt.date, acknowledged: dt.date | None, renew_every_days: int | None) -> State:
-    """Where an applicable (person, rule) pair stands on ``day``: exactly one state."""
+    """Where an applicable (person, policy) pair stands on ``day``: exactly one state."""
     if acknowledged is None:
         return "overdue" if day > due else "pending"
     if renew_every_days is not None and acknowledged + dt.timedelta(days=int(renew_every_days)) < day:
@@ -97,7 +98,7 @@ def state_on(day: dt.date, due: dt.date, acknowledged: dt.date | None, renew_eve
 
 @dataclass(frozen=True)
 class Standing:
-    """Where one person stands with one applicable rule on a day."""
+    """Where one person stands with one applicable policy on a day."""
 
     state: State
     due: dt.date
@@ -112,11 +113,11 @@ def standing_on(day: dt.date, *,
                 start: dt.date | None, end: dt.date | None,
                 employment: str | None, team: str | None, role: str | None,
                 acknowledged: Sequence[dt.date | None]) -> Standing | None:
-    """A person's standing with a rule on ``day``, or None when the rule does not bind them.
+    """A person's standing with a policy on ``day``, or None when the policy does not bind them.
 
-    The first group of keywords describes the rule, the second the person;
+    The first group of keywords describes the policy, the second the person;
     ``acknowledged`` holds the dates of the person's acknowledgements of this
-    rule (None for an unreadable one, which never counts).
+    policy (None for an unreadable one, which never counts).
     """
     if not (effective(effective_date, day) and employed(start, end, day)
             and in_audience(employment, team, role, employments=employments, teams=teams, roles=roles)):
@@ -139,8 +140,8 @@ def _day(text: Any) -> dt.date | None:
         return None
 
 
-def _scope(rule: dict[str, Any]) -> dict[str, Any]:
-    scope = rule.get("applies_to")
+def _scope(policy: dict[str, Any]) -> dict[str, Any]:
+    scope = policy.get("applies_to")
     return scope if isinstance(scope, dict) else {}
 
 
@@ -149,50 +150,50 @@ def employed_on(person: dict[str, Any], day: dt.date) -> bool:
     return employed(_day(person.get("start")), _day(person.get("end")), day)
 
 
-def effective_on(rule: dict[str, Any], day: dt.date) -> bool:
-    return effective(_day(rule.get("effective")), day)
+def effective_on(policy: dict[str, Any], day: dt.date) -> bool:
+    return effective(_day(policy.get("effective")), day)
 
 
-def matches(rule: dict[str, Any], person: dict[str, Any]) -> bool:
-    """The person is in the rule's audience (``applies_to``; empty = everyone)."""
-    scope = _scope(rule)
+def matches(policy: dict[str, Any], person: dict[str, Any]) -> bool:
+    """The person is in the policy's audience (``applies_to``; empty = everyone)."""
+    scope = _scope(policy)
     return in_audience(person.get("employment"), person.get("team"), person.get("role"),
                        employments=scope.get("employment") or (), teams=scope.get("teams") or (),
                        roles=scope.get("roles") or ())
 
 
-def applies(rule: dict[str, Any], person: dict[str, Any], day: dt.date) -> bool:
-    """The rule binds the person on ``day``: effective, employed, in scope."""
-    return effective_on(rule, day) and employed_on(person, day) and matches(rule, person)
+def applies(policy: dict[str, Any], person: dict[str, Any], day: dt.date) -> bool:
+    """The policy binds the person on ``day``: effective, employed, in scope."""
+    return effective_on(policy, day) and employed_on(person, day) and matches(policy, person)
 
 
-def due_date(rule: dict[str, Any], person: dict[str, Any]) -> dt.date | None:
-    """max(person start, rule effective) + acknowledge_within_days (default 30)."""
-    start, since = _day(person.get("start")), _day(rule.get("effective"))
+def due_date(policy: dict[str, Any], person: dict[str, Any]) -> dt.date | None:
+    """max(person start, policy effective) + acknowledge_within_days (default 30)."""
+    start, since = _day(person.get("start")), _day(policy.get("effective"))
     if start is None or since is None:
         return None
-    return due_on(start, since, rule.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS))
+    return due_on(start, since, policy.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS))
 
 
-def _acknowledgement_dates(person: dict[str, Any], rule_id: str) -> list[dt.date | None]:
-    """One entry per item of ``acknowledgements``: its date when it is of ``rule_id``."""
-    return [_day(ack.get("date")) if isinstance(ack, dict) and ack.get("rule") == rule_id else None
+def _acknowledgement_dates(person: dict[str, Any], policy_id: str) -> list[dt.date | None]:
+    """One entry per item of ``acknowledgements``: its date when it is of ``policy_id``."""
+    return [_day(ack.get("date")) if isinstance(ack, dict) and ack.get("rule") == policy_id else None
             for ack in person.get("acknowledgements") or []]
 
 
-def latest_acknowledgement(person: dict[str, Any], rule_id: str, day: dt.date) -> tuple[int, dt.date] | None:
-    """(index in ``acknowledgements``, date) of the latest one of ``rule_id`` dated ≤ day."""
-    dates = _acknowledgement_dates(person, rule_id)
+def latest_acknowledgement(person: dict[str, Any], policy_id: str, day: dt.date) -> tuple[int, dt.date] | None:
+    """(index in ``acknowledgements``, date) of the latest one of ``policy_id`` dated ≤ day."""
+    dates = _acknowledgement_dates(person, policy_id)
     index = latest_on(dates, day)
     return None if index is None else (index, dates[index])  # type: ignore[return-value]
 
 
-def _rule_terms(rule: dict[str, Any]) -> dict[str, Any]:
-    """The rule's keywords of :func:`standing_on`."""
-    scope = _scope(rule)
-    renew = rule.get("renew_every_days")
-    return {"effective_date": _day(rule.get("effective")),
-            "within_days": int(rule.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS)),
+def _policy_terms(policy: dict[str, Any]) -> dict[str, Any]:
+    """The policy's keywords of :func:`standing_on`."""
+    scope = _scope(policy)
+    renew = policy.get("renew_every_days")
+    return {"effective_date": _day(policy.get("effective")),
+            "within_days": int(policy.get("acknowledge_within_days", DEFAULT_WITHIN_DAYS)),
             "renew_every_days": None if renew is None else int(renew),
             "employments": scope.get("employment") or (), "teams": scope.get("teams") or (),
             "roles": scope.get("roles") or ()}
@@ -204,30 +205,30 @@ def _person_terms(person: dict[str, Any]) -> dict[str, Any]:
             "employment": person.get("employment"), "team": person.get("team"), "role": person.get("role")}
 
 
-def standing(rule_id: str, rule: dict[str, Any], person: dict[str, Any], day: dt.date) -> Standing | None:
-    """The person's standing with the rule on ``day``, or None if it does not apply."""
-    return standing_on(day, **_rule_terms(rule), **_person_terms(person),
-                       acknowledged=_acknowledgement_dates(person, rule_id))
+def standing(policy_id: str, policy: dict[str, Any], person: dict[str, Any], day: dt.date) -> Standing | None:
+    """The person's standing with the policy on ``day``, or None if it does not apply."""
+    return standing_on(day, **_policy_terms(policy), **_person_terms(person),
+                       acknowledged=_acknowledgement_dates(person, policy_id))
 
 
 # ------------------------------------------- every pair of an index, once
 
 
 class Pair(NamedTuple):
-    """A person bound by a rule on the index's as-of date, and where they stand."""
+    """A person bound by a policy on the index's as-of date, and where they stand."""
 
     person_id: str
     person: Record
-    rule_id: str
-    rule: dict[str, Any]
+    policy_id: str
+    policy: dict[str, Any]
     standing: Standing
 
 
 def standings(ix: Index) -> list[Pair]:
-    """Every bound (person, rule) pair on ``ix.as_of``, by person id then rule id.
+    """Every bound (person, policy) pair on ``ix.as_of``, by person id then policy id.
 
     Both acknowledgement checks need all of them: computed once per index
-    (``Index.shared``), with each rule's and each person's dates parsed once
+    (``Index.shared``), with each policy's and each person's dates parsed once
     rather than once per pair.
     """
     return ix.shared(_standings)
@@ -235,28 +236,28 @@ def standings(ix: Index) -> list[Pair]:
 
 def _standings(ix: Index) -> list[Pair]:
     day = ix.as_of
-    rules = [(rule_id, ix.rules[rule_id].data) for rule_id in sorted(ix.rules)]
-    terms = [_rule_terms(rule) for _, rule in rules]
+    policies = [(policy_id, ix.policies[policy_id].data) for policy_id in sorted(ix.policies)]
+    terms = [_policy_terms(policy) for _, policy in policies]
     out: list[Pair] = []
     for person_id in sorted(ix.staff):
         person = ix.staff[person_id]
         who = _person_terms(person.data)
         if not employed(who["start"], who["end"], day):
-            continue  # standing_on would say None to every rule
-        acknowledged = _acknowledgement_dates_by_rule(person.data)
-        for (rule_id, rule), what in zip(rules, terms):
-            found = standing_on(day, **what, **who, acknowledged=acknowledged.get(rule_id, ()))
+            continue  # standing_on would say None to every policy
+        acknowledged = _acknowledgement_dates_by_policy(person.data)
+        for (policy_id, policy), what in zip(policies, terms):
+            found = standing_on(day, **what, **who, acknowledged=acknowledged.get(policy_id, ()))
             if found is not None:
-                out.append(Pair(person_id, person, rule_id, rule, found))
+                out.append(Pair(person_id, person, policy_id, policy, found))
     return out
 
 
-def _acknowledgement_dates_by_rule(person: dict[str, Any]) -> dict[str, list[dt.date | None]]:
-    """rule id -> ``_acknowledgement_dates(person, rule id)``, for every rule the person acknowledged."""
+def _acknowledgement_dates_by_policy(person: dict[str, Any]) -> dict[str, list[dt.date | None]]:
+    """policy id -> ``_acknowledgement_dates(person, policy id)``, for every policy the person acknowledged."""
     items = person.get("acknowledgements") or []
     out: dict[str, list[dt.date | None]] = {}
     for i, ack in enumerate(items):
-        rule_id = ack.get("rule") if isinstance(ack, dict) else None
-        if isinstance(rule_id, str):
-            out.setdefault(rule_id, [None] * len(items))[i] = _day(ack.get("date"))
+        policy_id = ack.get("rule") if isinstance(ack, dict) else None
+        if isinstance(policy_id, str):
+            out.setdefault(policy_id, [None] * len(items))[i] = _day(ack.get("date"))
     return out

@@ -14,11 +14,12 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding
 from pmkit.core.kinds import KINDS, file_id
+from pmkit.core.vocabulary import DEFAULT_CATEGORIES
 from pmkit.ingest.loader import Document, Loaded
 from pmkit.ingest.loader.yaml12 import Path
 
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 KIND_NAMES = tuple(kind.name for kind in KINDS)
-
-DEFAULT_CATEGORIES = ("labor", "contractors", "hardware", "software", "cloud", "training", "travel", "other")
-
 
 @lru_cache(maxsize=1 << 16)
 def day(text: str) -> dt.date:
@@ -68,25 +66,12 @@ class Record:
         return Finding(self.doc.path, line, column, code.id, message, code.severity, hint)
 
 
-class LazySource(Protocol):
-    """Where a lazy index gets what it has not loaded yet (see ``validate``)."""
-
-    def load_kind(self, ix: Index, kind: str) -> None:
-        """Add every document of ``kind`` to ``ix`` (``add_document``) and fill ``known[kind]``."""
-
-    def expense_facts(self, ix: Index) -> list[FileFacts]:
-        """The facts of every expense file at ``ix.as_of``."""
-
-    def expense_records(self, ix: Index, paths: set[str]) -> list[Record]:
-        """The valid expenses of the files ``paths``, in file order."""
-
-
 class ByKind(Mapping[str, T]):
     """``records``, ``entries`` or ``known`` of an index, by kind name.
 
-    Every lookup goes through the index, which notes the kind as read (so a
-    rule's findings can be reused while nothing it read has changed) and, in
-    a lazy index, loads the kind on first use.
+    Every lookup goes through the index (``Index.use``): the engine's index
+    notes the kind as read (so a rule's findings can be reused while nothing
+    it read has changed) and may load the kind on first use.
     """
 
     def __init__(self, ix: Index) -> None:
@@ -114,13 +99,17 @@ class ByKind(Mapping[str, T]):
 
 @dataclass(eq=False)
 class Index:
+    """The schema-valid records of a program, as the rules read them.
+
+    This index holds what it was given and records nothing. The engine's
+    ``pmkit.engine.tracking.TrackedIndex`` overrides the four hooks below
+    (``note``, ``_load``, ``_computed``, ``_unloaded_*``) to note what each rule
+    reads and to load a kind only when first read; the rules cannot tell.
+    """
+
     as_of: dt.date
-    #: set by a lazy index: kinds load on first use
-    lazy: LazySource | None = None
     #: expense file -> the ids of its entries that broke their schema (every parsed expense file is a key)
     expense_files: dict[str, list[str]] = field(default_factory=dict)
-    #: the kinds read since ``touched`` was last set to a set (None: not tracking)
-    touched: set[str] | None = None
     records: ByKind[dict[str, Record]] = field(init=False)
     entries: ByKind[list[Record]] = field(init=False)
     known: ByKind[set[str]] = field(init=False)
@@ -140,18 +129,27 @@ class Index:
         self._loaded.add(kind)
 
     def note(self, kind: str) -> None:
-        """Record that ``kind`` was read, without loading it."""
-        if self.touched is not None:
-            self.touched.add(kind)
+        """Record that ``kind`` was read, without loading it (the engine's index does)."""
 
     def use(self, kind: str) -> None:
         """Record that ``kind`` was read, and load it if it is not yet."""
         self.note(kind)
         if kind not in self._loaded:
-            if self.lazy is None or kind not in KIND_NAMES:
-                raise KeyError(kind)
-            self.start(kind)
-            self.lazy.load_kind(self, kind)
+            self._load(kind)
+
+    def _load(self, kind: str) -> None:
+        """Load a kind not loaded yet: this index was given all it has."""
+        raise KeyError(kind)
+
+    def _computed(self, compute: Callable[..., T], args: tuple[Hashable, ...]) -> tuple[T, frozenset[str]]:
+        """``compute(self, *args)`` and the kinds it read (this index notes none)."""
+        return compute(self, *args), frozenset()
+
+    def _unloaded_expense_facts(self) -> list[FileFacts]:
+        raise KeyError("expenses")
+
+    def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
+        raise KeyError("expenses")
 
     @property
     def program(self) -> Record | None:
@@ -190,7 +188,7 @@ class Index:
         return self.records["position"]
 
     @property
-    def rules(self) -> dict[str, Record]:
+    def policies(self) -> dict[str, Record]:
         return self.records["rule"]
 
     @property
@@ -237,15 +235,10 @@ class Index:
         """
         key = (compute, args, self.as_of)
         if key not in self._shared:
-            outer, self.touched = self.touched, set()
-            try:
-                value = compute(self, *args)
-            finally:
-                seen, self.touched = self.touched, outer
-            self._shared[key] = (value, frozenset(seen))
+            self._shared[key] = self._computed(compute, args)
         value, read = self._shared[key]
-        if self.touched is not None:
-            self.touched |= read  # whoever asks has read what the computation read
+        for kind in read:
+            self.note(kind)  # whoever asks has read what the computation read
         return value
 
     def expense_facts(self) -> list[FileFacts]:
@@ -258,8 +251,8 @@ class Index:
         self.note("expenses")
         if not paths:
             return []
-        if self.lazy is not None and "expenses" not in self._loaded:
-            return self.lazy.expense_records(self, paths)
+        if "expenses" not in self._loaded:
+            return self._unloaded_expenses(paths)
         return [record for record in self.entries["expenses"] if record.doc.path in paths]
 
     def column(self, kind: str, key: str) -> list[Any]:
@@ -273,8 +266,8 @@ class Index:
 
 def _expense_facts(ix: Index) -> list[FileFacts]:
     ix.note("expenses")
-    if ix.lazy is not None and "expenses" not in ix._loaded:
-        return ix.lazy.expense_facts(ix)
+    if "expenses" not in ix._loaded:
+        return ix._unloaded_expense_facts()
     from pmkit.domain.expense_facts import file_facts
 
     by_file: dict[str, list[Record]] = {path: [] for path in ix.expense_files}
@@ -292,8 +285,10 @@ def _data(ix: Index, kind: str) -> list[dict[str, Any]]:
     return [record.data for record in ix.entries[kind]]
 
 
-def build_index(loaded: Loaded, invalid: dict[str, set[int] | None], as_of: dt.date) -> Index:
-    ix = Index(as_of=as_of)
+def build_index(loaded: Loaded, invalid: dict[str, set[int] | None], as_of: dt.date,
+                into: Index | None = None) -> Index:
+    """An index of every loaded document; ``into``: an empty index to fill (the engine's)."""
+    ix = into if into is not None else Index(as_of=as_of)
     for kind in KIND_NAMES:
         ix.start(kind)
         ix.known[kind].update(loaded.unparsed.get(kind, ()))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from pmkit.core.vocabulary import minor_digits, money_grouped
 from pmkit.domain.expense_facts import spent
 from pmkit.domain.index import Index, Record, day
 
@@ -114,10 +115,8 @@ def currency(ix: Index) -> str | None:
 
 def money(amount: Any, ix: Index) -> str:
     """``12,000.00 USD``: thousands separators, the currency's minor digits."""
-    from pmkit.ingest.schema import minor_digits  # late: the schema stage imports much
-
     code = currency(ix)
-    text = f"{Decimal(amount):,.{minor_digits(code)}f}"
+    text = money_grouped(Decimal(amount), minor_digits(code))
     return f"{text} {code}" if code else text
 
 

@@ -16,7 +16,8 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from pmkit.domain.index import DEFAULT_CATEGORIES, Index, Record
+from pmkit.core.vocabulary import DEFAULT_CATEGORIES, OPEN_STATUSES
+from pmkit.domain.index import Index, Record
 from pmkit.domain.ledger import Line
 
 Date = dt.date
@@ -127,7 +128,7 @@ class Allocation:
 
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
-    rule: str
+    policy: str  # the id of a rules/ file (YAML key `rule`)
     date: Date
 
 
@@ -202,7 +203,7 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class Policy:
     id: str
     title: str
     category: str
@@ -238,7 +239,7 @@ class Risk:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "mitigating", "escalated")
+        return self.status in OPEN_STATUSES
 
     @property
     def score(self) -> int | None:
@@ -349,7 +350,7 @@ class Model:
     people: dict[str, Person] = field(default_factory=dict)
     vendors: dict[str, Vendor] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
-    rules: dict[str, Rule] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
     risks: dict[str, Risk] = field(default_factory=dict)
     reports: dict[str, StatusReport] = field(default_factory=dict)
     funding: list[FundingSource] = field(default_factory=list)
@@ -436,8 +437,8 @@ def build(index: Index, spent_as_of: Date | None = None, also: Iterable[Date] = 
         model.vendors[ident] = _vendor(ident, rec.data)
     for ident, rec in sorted(index.positions.items()):
         model.positions[ident] = _position(ident, rec.data)
-    for ident, rec in sorted(index.rules.items()):
-        model.rules[ident] = _rule(ident, rec.data)
+    for ident, rec in sorted(index.policies.items()):
+        model.policies[ident] = _policy(ident, rec.data)
     for ident, rec in sorted(index.risks.items()):
         model.risks[ident] = _risk(ident, rec.data)
     for ident, rec in sorted(index.reports.items()):
@@ -564,10 +565,10 @@ def _position(ident: str, d: dict[str, Any]) -> Position:
                     tuple(d.get("requirements", [])), candidates)
 
 
-def _rule(ident: str, d: dict[str, Any]) -> Rule:
+def _policy(ident: str, d: dict[str, Any]) -> Policy:
     applies = d.get("applies_to", {})
     renew = d.get("renew_every_days")
-    return Rule(ident, d["title"], d["category"], d.get("authority"), d.get("summary"), d.get("url"),
+    return Policy(ident, d["title"], d["category"], d.get("authority"), d.get("summary"), d.get("url"),
                 _day(d["effective"]), tuple(applies.get("employment", [])), tuple(applies.get("teams", [])),  # type: ignore[arg-type]
                 tuple(applies.get("roles", [])), int(d.get("acknowledge_within_days", 30)),
                 None if renew is None else int(renew))

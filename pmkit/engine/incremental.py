@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from pmkit import rules as checks
 from pmkit.engine.cache import FileCache, code_fingerprint
 from pmkit.engine.memo import Memo
+from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.files import FileOutcome
 from pmkit.domain.expense_facts import FileFacts, file_facts
 from pmkit.domain.index import Index, Record, add_document, list_records
@@ -298,7 +299,7 @@ def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check
     fresh = {path: outcome for path, outcome in cached.items() if outcome is not None}
     missing = [(read, key, old_key) for read, _, key, old_key in changed if cached[read.path] is None]
     program = LazyProgram(source, cache, now.files, fresh, check_file, max_depth)
-    index = Index(as_of=as_of, lazy=program)
+    index = TrackedIndex(as_of=as_of, lazy=program)
     digests = program.kind_digests()  # from the keys: known before anything is parsed
     memo = rule_memo(cache, manifest_key, as_of, digests)
     # Parsing the changed files is the longest step of a re-run after an edit:

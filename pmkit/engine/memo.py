@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pmkit.core.findings import Finding
 from pmkit.core.procs import fork_map
 from pmkit.domain.index import Index
+from pmkit.engine.tracking import TrackedIndex
 from pmkit import rules
 from pmkit.rules import Check, Rule
 
@@ -38,6 +39,8 @@ class Memo:
         """Fill ``current`` for every part: reused, or run again. Parts that
         run again are shared with a forked child when they took long enough
         last time (after a project edit, about half of them: 1.3 s)."""
+        if not isinstance(index, TrackedIndex):  # without the kinds read, a reuse would be blind
+            raise TypeError("the rule memo needs the engine's TrackedIndex")
         stale = []
         for rule, n, part in parts:
             key = (rule.code.id, n)
@@ -53,13 +56,10 @@ class Memo:
         for (key, _, _), entry in zip(stale, ran):
             self.current[key] = entry
 
-    def _run(self, index: Index, rule: Rule, part: Check) -> Entry:
-        outer, index.touched = index.touched, set()
+    def _run(self, index: TrackedIndex, rule: Rule, part: Check) -> Entry:
         started = time.perf_counter()
-        try:
+        with index.recording() as read:
             found = rules.run_part(rule, part, index)
-        finally:
-            read, index.touched = index.touched, outer
         return {k: self.kinds.get(k, "") for k in sorted(read)}, found, time.perf_counter() - started
 
     def found(self, rule: Rule, part: int) -> list[Finding]:

@@ -20,8 +20,10 @@ from pmkit.ingest import schema
 from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.vocabulary import minor_digits
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.engine.files import FileOutcome
+from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.incremental import incremental_run, kind_digests, program_id, rule_memo, rule_memo_key
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
@@ -56,8 +58,6 @@ class Result:
     findings: list[Finding]
     files: int
     index: Index | None = None
-    #: what ``run_pipeline``'s ``alongside`` gave, if it ran
-    alongside: Any = None
 
     @property
     def errors(self) -> int:
@@ -150,21 +150,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
-                 file_cache: FileCache | None = None, program: str | None = None,
-                 alongside: Callable[[Index], Any] | None = None) -> Result:
-    """Validate ``files`` and index them. With a cache and ``program`` (what
-    names it in the cache), rule parts whose input is unchanged are reused.
+class Checking:
+    """A validation under way: every file loaded and indexed (``index``), the
+    rules started. ``finish()`` waits for them and gives the ``Result``.
 
-    ``alongside(index)``, if given, runs when every file parsed and met its
-    schema, while the rules run (in a child process when that pays: the
-    site builds its model and rollup meanwhile); its value is
-    ``Result.alongside``. It must not change the index.
+    Between the two the caller may work on the index (not change it): the
+    figures (``pmkit.app.pipeline``) build the model and rollup there while a
+    child runs the rules (``start_pipeline(..., rules_in_child=True)``).
+    ``loaded_ok``: every file parsed and met its schema.
+    """
+
+    def __init__(self, index: Index, loaded_ok: bool, finish: Callable[[], Result]) -> None:
+        self.index, self.loaded_ok, self._finish = index, loaded_ok, finish
+        self._result: Result | None = None
+
+    def finish(self) -> Result:
+        if self._result is None:
+            self._result = self._finish()
+        return self._result
+
+
+def start_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
+                   file_cache: FileCache | None = None, program: str | None = None,
+                   rules_in_child: bool = False) -> Checking:
+    """Load and index ``files`` and start the rules: in a child process when
+    ``rules_in_child``, every file met its schema and the program is big
+    enough to pay for it (``PARALLEL_MIN_BYTES``), else when finished. With a
+    cache and ``program`` (what names it in the cache), rule parts whose
+    input is unchanged are reused.
     """
     file_cache = file_cache or FileCache(None, "")
     sources = list(files)
     # Only the loaded program is frozen for the collector: what is built
-    # from it (alongside, a model with reference cycles) must stay collectable.
+    # from it (a model with reference cycles) must stay collectable.
     with _collector_paused():
         loaded, outcomes, keys, index = _load(sources, settings, as_of, file_cache)
 
@@ -181,19 +199,27 @@ def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date
         return checks.run(index, settings.overrides), None
 
     valid = not any(f.severity is Severity.ERROR for f in loaded.findings)
-    if alongside is not None and valid:
-        pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES)
-        beside = alongside(index)
-        ruled, kept = pending.result()
-    else:
-        (ruled, kept), beside = rules(), None
-    if kept is not None:
-        if not memo_key:  # worked out in a child: the same key here
-            memo_key = rule_memo_key(file_cache, program or "", index.as_of)
-        file_cache.store("rules", memo_key, kept)
-    found = [*loaded.findings, *ruled]
-    found.extend(_override_findings(loaded.documents, settings.overrides))
-    return Result(sorted(set(found)), loaded.files, index, beside)
+    pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES) \
+        if rules_in_child and valid else None
+
+    def finish() -> Result:
+        nonlocal memo_key
+        ruled, kept = pending.result() if pending is not None else rules()
+        if kept is not None:
+            if not memo_key:  # worked out in a child: the same key here
+                memo_key = rule_memo_key(file_cache, program or "", index.as_of)
+            file_cache.store("rules", memo_key, kept)
+        found = [*loaded.findings, *ruled]
+        found.extend(_override_findings(loaded.documents, settings.overrides))
+        return Result(sorted(set(found)), loaded.files, index)
+
+    return Checking(index, valid, finish)
+
+
+def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
+                 file_cache: FileCache | None = None, program: str | None = None) -> Result:
+    """Validate ``files`` and index them (``start_pipeline``, finished)."""
+    return start_pipeline(files, settings, as_of, file_cache, program).finish()
 
 
 def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
@@ -216,7 +242,7 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
         assert outcome is not None
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
-    return loaded, outcomes, keys, build_index(loaded, invalid, day)
+    return loaded, outcomes, keys, build_index(loaded, invalid, day, TrackedIndex(as_of=day))
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
@@ -236,12 +262,11 @@ def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: Source
 
 def settings_key(settings: Settings) -> str:
     """What, besides a file's bytes, changes the per-file stages' outcome."""
-    return f"{settings.max_depth}|{schema.minor_digits(settings.currency)}"
+    return f"{settings.max_depth}|{minor_digits(settings.currency)}"
 
 
 def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
                        cache_dir: Path | None = None, need_index: bool = True,
-                       alongside: Callable[[Index], Any] | None = None,
                        memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Result:
     """Validate a program directory.
 
@@ -249,18 +274,46 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
     what changed since the last run is read and checked (``incremental``).
     ``memory`` and ``name``: see ``validate_source``.
     """
+    source, settings, file_cache = _directory(root, use_cache, cache_dir, memory)
+    if use_cache and not need_index and file_cache.directory is not None and memory is None:
+        return _with_source_findings(_incremental(source, settings, as_of, file_cache), source)
+    return _started_directory(source, settings, file_cache, as_of, False, name).finish()
+
+
+def start_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
+                    cache_dir: Path | None = None, rules_in_child: bool = False,
+                    memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Checking:
+    """``validate_directory`` with the whole index, started (``start_pipeline``)."""
+    source, settings, file_cache = _directory(root, use_cache, cache_dir, memory)
+    return _started_directory(source, settings, file_cache, as_of, rules_in_child, name)
+
+
+def _directory(root: Path, use_cache: bool, cache_dir: Path | None,
+               memory: dict[tuple[str, str], object] | None) -> tuple[DirectorySource, Settings, FileCache]:
     source = DirectorySource(root)
     settings = read_settings(_program_bytes(source))
     source.max_bytes = settings.max_bytes
     file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), root, memory)
-    if use_cache and not need_index and file_cache.directory is not None and memory is None:
-        result = _incremental(source, settings, as_of, file_cache)
-    else:
-        program = file_cache.digest("manifest", name) if name is not None else program_id(file_cache, source)
-        result = run_pipeline(source.files(), settings, as_of, file_cache, program, alongside)
+    return source, settings, file_cache
+
+
+def _started_directory(source: DirectorySource, settings: Settings, file_cache: FileCache, as_of: dt.date | None,
+                       rules_in_child: bool, name: str | None = None) -> Checking:
+    program = file_cache.digest("manifest", name) if name is not None else program_id(file_cache, source)
+    checking = start_pipeline(source.files(), settings, as_of, file_cache, program, rules_in_child)
+    return _and_source_findings(checking, source)
+
+
+def _with_source_findings(result: Result, source: ProgramSource | DirectorySource) -> Result:
+    """What reading the files found (a link out of the program, an unreadable file), added."""
     if source.findings:
         result.findings = sorted(set(result.findings) | set(source.findings))
     return result
+
+
+def _and_source_findings(checking: Checking, source: ProgramSource | DirectorySource) -> Checking:
+    finish = checking.finish
+    return Checking(checking.index, checking.loaded_ok, lambda: _with_source_findings(finish(), source))
 
 
 class ProgramSource(Protocol):
@@ -275,8 +328,8 @@ class ProgramSource(Protocol):
 
 
 def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = False,
-                    cache_dir: Path | None = None, alongside: Callable[[Index], Any] | None = None,
-                    name: str | None = None, memory: dict[tuple[str, str], object] | None = None) -> Result:
+                    cache_dir: Path | None = None, name: str | None = None,
+                    memory: dict[tuple[str, str], object] | None = None) -> Result:
     """Validate a program from any source (a git revision: ``GitSource``).
 
     ``name`` names the program in the cache (its rule parts are reused while
@@ -286,6 +339,13 @@ def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cac
     sides with one, so a file identical on both sides is parsed and checked
     once and a rule part whose kinds did not change runs once.
     """
+    return start_source(source, as_of, use_cache, cache_dir, name, memory=memory).finish()
+
+
+def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = False,
+                 cache_dir: Path | None = None, name: str | None = None, rules_in_child: bool = False,
+                 memory: dict[tuple[str, str], object] | None = None) -> Checking:
+    """``validate_source``, started (``start_pipeline``)."""
     reported = len(source.findings)
     read = source.read("program.yaml") if "program.yaml" in source.paths() else None
     del source.findings[reported:]
@@ -293,10 +353,8 @@ def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cac
     source.max_bytes = settings.max_bytes
     file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), None, memory)
     program = file_cache.digest("manifest", name) if name is not None and file_cache.active else None
-    result = run_pipeline(source.files(), settings, as_of, file_cache, program, alongside)
-    if source.findings:
-        result.findings = sorted(set(result.findings) | set(source.findings))
-    return result
+    checking = start_pipeline(source.files(), settings, as_of, file_cache, program, rules_in_child)
+    return _and_source_findings(checking, source)
 
 
 def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:

@@ -63,7 +63,7 @@ from typing import Any
 
 from pmkit.domain.model import Model
 from pmkit.rollup.figures import to_json
-from pmkit.ingest.schema import minor_digits
+from pmkit.core.vocabulary import minor_digits
 
 
 UNDATED = "task progress, risk status, candidate stages and funding status"

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import typing
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any
+
+from pmkit.core.vocabulary import money_text, round_half_up
 
 Money = Annotated[Decimal, "money"]
 Percent = Annotated[Decimal | None, "percent"]  # 0-100, rounded to 2 places
@@ -21,8 +23,8 @@ Ratio = Annotated[Decimal | None, "ratio"]  # an index such as CPI, 4 places
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-PERCENT_PLACES = Decimal("0.01")
-RATIO_PLACES = Decimal("0.0001")
+PERCENT_PLACES = 2
+RATIO_PLACES = 4
 
 
 def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -35,16 +37,8 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if value is None else value * HUNDRED
 
 
-def quantize_money(value: Decimal, digits: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def money_text(value: Decimal, digits: int) -> str:
-    return f"{quantize_money(value, digits):f}"
-
-
-def _number(value: Decimal, places: Decimal) -> int | float:
-    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+def _number(value: Decimal, places: int) -> int | float:
+    rounded = round_half_up(value, places)
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 

@@ -56,13 +56,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmkit.domain import compliance as rules_logic
+from pmkit.core.vocabulary import FUNNEL_STAGES, SEVERITIES, STAGES
+from pmkit.domain import compliance as policy_logic
 from pmkit.domain.model import Allocation, Model, Person, Risk
 from pmkit.rollup.figures import HUNDRED, ZERO, Percent, percent
 
-STAGES: tuple[str, ...] = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected",
-                           "withdrawn")
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 PROGRAM = "program"  # the by_project key of risks without a project
 
 
@@ -161,7 +159,7 @@ class Counts:
 
 
 @dataclass
-class RuleCompliance:
+class PolicyCompliance:
     title: str
     category: str
     applicable: int = 0
@@ -178,40 +176,40 @@ class RuleCompliance:
 @dataclass
 class Compliance:
     total: Counts
-    rules: dict[str, RuleCompliance]
+    rules: dict[str, PolicyCompliance]
     teams: dict[str, Counts]
 
 
-def standings(model: Model, as_of: dt.date) -> dict[tuple[str, str], rules_logic.Standing]:
+def standings(model: Model, as_of: dt.date) -> dict[tuple[str, str], policy_logic.Standing]:
     """(person id, rule id) → standing, for every applicable pair on D, sorted."""
-    out: dict[tuple[str, str], rules_logic.Standing] = {}
+    out: dict[tuple[str, str], policy_logic.Standing] = {}
     for pid in sorted(model.people):
         person = model.people[pid]
-        for rid in sorted(model.rules):
-            rule = model.rules[rid]
-            found = rules_logic.standing_on(
+        for policy_id in sorted(model.policies):
+            policy = model.policies[policy_id]
+            found = policy_logic.standing_on(
                 as_of,
-                effective_date=rule.effective, within_days=rule.acknowledge_within_days,
-                renew_every_days=rule.renew_every_days, employments=rule.applies_employment,
-                teams=rule.applies_teams, roles=rule.applies_roles,
+                effective_date=policy.effective, within_days=policy.acknowledge_within_days,
+                renew_every_days=policy.renew_every_days, employments=policy.applies_employment,
+                teams=policy.applies_teams, roles=policy.applies_roles,
                 start=person.start, end=person.end,
                 employment=person.employment, team=person.team, role=person.role,
-                acknowledged=[a.date if a.rule == rid else None for a in person.acknowledgements],
+                acknowledged=[a.date if a.policy == policy_id else None for a in person.acknowledgements],
             )
             if found is not None:
-                out[(pid, rid)] = found
+                out[(pid, policy_id)] = found
     return out
 
 
 def compliance(model: Model, as_of: dt.date) -> Compliance:
     total = Counts()
-    by_rule = {rid: RuleCompliance(r.title, r.category) for rid, r in sorted(model.rules.items())}
+    by_policy = {policy_id: PolicyCompliance(r.title, r.category) for policy_id, r in sorted(model.policies.items())}
     by_team: dict[str, Counts] = {tid: Counts() for tid in model.teams}
-    for (pid, rid), found in standings(model, as_of).items():
+    for (pid, policy_id), found in standings(model, as_of).items():
         total.add(found.state)
-        by_rule[rid].add(found.state)
+        by_policy[policy_id].add(found.state)
         by_team.setdefault(model.people[pid].team, Counts()).add(found.state)
-    return Compliance(total, by_rule, dict(sorted(by_team.items())))
+    return Compliance(total, by_policy, dict(sorted(by_team.items())))
 
 
 # ------------------------------------------------------------------ hiring
@@ -244,7 +242,7 @@ def _stages(stages: list[str]) -> dict[str, int]:
 
 
 #: The stages a candidate passes through, in order (a funnel's rows).
-FUNNEL: tuple[str, ...] = ("applied", "screening", "interview", "shortlisted", "offer", "hired")
+FUNNEL = FUNNEL_STAGES  # the stages a candidate passes through, in order (core.vocabulary)
 
 
 def reached(stage: str, interviewed: bool) -> int:
@@ -372,7 +370,7 @@ def risks(model: Model, as_of: dt.date) -> Risks:
 
 
 __all__ = [
-    "Compliance", "Counts", "Hiring", "PositionFigures", "RiskItem", "RuleCompliance", "Risks", "Staffing",
+    "Compliance", "Counts", "Hiring", "PositionFigures", "PolicyCompliance", "RiskItem", "Risks", "Staffing",
     "active_allocations", "compliance", "existing", "hiring", "is_overdue", "open_problems_by_project", "over_allocated",
     "person_fte", "project_fte", "risks", "score", "staffing", "standings", "team_fte",
 ]

@@ -23,14 +23,14 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    for person_id, person, rule_id, rule, found in compliance.standings(ix):
+    for person_id, person, policy_id, policy, found in compliance.standings(ix):
         if found.state != "expired" or found.index is None or found.expires is None:
             continue
         yield person.finding(
             CODE,
             f"{person.data.get('name', person_id)} (`{person_id}`) last acknowledged rule "
-            f"`{rule_id}` ({rule.get('title', rule_id)}) on {found.acknowledged}; it must be renewed "
-            f"every {rule.get('renew_every_days')} days, so renewal was due {found.expires.isoformat()}",
-            f"once renewed, add `- {{rule: {rule_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
+            f"`{policy_id}` ({policy.get('title', policy_id)}) on {found.acknowledged}; it must be renewed "
+            f"every {policy.get('renew_every_days')} days, so renewal was due {found.expires.isoformat()}",
+            f"once renewed, add `- {{rule: {policy_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
             at=("acknowledgements", found.index, "date"),
         )

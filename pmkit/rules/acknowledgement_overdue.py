@@ -25,16 +25,16 @@ CODE = Code(
 
 
 def check(ix: Index) -> Iterator[Finding]:
-    for person_id, person, rule_id, rule, found in compliance.standings(ix):
+    for person_id, person, policy_id, policy, found in compliance.standings(ix):
         if found.state != "overdue":
             continue
         late = (ix.as_of - found.due).days
         yield person.finding(
             CODE,
             f"{person.data.get('name', person_id)} (`{person_id}`) has not acknowledged rule "
-            f"`{rule_id}` ({rule.get('title', rule_id)}), due {found.due.isoformat()}: "
+            f"`{policy_id}` ({policy.get('title', policy_id)}), due {found.due.isoformat()}: "
             f"{count(late, 'day')} overdue as of {ix.as_of.isoformat()}",
-            f"once acknowledged, add `- {{rule: {rule_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
+            f"once acknowledged, add `- {{rule: {policy_id}, date: YYYY-MM-DD}}` under `acknowledgements`",
             at=("acknowledgements",) if "acknowledgements" in person.data else (),
             on="key",
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index, day
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.vocabulary import OPEN_STATUSES
 from pmkit.core.wording import count
 
 CODE = Code(
@@ -19,14 +20,11 @@ CODE = Code(
     configurable=True,
 )
 
-OPEN = ("open", "mitigating", "escalated")
-
-
 def check(ix: Index) -> Iterator[Finding]:
     for risk_id in sorted(ix.risks):
         risk = ix.risks[risk_id]
         due = risk.data.get("due")
-        if risk.data.get("status") not in OPEN or due is None or day(due) >= ix.as_of:
+        if risk.data.get("status") not in OPEN_STATUSES or due is None or day(due) >= ix.as_of:
             continue
         late = (ix.as_of - day(due)).days
         yield risk.finding(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.vocabulary import OPEN_STATUSES
 
 CODE = Code(
     "problem-without-owner", Severity.ERROR, "business",
@@ -17,14 +18,11 @@ CODE = Code(
     configurable=True,
 )
 
-OPEN = ("open", "mitigating", "escalated")
-
-
 def check(ix: Index) -> Iterator[Finding]:
     for risk_id in sorted(ix.risks):
         risk = ix.risks[risk_id]
         severity = risk.data.get("severity")
-        if severity not in ("high", "critical") or risk.data.get("status") not in OPEN or risk.data.get("owner"):
+        if severity not in ("high", "critical") or risk.data.get("status") not in OPEN_STATUSES or risk.data.get("owner"):
             continue
         yield risk.finding(
             CODE,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pmkit.domain.index import Index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
+from pmkit.core.vocabulary import CLOSED_STATUSES
 
 CODE = Code(
     "resolution-missing", Severity.ERROR, "business",
@@ -23,7 +24,7 @@ def check(ix: Index) -> Iterator[Finding]:
     for risk_id in sorted(ix.risks):
         risk = ix.risks[risk_id]
         status = risk.data.get("status")
-        if status not in ("resolved", "closed") or risk.data.get("resolution"):
+        if status not in CLOSED_STATUSES or risk.data.get("resolution"):
             continue
         yield risk.finding(
             CODE,

@@ -13,6 +13,7 @@ import click
 from pmkit.app.edit.run import change_text, finish, need, need_all, program_root
 from pmkit.app.edit.text import append_entry, money, scalar, set_field
 from pmkit.core.kinds import ID_PATTERN
+from pmkit.core.vocabulary import STAGES
 from pmkit.ingest.loader.yaml12 import parse
 
 DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
@@ -337,9 +338,6 @@ def add_allocation(directory: Path | None, person: str | None, project: str | No
     if to:
         fields.append(("to", _iso(to, "--to")))
     finish(root, [change_text(root, rel, lambda old: append_entry(old or "", ("allocations",), fields))], dry_run)
-
-
-STAGES = ["applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn"]
 
 
 @add.command("candidate", short_help=KINDS_HELP["candidate"])

@@ -39,7 +39,7 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -48,6 +48,7 @@ from tabulate import tabulate
 
 from pmkit.app.formats import printable
 from pmkit.app.templates import derived
+from pmkit.core.vocabulary import money_grouped, shown
 
 FORMATS = ("table", "json", "csv", "markdown")
 NULL = "—"
@@ -121,8 +122,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _fixed(value: Any, places: int) -> Decimal:
-    fixed = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return abs(fixed) if fixed == 0 else fixed  # never "-0.0"
+    return shown(_decimal(value), places)
 
 
 def clean(text: str) -> str:
@@ -140,7 +140,7 @@ def show(value: Any, kind: str) -> str:
     if kind == "money":
         amount = _decimal(value)
         places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
-        return f"{abs(amount) if amount == 0 else amount:,.{places}f}"  # never "-0.00"
+        return money_grouped(amount, places)  # as rounded in the rollup
     if kind == "percent":
         return f"{_fixed(value, 1)}%"
     if kind == "points":

@@ -26,10 +26,9 @@ from typing import Any
 
 from pmkit.domain.model import Model
 from pmkit.app.render import Column, Table, facts, templates
-from pmkit.app.render.views import COUNTS, IN_PROCESS, OPEN, gap, planned, transfer_table
+from pmkit.app.render.views import COUNTS, gap, planned, transfer_table
+from pmkit.core.vocabulary import IN_PROCESS_STAGES, OPEN_STATUSES, minor_digits, money_text
 from pmkit.rollup import rag
-from pmkit.rollup.figures import money_text
-from pmkit.ingest.schema import minor_digits
 
 TOP_PROBLEMS = 10
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -145,7 +144,7 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
                    for category, line in p["lines"].items()])
     moved = transfer_table("Transfers in the period", transfers, "No transfer is dated in the period.")
 
-    open_items = [r for r in document["risks"]["items"] if r["status"] in OPEN]
+    open_items = [r for r in document["risks"]["items"] if r["status"] in OPEN_STATUSES]
     problems = Table("Top problems", [
         Column("severity", "Severity"), Column("id", "Problem"), Column("title", "Title"),
         Column("project", "Project"), Column("owner", "Owner"), Column("status", "Status"), Column("due", "Due"),
@@ -159,7 +158,7 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
         Column("openings", "Openings", "count"), Column("filled", "Filled", "count"),
         Column("in_process", "In process", "count"), Column("days_open", "Days open", "count"),
     ], [[pid, p["title"], p["team"], p["status"], p["openings"], p["filled"],
-         sum(p["candidates"].get(s, 0) for s in IN_PROCESS), p["days_open"]]
+         sum(p["candidates"].get(s, 0) for s in IN_PROCESS_STAGES), p["days_open"]]
         for pid, p in document["hiring"]["positions"].items()], "No position.")
     compliance = document["compliance"]
     rules = Table("Compliance by rule", [

@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from pmkit.app.render import Column, Table, View, document_slice, facts
+from pmkit.core.vocabulary import IN_PROCESS_STAGES, OPEN_STATUSES
 
-OPEN = ("open", "mitigating", "escalated")
 STATUS_BY = ("project", "team", "vendor", "objective")
 BUDGET_BY = ("project", "category", "vendor", "line")
 STAFF_BY = ("project", "team", "person")
@@ -37,7 +37,6 @@ MONEY_COLUMNS = [
 EVM_KEYS = ("bac", "pv", "ev", "ac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi")
 INDICES = ("cpi", "spi", "tcpi")
 COUNTS = ("applicable", "acknowledged", "pending", "overdue", "expired")
-IN_PROCESS = ("applied", "screening", "interview", "shortlisted", "offer")
 
 
 def planned(row: dict[str, Any]) -> Any:
@@ -87,7 +86,7 @@ def status(document: dict[str, Any], by: str = "project") -> View:
         Column("project", "Project"), Column("owner", "Owner"), Column("due", "Due"),
         Column("overdue", "Past due", "bool"), Column("title", "Title"),
     ], [[r["severity"], r["id"], r["type"], r["status"], r["project"], r["owner"], r["due"], r["overdue"], r["title"]]
-        for r in risks["items"] if r["status"] in OPEN])
+        for r in risks["items"] if r["status"] in OPEN_STATUSES])
     section = {"project": "projects", "team": "teams", "vendor": "vendors", "objective": "objectives"}[by]
     return View("Status", program["name"], document["as_of"], by, main,
                 [summary, main, late, upcoming, problems],
@@ -253,7 +252,7 @@ def staff(document: dict[str, Any], by: str = "project") -> View:
         Column("in_process", "In process", "count"), Column("interviews", "Interviews", "count"),
         Column("mean_score", "Mean score", "index"), Column("days_open", "Days open", "count"),
     ], [[pid, p["title"], p["team"], p["status"], p["openings"], p["filled"],
-         sum(p["candidates"].get(stage, 0) for stage in IN_PROCESS), p["interviews"], p["mean_score"], p["days_open"]]
+         sum(p["candidates"].get(stage, 0) for stage in IN_PROCESS_STAGES), p["interviews"], p["mean_score"], p["days_open"]]
         for pid, p in document["hiring"]["positions"].items()])
     section = {"project": "projects", "team": "teams", "person": "staff"}[by]
     return View("Staff", program["name"], document["as_of"], by, main, [summary, main, over, rules, teams, hiring],

@@ -55,7 +55,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pmkit.ingest.schema import minor_digits
+from pmkit.core.vocabulary import minor_digits, money_grouped, round_half_up
 from pmkit.rollup import rag
 from pmkit.app.templates import environment
 
@@ -244,9 +244,7 @@ def _decimal(value: Any) -> Decimal:
 
 def money(value: Decimal, digits: int = 2) -> str:
     """``11680428.3`` -> ``11,680,428.30``."""
-    quantized = _decimal(value).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    text = f"{quantized:,.{digits}f}"
-    return "0" + text[2:] if text.startswith("-0") and quantized == 0 else text
+    return money_grouped(_decimal(value), digits)
 
 
 def compact(value: Decimal) -> str:
@@ -266,7 +264,7 @@ def _significant(value: Decimal, digits: int) -> str:
     if value == 0:
         return "0"
     places = max(0, digits - 1 - value.adjusted())
-    text = f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):f}"
+    text = f"{round_half_up(value, places):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -275,14 +273,14 @@ def _significant(value: Decimal, digits: int) -> str:
 def percent(value: Decimal | None, places: int = 1) -> str:
     if value is None:
         return "n/a"
-    return f"{_decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):f}%"
+    return f"{round_half_up(_decimal(value), places):f}%"
 
 
 def _count(value: Decimal | int) -> str:
     value = _decimal(value)
     if value == value.to_integral_value():
         return f"{value.quantize(Decimal(1)):,f}"
-    text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,f}"
+    text = f"{round_half_up(value, 2):,f}"
     return text.rstrip("0").rstrip(".")
 
 
@@ -435,13 +433,13 @@ def progress_bar(actual: Decimal | None, planned: Decimal | None, label: str,
         actual_w=None if actual is None else _n(x(actual) - PB_PAD),
         planned_x=None if planned is None else _n(x(planned)),
         gap=None if gap is None else _significant_points(gap),
-        gap_abs=None if gap is None else f"{abs(gap).quantize(TENTH, ROUND_HALF_UP):f}",
+        gap_abs=None if gap is None else f"{round_half_up(abs(gap), 1):f}",
         gap_sign=None if gap is None else (gap > 0) - (gap < 0),
     )
 
 
 def _significant_points(gap: Decimal) -> str:
-    text = f"{gap.quantize(TENTH, ROUND_HALF_UP):f}"
+    text = f"{round_half_up(gap, 1):f}"
     return ("+" + text) if gap > 0 else ("−" + text[1:] if text.startswith("-") else text)
 
 

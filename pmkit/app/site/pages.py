@@ -23,6 +23,13 @@ Decisions shown on the pages themselves:
 - **Per-item pages** (projects/<id>.md, teams/<id>.md, reports/<period>.md)
   are linked from their index pages and left out of the navigation
   (:data:`NAV`).
+
+Every page of the navigation is one row of :data:`PAGES`: its title, path,
+how it is rendered, the charts it draws and the per-item pages it writes.
+The navigation (``NAV``), the render units (``_units``) and the paths
+announced to MkDocs before rendering (``site_paths``) all derive from it;
+the project pages (one unit each, spread over the cores) from
+``project_files``.
 """
 
 from __future__ import annotations
@@ -42,26 +49,48 @@ from markupsafe import Markup
 from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
+from pmkit.core.vocabulary import OPEN_STATUSES, SEVERITIES, STAGES, round_half_up
 from pmkit.rollup import rag
 from pmkit.rollup.people import FUNNEL, funnel_reached, standings
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
+HISTORY_CHARTS = ("charts/history-burnup.svg", "charts/history-eac.svg", "charts/history-indices.svg",
+                  "charts/history-problems.svg", "charts/history-scurve.svg")
+
+
+class SitePage(NamedTuple):
+    """One page of the navigation and everything its render function writes."""
+
+    title: str
+    path: str
+    render: Callable[[Shared], None]
+    charts: tuple[str, ...] = ()  # the charts it draws
+    items: Callable[[Model], list[str]] | None = None  # the per-item pages it writes too
+
+
+#: The site's pages in reading order: the one table NAV, _units and site_paths read.
+PAGES: tuple[SitePage, ...] = (
+    SitePage("Dashboard", "index.md", lambda s: _dashboard(s.site, s.charts, s.rags),
+             ("charts/progress.svg", "charts/budget-burn.svg")),
+    SitePage("Projects", "projects/index.md", lambda s: _projects_index(s.site, s.rags)),
+    SitePage("Timeline", "timeline.md", lambda s: _timeline(s.site, s.charts), ("charts/timeline.svg",)),
+    SitePage("Budget", "budget.md", lambda s: _budget(s.site, s.charts),
+             ("charts/budget-burn.svg", "charts/budget-categories.svg")),
+    SitePage("Problems", "problems.md", lambda s: _problems(s.site, s.charts), ("charts/problems-severity.svg",)),
+    SitePage("Teams", "teams/index.md", lambda s: _teams(s.site, s.charts, s.reported), ("charts/teams-progress.svg",),
+             lambda model: [f"teams/{tid}.md" for tid in model.teams]),
+    SitePage("Staff", "staff.md", lambda s: _staff(s.site)),
+    SitePage("Hiring", "hiring.md", lambda s: _hiring(s.site, s.charts), ("charts/hiring-funnel.svg",)),
+    SitePage("Compliance", "compliance.md", lambda s: _compliance(s.site, s.charts), ("charts/compliance.svg",)),
+    SitePage("Status reports", "reports/index.md", lambda s: _reports(s.site), (),
+             lambda model: [f"reports/{period}.md" for period in model.reports]),
+    SitePage("History", "history.md", lambda s: _history(s.site, s.charts), HISTORY_CHARTS),
+    SitePage("Data quality", "data-quality.md", lambda s: _data_quality(s.site)),
+)
+
 #: The navigation: index pages only, in reading order (title, path).
-NAV: list[tuple[str, str]] = [
-    ("Dashboard", "index.md"),
-    ("Projects", "projects/index.md"),
-    ("Timeline", "timeline.md"),
-    ("Budget", "budget.md"),
-    ("Problems", "problems.md"),
-    ("Teams", "teams/index.md"),
-    ("Staff", "staff.md"),
-    ("Hiring", "hiring.md"),
-    ("Compliance", "compliance.md"),
-    ("Status reports", "reports/index.md"),
-    ("History", "history.md"),
-    ("Data quality", "data-quality.md"),
-]
+NAV: list[tuple[str, str]] = [(page.title, page.path) for page in PAGES]
 
 #: From this many tasks on, the project pages are rendered on every core
 #: (``parallel.fork_map``): below it a fork costs more than it saves.
@@ -69,10 +98,8 @@ PARALLEL_TASKS = 20_000
 
 #: At most this many names per rule and state on the Compliance page ("and N more" after).
 NAMES_SHOWN = 40
-SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-OPEN = ("open", "mitigating", "escalated")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES, 1)}
 IN_FLIGHT = ("active", "on-hold")
-STAGES = ("applied", "screening", "interview", "shortlisted", "offer", "hired", "rejected", "withdrawn")
 BUDGET_CODES = frozenset({
     "budget-over-funding", "contract-mismatch", "contract-overrun", "duplicate-invoice",
     "expense-outside-project", "line-overspent", "refund-exceeds-original", "refund-without-original",
@@ -342,26 +369,30 @@ def _render_all(site: Site) -> None:
         site.out.update(out)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What several pages' render functions share, worked out once."""
+
+    site: Site
+    charts: Charts
+    reported: dict[str, tuple[str, Any]]  # latest_entries
+    rags: dict[str, Rag]  # project id -> its RAG
+
+
+def _unit_key(page: SitePage) -> str:
+    """A unit's first path in MkDocs' reading order: the page's, or its folder's
+    when it writes per-item pages too (``teams/`` sorts before ``teams/x.md``)."""
+    return page.path if page.items is None else posixpath.dirname(page.path) + "/"
+
+
 def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
     """The index pages' units, the projects' units, and what each project's costs."""
     assert site.model is not None and site.doc is not None
     charts = Charts(site)
     reported = latest_entries(site.model, site.as_of)
     rags = {pid: project_rag(site.model, site.doc["projects"], pid, reported) for pid in site.model.projects}
-    others: list[Unit] = [
-        ("index.md", lambda: _dashboard(site, charts, rags)),
-        ("projects/index.md", lambda: _projects_index(site, rags)),
-        ("timeline.md", lambda: _timeline(site, charts)),
-        ("budget.md", lambda: _budget(site, charts)),
-        ("problems.md", lambda: _problems(site, charts)),
-        ("teams/", lambda: _teams(site, charts, reported)),
-        ("staff.md", lambda: _staff(site)),
-        ("hiring.md", lambda: _hiring(site, charts)),
-        ("compliance.md", lambda: _compliance(site, charts)),
-        ("reports/", lambda: _reports(site)),
-        ("history.md", lambda: _history(site, charts)),
-        ("data-quality.md", lambda: _data_quality(site)),
-    ]
+    shared = Shared(site, charts, reported, rags)
+    others: list[Unit] = [(_unit_key(page), partial(page.render, shared)) for page in PAGES]
     projects = _project_units(site, charts, rags)
     cost = {project_files(project).page: 1 + len(project.tasks) for project in site.model.projects.values()}
     return others, projects, cost
@@ -372,27 +403,20 @@ def _units(site: Site) -> tuple[list[Unit], list[Unit], dict[str, int]]:
 Unit = tuple[str, Callable[[], None]]
 
 HUNDRED = Decimal(100)
-HISTORY_CHARTS = ("charts/history-burnup.svg", "charts/history-eac.svg", "charts/history-indices.svg",
-                  "charts/history-problems.svg", "charts/history-scurve.svg")
-
-#: The charts of the index pages (the project charts are in ``project_files``).
-INDEX_CHARTS = ("charts/budget-burn.svg", "charts/budget-categories.svg", "charts/compliance.svg",
-                *HISTORY_CHARTS, "charts/hiring-funnel.svg", "charts/problems-severity.svg", "charts/progress.svg",
-                "charts/teams-progress.svg", "charts/timeline.svg")
 
 
 def site_paths(model: Model) -> list[str]:
     """Every path ``_render_all`` writes, known before anything is rendered
     (MkDocs needs the list of files first); tests check they agree."""
-    paths = [path for _, path in NAV] + list(INDEX_CHARTS)
-    paths += [f"teams/{tid}.md" for tid in model.teams] + [f"reports/{period}.md" for period in model.reports]
-    paths += [path for project in model.projects.values() for path in project_files(project) if path]
+    paths = {path: None for page in PAGES
+             for path in (page.path, *page.charts, *(page.items(model) if page.items else ()))}
+    paths.update((path, None) for project in model.projects.values() for path in project_files(project) if path)
     return sorted(paths)
 
 
 def _open_risks(site: Site) -> list[dict[str, Any]]:
     assert site.doc is not None
-    items = [r for r in site.doc["risks"]["items"] if r["status"] in OPEN]
+    items = [r for r in site.doc["risks"]["items"] if r["status"] in OPEN_STATUSES]
     return sorted(items, key=lambda r: (-SEVERITY_RANK.get(r["severity"], 0), -(r["score"] or 0),
                                         r["due"] or "9999", r["id"]))
 
@@ -608,9 +632,9 @@ def _problems(site: Site, charts: Charts) -> None:
     assert model is not None and doc is not None
     risks = doc["risks"]
     chart = charts.add("charts/problems-severity.svg", lambda c: c.bar_chart(
-        [(s.capitalize(), Decimal(risks["by_severity"].get(s, 0))) for s in ("critical", "high", "medium", "low")],
+        [(s.capitalize(), Decimal(risks["by_severity"].get(s, 0))) for s in reversed(SEVERITIES)],
         "Open problems by severity", "count", chart_id="problems-severity"), "Open problems by severity")
-    closed = [r for r in risks["items"] if r["status"] not in OPEN]
+    closed = [r for r in risks["items"] if r["status"] not in OPEN_STATUSES]
     site.page("problems.md", "problems.md.j2", risks=risks, open_items=_open_risks(site),
               closed=sorted(closed, key=lambda r: (r["opened"], r["id"])), records=model.risks, chart=chart)
 
@@ -670,7 +694,7 @@ def _compliance(site: Site, charts: Charts) -> None:
         return Decimal(0) if not counts["applicable"] else Decimal(100) * counts["acknowledged"] / counts["applicable"]
 
     # Lowest share first, whole titles, the scale from 0 to 100%: the rules that need chasing lead.
-    shares = sorted(((r["title"], share(r).quantize(Decimal("0.1"))) for r in compliance["rules"].values()),
+    shares = sorted(((r["title"], round_half_up(share(r), 1)) for r in compliance["rules"].values()),
                     key=lambda item: (item[1], item[0]))
     chart = charts.add("charts/compliance.svg", lambda c: c.bar_chart(
         shares, "Acknowledged, share of the staff each rule applies to (lowest first)", "percent",
@@ -683,7 +707,7 @@ def _compliance(site: Site, charts: Charts) -> None:
             continue
         when = found.expires if found.state == "expired" and found.expires else found.due
         behind.setdefault(rid, {}).setdefault(found.state, []).append((site.person(pid) or pid, when.isoformat()))
-    site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.rules, chart=chart,
+    site.page("compliance.md", "compliance.md.j2", compliance=compliance, rules=model.policies, chart=chart,
               behind=behind, names_shown=NAMES_SHOWN,
               share=lambda counts: text.percent(share(counts)))
 

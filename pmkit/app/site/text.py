@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
+
+from pmkit.core.vocabulary import money_grouped, shown
 
 NULL = "—"
 
@@ -123,9 +125,7 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _fixed(value: Decimal, places: int) -> Decimal:
-    fixed = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return abs(fixed) if fixed == 0 else fixed  # never "-0.0"
+_fixed = shown
 
 
 def _with_currency(amount: str, negative: bool, currency: str) -> str:
@@ -141,7 +141,7 @@ def money(value: Any, currency: str = "USD") -> Markup:
     if amount is None:
         return Markup(NULL)
     places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
-    text = f"{abs(amount):,.{places}f}"
+    text = money_grouped(abs(amount), places)  # as rounded in the rollup
     return _escape_number(_with_currency(text, amount < 0, currency))
 
 

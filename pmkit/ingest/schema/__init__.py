@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity, path_text
 from pmkit.core.kinds import Kind
+from pmkit.core.vocabulary import minor_digits
 from pmkit.ingest.loader import Document
 
 if TYPE_CHECKING:  # imported when first needed: a valid program never needs jsonschema (50 ms)
@@ -76,18 +77,7 @@ SCHEMA_OTHER = Code(
     "the message says how.",
 )
 
-#: ISO 4217 currencies whose minor unit is not 2 digits.
-MINOR_DIGITS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
-    "XPF": 0, "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}
-
 PRIVATE_KEYWORD = "x-pmkit-private"
-
-
-def minor_digits(currency: str | None) -> int:
-    return MINOR_DIGITS.get(currency or "", 2)
 
 
 def decimal_places(value: int | Decimal) -> int:
