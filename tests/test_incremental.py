@@ -7,7 +7,6 @@ import os
 import random
 import re
 import shutil
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from pmkit.domain.index import Index
 from pmkit.engine.incremental import LazyProgram, incremental_run
 from pmkit.ingest.loader import splice
 from pmkit.ingest.source import DirectorySource
-from pmkit.engine.validate import check_file, read_settings, settings_key, validate_directory
+from pmkit.engine.validate import read_settings, settings_key, validate_directory
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 AS_OF = dt.date(2026, 10, 31)
@@ -64,8 +63,7 @@ def _run(root: Path, cache: Path):
     source = DirectorySource(root)
     conf = read_settings((root / "program.yaml").read_bytes())
     file_cache = FileCache(cache, settings_key(conf))
-    return incremental_run(source, file_cache, partial(check_file, settings=conf, remember=True), conf.max_depth,
-                           AS_OF, {})
+    return incremental_run(source, file_cache, conf, AS_OF)
 
 
 def _edit(root: Path, path: str, old: str, new: str) -> None:
@@ -144,7 +142,7 @@ def test_no_rule_reads_every_expense(example):
     source = DirectorySource(example)
     conf = read_settings((example / "program.yaml").read_bytes())
     file_cache = FileCache(None, settings_key(conf))
-    run = incremental_run(source, file_cache, partial(check_file, settings=conf), conf.max_depth, AS_OF, {})
+    run = incremental_run(source, file_cache, conf, AS_OF, remember=False)
     assert isinstance(run.index, Index)
     assert "expenses" not in run.index._loaded
 

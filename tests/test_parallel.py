@@ -13,7 +13,8 @@ import pytest
 from pmkit.core import procs as parallel
 from pmkit.engine import files
 from pmkit.ingest.source import DirectorySource, SourceFile
-from pmkit.engine.validate import check_file, read_settings, validate_directory
+from pmkit.engine.files import check_file
+from pmkit.engine.validate import read_settings, validate_directory
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 

@@ -16,7 +16,8 @@ from pmkit.core.kinds import EXPENSES
 from pmkit.ingest.loader import load_one, splice
 from pmkit.ingest.loader.yaml12 import UNUSUAL, plain_record
 from pmkit.ingest.source import SourceFile
-from pmkit.engine.validate import check_file, read_settings
+from pmkit.engine.files import check_file
+from pmkit.engine.validate import read_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "program"
 FILE = "budget/expenses/2026-03.yaml"

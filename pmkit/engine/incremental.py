@@ -39,12 +39,12 @@ from pmkit.core.findings import Finding
 from pmkit.core.kinds import BY_NAME, KINDS, file_id, kind_of
 from pmkit.ingest.loader import Document, splice
 from pmkit.core.procs import in_child
-from pmkit.engine.files import check_many
+from pmkit.engine.files import Settings, check_many, check_file as check_stages
 from pmkit.ingest.source import DirectorySource, Signature, SourceFile
 
 
 class Check(Protocol):
-    """The per-file stages (``validate.check_file``), given the file's last outcome."""
+    """The per-file stages (``files.check_file`` with the program's settings), given the file's last outcome."""
 
     def __call__(self, read: SourceFile, previous: FileOutcome | None = None) -> FileOutcome: ...
 
@@ -286,9 +286,13 @@ def _load_ahead(program: LazyProgram, index: Index, kinds: Iterable[str | None])
             index.use(kind)
 
 
-def incremental_run(source: DirectorySource, cache: FileCache, check_file: Check, max_depth: int,
-                    as_of: dt.date, overrides: dict[str, str]) -> Outcome:
-    """Scan, re-check the changed files, and run the rule parts whose input changed."""
+def incremental_run(source: DirectorySource, cache: FileCache, settings: Settings, as_of: dt.date,
+                    remember: bool = True) -> Outcome:
+    """Scan, re-check the changed files, and run the rule parts whose input changed.
+    ``remember``: keep long list files' entry layouts (a later edit re-parses only
+    its changed entries)."""
+    check_file: Check = partial(check_stages, settings=settings, remember=remember)
+    max_depth, overrides = settings.max_depth, settings.overrides
     manifest_key = program_id(cache, source)
     before = cache.load("manifests", manifest_key)
     if not isinstance(before, Manifest) or before.format != FORMAT:

@@ -8,7 +8,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -16,21 +16,20 @@ from typing import Any, Protocol
 
 from pmkit import rules as checks
 from pmkit.core import codes
-from pmkit.ingest import schema
 from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
 from pmkit.core.vocabulary import minor_digits
 from pmkit.engine.cache import FileCache, default_dir
-from pmkit.engine.files import FileOutcome
+from pmkit.engine.files import FileOutcome, Settings, check_file
 from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.incremental import incremental_run, kind_digests, program_id, rule_memo, rule_memo_key
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
-from pmkit.core.kinds import BY_NAME, file_id, kind_of
-from pmkit.ingest.loader import Document, Loaded, file_name_finding, load, load_one
-from pmkit.ingest.loader.yaml12 import DEFAULT_MAX_DEPTH, parse
-from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
+from pmkit.core.kinds import BY_NAME, file_id
+from pmkit.ingest.loader import Document, Loaded
+from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.source import DirectorySource, SourceFile
 
 BAD_OVERRIDE = Code(
     "invalid-check-override", Severity.WARNING, "config",
@@ -42,15 +41,6 @@ BAD_OVERRIDE = Code(
 
 #: A ceiling on `settings.max_file_size_mb` (1 TB): beyond it nothing changes.
 MAX_FILE_SIZE_MB = 1024 * 1024
-
-
-@dataclass
-class Settings:
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_depth: int = DEFAULT_MAX_DEPTH
-    currency: str | None = None
-    status_date: dt.date | None = None
-    overrides: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,37 +86,6 @@ def read_settings(program_yaml: bytes | None) -> Settings:
     if isinstance(data.get("checks"), dict):
         settings.overrides = {str(k): str(v) for k, v in data["checks"].items()}
     return settings
-
-
-def check_file(source: SourceFile, settings: Settings, previous: FileOutcome | None = None,
-               remember: bool = False) -> FileOutcome:
-    """The per-file stages, YAML and schema: all that one file decides alone.
-
-    ``remember`` and ``previous`` (this file's outcome last time) are for a
-    cache: a long list file then re-parses only its changed entries.
-    """
-    kind = kind_of(source.path)
-    if kind is None:
-        loaded = load([source], settings.max_depth)
-        return FileOutcome(None, None, loaded.findings, None)
-    name_problem = file_name_finding(source.path, kind)
-    reuse = (previous.data, previous.entries) if previous and previous.data and previous.entries else None
-    document, findings = load_one(source, kind, settings.max_depth, reuse, remember)
-    findings = [name_problem, *findings] if name_problem else findings
-    if document is None:
-        return FileOutcome(kind.name, None, findings, None)
-    checked = _schema_check(document, previous, settings.currency)
-    return FileOutcome(kind.name, document.data, [*findings, *checked.findings],
-                       checked.invalid.get(source.path, set()), document.entries)
-
-
-def _schema_check(document: Document, previous: FileOutcome | None, currency: str | None) -> schema.SchemaResult:
-    """The schema layer; after a re-parse of a valid file's changed entries,
-    only those entries need checking."""
-    if document.fresh is not None and previous is not None and not previous.findings and previous.invalid == set():
-        if schema.entries_valid(document, document.fresh, currency):
-            return schema.SchemaResult()
-    return schema.validate([document], currency)
 
 
 @contextmanager
@@ -360,8 +319,7 @@ def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache:
 def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:
     day = as_of or settings.status_date or dt.date.today()
     with _collector_paused():
-        run = incremental_run(source, file_cache, partial(check_file, settings=settings, remember=True), settings.max_depth,
-                              day, settings.overrides)
+        run = incremental_run(source, file_cache, settings, day)
     found = [*run.findings, *_override_findings(run.index.documents_of("program"), settings.overrides)]
     return Result(sorted(set(found)), run.files, run.index)  # the caller decides when to free it (cli.run)
 
