@@ -136,6 +136,30 @@ def test_add_expense_creates_the_month_file(program: Path) -> None:
     validates(program)
 
 
+def test_a_fifo_in_place_of_the_month_file_is_refused_not_read(program: Path) -> None:
+    """Issue 14: every read goes through the guarded source; an edit must not
+    block forever on a FIFO named like the month's expense file."""
+    month = program / "budget/expenses/2026-10.yaml"
+    month.unlink()
+    os.mkfifo(month)
+    run = subprocess.run([sys.executable, "-m", "pmkit", "add", "expense", str(program), "--project",
+                          "data-warehouse", "--category", "labor", "--amount", "10", "--date", "2026-10-29",
+                          "--description", "x"], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "CI": "true"})
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "2026-10.yaml" in run.stderr and "not a regular file" in run.stderr, run.stderr
+
+
+def test_a_month_file_that_is_not_utf8_is_refused_plainly(program: Path) -> None:
+    month = program / "budget/expenses/2026-10.yaml"
+    month.write_bytes(month.read_bytes() + b"# caf\xe9\n")
+    before = hashes(program)
+    code, out = pmkit("add", "expense", program, "--project", "data-warehouse", "--category", "labor",
+                      "--amount", "10", "--date", "2026-10-29", "--description", "x")
+    assert code == 1 and "budget/expenses/2026-10.yaml is not UTF-8 text" in out, out
+    assert hashes(program) == before
+
+
 def test_an_edit_that_adds_an_error_writes_nothing(program: Path) -> None:
     before = hashes(program)
     code, out = pmkit("add", "expense", program, "--project", "no-such-project", "--category", "labor",

@@ -15,6 +15,7 @@ from pmkit.app.edit.text import append_entry, money, scalar, set_field
 from pmkit.core.kinds import ID_PATTERN
 from pmkit.core.vocabulary import STAGES
 from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.source import read_guarded
 
 DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 DRY = click.option("--dry-run", is_flag=True, help="Print the diff and write nothing.")
@@ -74,7 +75,7 @@ def _load(root: Path, rel: str) -> Any:
     if not path.is_file():
         raise click.UsageError(f"{rel} does not exist")
     try:
-        return parse(rel, path.read_bytes()).value
+        return parse(rel, read_guarded(root, rel)).value
     except Exception as exc:  # noqa: BLE001 - a file that does not parse is reported, not edited
         raise click.ClickException(f"{rel} does not parse; run `pmkit validate` and fix it first") from exc
 

@@ -17,6 +17,7 @@ from pmkit.app.edit.run import change_text, finish, program_root
 from pmkit.app.edit.text import money, scalar, typed
 from pmkit.core.kinds import BY_NAME, ID_PATTERN, PERIOD_PATTERN
 from pmkit.ingest.loader.yaml12 import parse
+from pmkit.ingest.source import read_guarded
 from pmkit.ingest.schema import schema_dir
 
 #: pmkit kind name -> (schema kind, one line of help)
@@ -39,7 +40,7 @@ def _first(root: Path, folder: str) -> str | None:
 
 def _program(root: Path) -> dict[str, Any]:
     try:
-        data = parse("program.yaml", (root / "program.yaml").read_bytes()).value
+        data = parse("program.yaml", read_guarded(root, "program.yaml")).value
     except Exception:  # noqa: BLE001
         data = None
     return data if isinstance(data, dict) else {}
@@ -228,7 +229,12 @@ def report_text(root: Path, period: str) -> str:
     teams: list[str] = []
     author = None
     if earlier:
-        data = parse("report", (root / "reports" / f"{earlier[-1]}.yaml").read_bytes()).value or {}
+        try:
+            data = parse("report", read_guarded(root, f"reports/{earlier[-1]}.yaml")).value or {}
+        except Exception:  # noqa: BLE001  (last month's report unreadable: start with no teams)
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
         teams = [str(e.get("team")) for e in data.get("entries") or [] if isinstance(e, dict) and e.get("team")]
         author = data.get("author")
     if not teams:

@@ -83,8 +83,13 @@ def program_root(directory: Path | None) -> Path:
 
 def change_text(root: Path, rel: str, edit: Callable[[str | None], str]) -> Change:
     """Read ``rel``, apply ``edit`` to its text (None: the file is new)."""
-    original = read_original(root, rel)
-    old = original.data.decode("utf-8") if original.data is not None else None
+    try:
+        original = read_original(root, rel)
+        old = original.data.decode("utf-8") if original.data is not None else None
+    except EditRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{rel} is not UTF-8 text; run `pmkit validate` and fix it first") from exc
     try:
         new = edit(old)
     except TextProblem as exc:

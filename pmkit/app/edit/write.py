@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pmkit.core.findings import Finding, Severity
 from pmkit.engine.validate import Result, validate_files
-from pmkit.ingest.source import DirectorySource, SourceFile
+from pmkit.ingest.source import DirectorySource, SourceFile, read_guarded
 
 #: Test hook: when set, pause this many seconds between the temp write and
 #: the rename (a test kills the process there to prove the original survives).
@@ -73,13 +73,15 @@ def resolve_inside(root: Path, rel: str) -> Path:
 def read_original(root: Path, rel: str) -> Original:
     real = resolve_inside(root, rel)
     try:
-        with open(real, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            return Original(rel, handle.read(), stat.st_mtime_ns)
+        # The time first: a change after it is caught before the write (``commit``).
+        changed_ns = os.stat(real).st_mtime_ns
+        # Read under the validator's guards: a FIFO, a device or an oversized file is refused, not read.
+        return Original(rel, read_guarded(root, rel), changed_ns)
     except FileNotFoundError:
         return Original(rel, None, None)
     except OSError as exc:
-        raise EditRefused(f"cannot read {rel}: {exc.strerror}") from exc
+        reason = exc.strerror or str(exc)
+        raise EditRefused(reason if rel in reason else f"cannot read {rel}: {reason}") from exc
 
 
 def program_files(root: Path) -> list[SourceFile]:
