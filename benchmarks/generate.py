@@ -423,13 +423,12 @@ class Generator:
                 s = p.start + r.randint(0, span - 5)
                 tasks.append(Task(start=s, end=min(p.end, s + r.randint(5, 60))))
             tasks.sort(key=lambda t: (t.start, t.end))
-            lead = self.members[p.team][0].id
             for k, t in enumerate(tasks):
                 t.id = f"t{k + 1}"
                 t.title = f"{r.choice(TASK_VERBS)} {r.choice(TASK_OBJECTS)}"
                 x = r.random()
                 if x < 0.7:
-                    t.assignee = self._person_for(p, t, lead)
+                    t.assignee = self._person_for(p, t)
                 elif x < 0.85:
                     t.assignee = p.team
                 else:
@@ -452,14 +451,15 @@ class Generator:
                     tasks[-1].depends_on.append(f"{other.id}/{last.id}")
             p.tasks = tasks
 
-    def _person_for(self, p: Project, t: Task, lead: str) -> str:
+    def _person_for(self, p: Project, t: Task) -> str:
         """Someone allocated to the project over the task's dates, else the
-        team lead (employed all along)."""
+        project's team (a person with no allocation to the project would be an
+        `assignee-not-allocated` warning: the generated program is clean)."""
         for _ in range(3 if p.staff else 0):
             person, lo, hi = self.rng.choice(p.staff)
             if lo <= t.start and t.end <= hi:
                 return person
-        return lead
+        return p.team
 
     def _progress(self, p: Project, t: Task) -> int:
         if p.status == "done":

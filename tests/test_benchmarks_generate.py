@@ -133,6 +133,9 @@ def test_cross_file_rules_hold(docs: dict) -> None:
         for t in p.get("tasks", []):
             assert p["start"] <= t["start"] <= t["end"] <= p["end"]
             assert t["assignee"] in people | teams | vendors
+            if t["assignee"] in people and p.get("status") not in ("proposed", "cancelled"):  # assignee-not-allocated
+                staff = docs[f"staff/{t['assignee']}.yaml"]
+                assert pid in {a["project"] for a in staff.get("allocations", [])}, (pid, t["id"])
             for dep in t.get("depends_on", []):
                 if "/" in dep:
                     other, _, tid = dep.partition("/")
@@ -216,3 +219,15 @@ def test_hledger_journal_has_the_same_postings(program: Path, docs: dict) -> Non
                  for a in p["budget"].values())
     assert sum(postings.values()) == budget + sum(e["amount"] for e in expenses)
     assert journal.count(" | ") == len(expenses)
+
+
+def test_pmkit_finds_nothing_in_a_generated_program(tmp_path: Path) -> None:
+    """The benchmarks time the happy path: at a scale with a few dozen projects
+    every rule of pmkit's own (not only those checked above) must pass it, or
+    each new rule could quietly make the benchmark rows time warnings."""
+    from pmkit.engine.validate import validate_directory
+
+    out = tmp_path / "g"
+    generate.generate(out, 0.01, seed=1)
+    result = validate_directory(out)
+    assert [(f.code, f.file, f.line) for f in result.findings][:5] == []
