@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pmkit import __version__
+from pmkit.core.wording import count
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they use when they run
     from pmkit.app.locate import Program
@@ -564,7 +565,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
         raise IOProblem(f"cannot build the site: {exc.filename or ''} {exc.strerror}") from exc
     click.echo(f"Built the status site of {program.shown}{' at ' + rev if rev else ''} in {built.site_dir}: open {built.site_dir / 'index.html'}")
     if built.errors:
-        click.echo(f"pmkit site build: {built.errors} validation error(s): the site shows no figures until they "
+        click.echo(f"pmkit site build: {count(built.errors, 'validation error')}: the site shows no figures until they "
                    "are fixed (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
 
@@ -598,7 +599,7 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
     click.echo(f"Exported the status site of {program.shown} to {done.folder}: {done.pages} pages and "
                f"{done.charts} charts in {done.folder / 'docs'}; build it with `mkdocs build -f {done.config}`")
     if done.errors:
-        click.echo(f"pmkit site export: {done.errors} validation error(s): the pages show no figures until they "
+        click.echo(f"pmkit site export: {count(done.errors, 'validation error')}: the pages show no figures until they "
                    "are fixed (`pmkit validate`).", err=True)
         sys.exit(EXIT_FINDINGS)
 

@@ -19,8 +19,9 @@ import click
 
 from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
 from pmkit.app.locate import Program
-from pmkit.app.pipeline import figures, figures_of, source_status_date, status_date
+from pmkit.app.pipeline import Extent, figures, figures_of, source_status_date, status_date
 from pmkit.core.findings import Finding
+from pmkit.core.wording import count
 from pmkit.ingest.gitsource import GitError, GitSource, Repository
 from pmkit.ingest.source import DirectorySource
 
@@ -51,6 +52,9 @@ def _name(repo: Repository, folder: str) -> str:
 
 Shared = dict  # (section, key) -> entry: what one side computed, for the other (FileCache.memory)
 
+#: A diff compares no forecast (earned schedule, planned value by month): not worked out.
+DIFF_EXTENT = Extent(forecasts=False)
+
 
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
              shared: Shared | None = None, later: bool = False) -> Side:
@@ -59,7 +63,8 @@ def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: b
         files = _git_files(source)  # every blob, read once and kept
         if later:
             source.end_reader()  # the child that works out the rollup must not hold git's pipe
-        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared, later=later)
+        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared, later=later,
+                              extent=DIFF_EXTENT)
         return Side(rev, source.commit, files, computed)
 
 
@@ -67,7 +72,8 @@ def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | N
               name: str | None = None) -> Side:
     source = DirectorySource(directory)
     files = {f.path: f.data for f in source.files()}
-    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache, memory=shared, name=name))
+    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache, memory=shared, name=name,
+                                                   extent=DIFF_EXTENT))
 
 
 def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,
@@ -202,11 +208,12 @@ def _view(diff: Diff) -> dict[str, Any]:
         return {"where": f"{rooted(f.file)}:{f.line}", "code": f.code, "severity": f.severity.value,
                 "message": f.message}
 
-    parts = []
-    for action in ("added", "removed", "renamed", "changed"):
-        if counts[action]:
-            parts.append(f"{counts[action]} {action}")
-    headline_records = ", ".join(parts) + (" record(s)" if parts else "") or "no record changed"
+    acted = [(action, counts[action]) for action in ("added", "removed", "renamed", "changed") if counts[action]]
+    if len(acted) == 1:  # "1 record added", "3 records changed"
+        headline_records = f"{count(acted[0][1], 'record')} {acted[0][0]}"
+    else:  # "4 records: 3 added, 1 changed"
+        headline_records = (f"{count(sum(n for _, n in acted), 'record')}: "
+                            + ", ".join(f"{n} {action}" for action, n in acted)) if acted else "no record changed"
     moved = ["program"] if any(d.scope == "program" for d in diff.figures) else []
     moved += diff.projects_moved()
     headline_program = [f"{figure_name(d)} {number(d.delta, d.money, signed=True)}" for d in diff.figures

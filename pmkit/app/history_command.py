@@ -10,6 +10,7 @@ import click
 
 from pmkit.app import history as hist
 from pmkit.app.render import Column, Table, as_csv, grid
+from pmkit.core.wording import count
 
 SERIES_COLUMNS = [
     Column("commit", "Commit"), Column("date", "Date"), Column("project", "Project"), Column("valid", "Valid", "bool"),
@@ -51,7 +52,7 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
     text = grid(table, "simple") + "\n"
     invalid = [r for r in rows if not r["valid"]]
     if invalid:
-        text += (f"\n{len(invalid)} commit(s) where the program does not validate: no figures (errors counted; "
+        text += (f"\n{count(len(invalid), 'commit')} where the program does not validate: no figures (errors counted; "
                  "`pmkit validate --rev COMMIT` shows them).\n")
     return text
 

@@ -48,27 +48,37 @@ def status_date(program_dir: Path) -> dt.date | None:
     return read_settings(read_guarded(program_dir, "program.yaml")).status_date
 
 
+@dataclass(frozen=True)
+class Extent:
+    """What the figures hold beyond the rollup as of the day."""
+
+    #: the expenses added up as of each status report's month end before the
+    #: as-of date (the site's report pages)
+    report_months: bool = False
+    #: the earned schedule and the planned value by month: the costliest
+    #: figures, which ``pmkit diff`` does not compare
+    forecasts: bool = True
+
+
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
             memory: dict[tuple[str, str], object] | None = None, name: str | None = None,
-            report_months: bool = False) -> Figures:
-    """``memory`` and ``name``: see ``validate_source``. ``report_months``: the
-    model also holds the expenses added up as of each status report's month end
-    before the as-of date (the site's report pages)."""
+            extent: Extent = Extent()) -> Figures:
+    """``memory`` and ``name``: see ``validate_source``."""
     day = as_of or status_date(program_dir) or dt.date.today()
     checking = start_directory(program_dir, day, use_cache=use_cache, rules_in_child=True, memory=memory, name=name)
-    return _figures(day, checking, report_months=report_months)
+    return _figures(day, checking, extent)
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
                name: str | None = None, memory: dict[tuple[str, str], object] | None = None,
-               later: bool = False) -> Figures:
+               later: bool = False, extent: Extent = Extent()) -> Figures:
     """``figures`` of a program from any source (a git revision: ``GitSource``);
     ``name`` names it in the rule cache. ``later``: the rollup document (no
     model) is worked out by a forked child while the caller goes on (the
     other side of a diff); ``Figures.settle`` waits for it."""
     day = as_of or source_status_date(source) or dt.date.today()
     checking = start_source(source, day, use_cache=use_cache, name=name, rules_in_child=True, memory=memory)
-    return _document_later(day, checking) if later else _figures(day, checking)
+    return _document_later(day, checking, extent) if later else _figures(day, checking, extent)
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -93,24 +103,24 @@ def month_ends(periods: Iterable[str], day: dt.date) -> list[dt.date]:
     return sorted(set(out))
 
 
-def _figures(day: dt.date, checking: Checking, report_months: bool = False) -> Figures:
+def _figures(day: dt.date, checking: Checking, extent: Extent) -> Figures:
     """The model and rollup are worked out while the rules run (in a child
     when that pays); they are used only if the rules then find no error."""
-    built = _try_build(checking.index, day, report_months) if checking.loaded_ok else None
+    built = _try_build(checking.index, day, extent) if checking.loaded_ok else None
     result = checking.finish()
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
-        out.model, out.document = built if built is not None else _build(result.index, day, report_months)
+        out.model, out.document = built if built is not None else _build(result.index, day, extent)
     return out
 
 
-def _document_later(day: dt.date, checking: Checking) -> Figures:
+def _document_later(day: dt.date, checking: Checking, extent: Extent) -> Figures:
     """``_figures`` without the model: a child works out the rollup document
     (what crosses back is small) and outlives this call; ``Figures.settle``."""
     from pmkit.core.procs import in_child
 
     def document() -> dict[str, Any] | None:
-        built = _try_build(checking.index, day)
+        built = _try_build(checking.index, day, extent)
         return built[1] if built is not None else None
 
     pending = in_child(document, worth_it=True) if checking.loaded_ok else None
@@ -119,23 +129,23 @@ def _document_later(day: dt.date, checking: Checking) -> Figures:
     if result.errors == 0 and result.index is not None and result.index.program is not None:
         out.pending = pending
         if pending is None:  # a file broke its schema, yet no error: work it out here
-            out.model, out.document = _build(result.index, day)
+            out.model, out.document = _build(result.index, day, extent)
     return out
 
 
-def _try_build(index: Index, day: dt.date, report_months: bool = False) -> tuple[Model, dict[str, Any]] | None:
+def _try_build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str, Any]] | None:
     if index.program is None:
         return None
     try:
-        return _build(index, day, report_months)
+        return _build(index, day, extent)
     except Exception:  # noqa: BLE001  (data a rule rejects may break the model: it is not used then)
         return None
 
 
-def _build(index: Index, day: dt.date, report_months: bool = False) -> tuple[Model, dict[str, Any]]:
+def _build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str, Any]]:
     from pmkit.domain import model as domain
     from pmkit.rollup import as_json, compute
 
-    also = month_ends(index.reports, day) if report_months else []
+    also = month_ends(index.reports, day) if extent.report_months else []
     model = domain.build(index, spent_as_of=day, also=also)  # the rollup is as of ``day`` (and ``also``) only
-    return model, as_json(compute(model, day))
+    return model, as_json(compute(model, day, forecasts=extent.forecasts))

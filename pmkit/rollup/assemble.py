@@ -161,7 +161,9 @@ def _source(source: FundingSource) -> SourceFigures:
     return SourceFigures(source.id, source.name, source.amount, source.status, source.date, source.fiscal_year)
 
 
-def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
+def sections(model: Model, as_of: dt.date, forecasts: bool = True) -> dict[str, Any]:
+    """``forecasts``: the earned schedule and the planned value by month (the
+    costliest figures; ``pmkit diff`` compares neither and leaves them out)."""
     table = budget.lines(model, as_of)
     per_project = budget.by_project(table)
     program_budget = budget.total(per_project.values())
@@ -193,9 +195,12 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
             basis = evm.project_basis(figures.current, figures.actual, t.progress, t.planned)
             bases.append(basis)
             earned = evm.figures(basis)
-            part = earned_schedule.project_part(figures.current, project.tasks)
-            curve_parts.append(part)
-            timed = earned_schedule.measure([part], basis.ev, project.start, as_of)
+            if forecasts:
+                part = earned_schedule.project_part(figures.current, project.tasks)
+                curve_parts.append(part)
+                timed = earned_schedule.measure([part], basis.ev, project.start, as_of)
+            else:
+                timed = earned_schedule.unmeasured()
         else:
             earned = evm.unmeasured()
             timed = earned_schedule.unmeasured()
@@ -214,7 +219,8 @@ def sections(model: Model, as_of: dt.date) -> dict[str, Any]:
         to_decimal(progress), to_decimal(planned),
         None if progress is None or planned is None else to_decimal(progress - planned),
         program_budget, evm.figures(program_basis),
-        earned_schedule.measure(curve_parts, program_basis.ev, model.program.start, as_of),
+        earned_schedule.measure(curve_parts, program_basis.ev, model.program.start, as_of)
+        if forecasts else earned_schedule.unmeasured(),
         funding.funded, funding.funding_gap,
         sum(r.status == "late" for r in milestone_rows), sum(r.status == "upcoming" for r in milestone_rows),
         budget.spend_by_month(model, as_of),

@@ -96,7 +96,7 @@ def test_baselines_audit_trail(story: Repo) -> None:
 def test_table_and_csv_and_second_run_from_the_cache(story: Repo) -> None:
     table = pmkit(story.root, "history")
     assert table.returncode == 0
-    assert "1 commit(s) where the program does not validate" in table.stdout
+    assert "1 commit where the program does not validate" in table.stdout
     shas = story.git("log", "--first-parent", "--format=%H").split()
     assert len(shas) == 7 and all(sha[:10] in table.stdout for sha in shas)
     csv = pmkit(story.root, "history", "--format", "csv")

@@ -85,3 +85,29 @@ def test_burn_chart_without_a_plan_is_as_before():
     svg = burn_chart([("2026-01", Decimal(100)), ("2026-03", Decimal(50))], Decimal(300), "Burn", chart_id="b")
     assert re.findall(r'<text x="[^"]+" y="280">([^<]+)</text>', svg) == ["Jan 2026", "Mar 2026"]
     assert 'class="planned"' not in svg and 'class="forecast"' not in svg
+
+
+def test_without_forecasts_only_the_forecasts_are_left_out():
+    """``pmkit diff`` computes the rollup with ``forecasts=False``: every other
+    figure must be the one the full rollup gives (the example program, whole)."""
+    from pathlib import Path
+
+    from pmkit.app.pipeline import Extent, figures
+
+    example = Path(__file__).resolve().parents[2] / "program"
+    full = figures(example, use_cache=False).document
+    lean = figures(example, use_cache=False, extent=Extent(forecasts=False)).document
+    assert full is not None and lean is not None
+    assert full["program"]["earned_schedule"]["es"] is not None and full["program"]["planned_value_by_month"]
+    assert lean["program"]["planned_value_by_month"] == {}
+    assert set(lean["program"]["earned_schedule"].values()) == {None}
+
+    def without_forecasts(doc: dict) -> dict:
+        out = {k: v for k, v in doc.items() if k not in ("program", "projects")}
+        out["program"] = {k: v for k, v in doc["program"].items()
+                          if k not in ("earned_schedule", "planned_value_by_month")}
+        out["projects"] = {pid: {k: v for k, v in row.items() if k != "earned_schedule"}
+                           for pid, row in doc["projects"].items()}
+        return out
+
+    assert without_forecasts(lean) == without_forecasts(full)

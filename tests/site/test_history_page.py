@@ -66,12 +66,12 @@ def test_history_by_month_by_default_and_off_when_configured(dated_repo: Path, t
     _config(dated_repo, "")
     code, output = build_site(dated_repo / "program", tmp_path / "monthly")
     assert code == 0, output
-    assert "2 point(s)" in _history_text(tmp_path / "monthly")  # the last commit of May and of June
+    assert "2 points" in _history_text(tmp_path / "monthly")  # the last commit of May and of June
     assert "the last commit of each month" in _history_text(tmp_path / "monthly")
     _config(dated_repo, "      history: commit\n")
     code, output = build_site(dated_repo / "program", tmp_path / "each")
     assert code == 0, output
-    assert "3 point(s)" in _history_text(tmp_path / "each") and "HEAD, every commit)" in _history_text(tmp_path / "each")
+    assert "3 points" in _history_text(tmp_path / "each") and "HEAD, every commit)" in _history_text(tmp_path / "each")
     _config(dated_repo, "      history: false\n")
     code, output = build_site(dated_repo / "program", tmp_path / "off")
     assert code == 0, output

@@ -76,10 +76,10 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
          history_since: dt.date | None = None) -> SiteData:
     """The program's site data; its git history by ``history`` (a step of HISTORY_STEPS), or none
     (``None``: the History page says it was not loaded), from ``history_since`` if given."""
-    from pmkit.app.pipeline import figures
+    from pmkit.app.pipeline import Extent, figures
     from pmkit.app.site.privacy import collect, redact
 
-    computed = figures(program_dir, as_of, use_cache, report_months=True)
+    computed = figures(program_dir, as_of, use_cache, extent=Extent(report_months=True))
     result = computed.result
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []

@@ -56,6 +56,7 @@ from mkdocs.structure.pages import Page
 
 from pmkit.app.site import progress
 from pmkit.app.site.later import LaterPages, loaded_and_rendered
+from pmkit.core.wording import count
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
 
@@ -161,11 +162,11 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         script = (Path(__file__).parent / "assets" / "site.js").read_text(encoding="utf-8")
         files.append(File.generated(config, SCRIPT, content=script))
         if plan.errors:
-            log.warning(f"pmkit: {plan.errors} validation error(s) in {self.program_dir}: the site shows "
+            log.warning(f"pmkit: {count(plan.errors, 'validation error')} in {self.program_dir}: the site shows "
                         "no figures, only the data-quality page (run `pmkit validate`)")
         else:
             log.info(f"pmkit: {len(plan.paths)} pages and charts as of {plan.as_of.isoformat()}, "
-                     f"{plan.warnings} warning(s) on the data-quality page")
+                     f"{count(plan.warnings, 'warning')} on the data-quality page")
         progress.stage("converting pages", len(files.documentation_pages()))
         return files
 
