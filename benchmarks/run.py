@@ -37,10 +37,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Callable
 
 from pmkit.core.kinds import KINDS
@@ -203,6 +204,20 @@ def row(key: str):
     return register
 
 
+
+@contextmanager
+def cache_dir(prefix: str) -> Iterator[Callable[[], None]]:
+    """A cache folder outside the repository (pmkit refuses one inside it),
+    named by PMKIT_CACHE_DIR while the block runs and removed after it; the
+    block gets ``empty()``, which clears it (pmkit makes it again)."""
+    cache = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["PMKIT_CACHE_DIR"] = str(cache)
+    try:
+        yield lambda: shutil.rmtree(cache, ignore_errors=True)
+    finally:
+        os.environ.pop("PMKIT_CACHE_DIR", None)
+        shutil.rmtree(cache, ignore_errors=True)
+
 @row("floor")
 def floor_gc_paused(ctx: Context) -> Row:
     """The floor of SPEC §9: CSafeLoader over every file, GC paused."""
@@ -241,16 +256,10 @@ def validate_first(ctx: Context) -> Row:
         return Row(name, note="n/a: no `pmkit validate` command yet")
     cmd = [ctx.python, "-m", "pmkit", "validate", str(ctx.program)]
     result = Row(name, note="PMKIT_CACHE_DIR emptied before each run")
-    # Outside the repository: pmkit refuses a cache folder inside it.
-    cache = Path(tempfile.mkdtemp(prefix="pmkit-first-cache-"))
-    for _ in range(ctx.repeat):
-        shutil.rmtree(cache, ignore_errors=True)
-        os.environ["PMKIT_CACHE_DIR"] = str(cache)
-        try:
+    with cache_dir("pmkit-first-cache-") as empty:
+        for _ in range(ctx.repeat):
+            empty()
             result.runs.append(run_child(cmd, LOGS / f"{slugify(name)}.log"))
-        finally:
-            del os.environ["PMKIT_CACHE_DIR"]
-    shutil.rmtree(cache, ignore_errors=True)
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
@@ -474,18 +483,11 @@ def _diff_row(ctx: Context, name: str, options: list[str], note: str, fresh_cach
     cmd = [ctx.python, "-m", "pmkit", "diff", "HEAD~1", "--format", "json", *options]
     log = LOGS / f"{slugify(name)}.log"
     result = Row(name, note=note)
-    cache = Path(tempfile.mkdtemp(prefix="pmkit-diff-cache-"))  # outside the repository
-    try:
+    with cache_dir("pmkit-diff-cache-") as empty:
         for _ in range(ctx.repeat):
             if fresh_cache:
-                shutil.rmtree(cache, ignore_errors=True)
-                os.environ["PMKIT_CACHE_DIR"] = str(cache)
-            try:
-                result.runs.append(run_child(cmd, log, cwd=repo))
-            finally:
-                os.environ.pop("PMKIT_CACHE_DIR", None)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+                empty()
+            result.runs.append(run_child(cmd, log, cwd=repo))
     return with_exit_note(result, log)
 
 
@@ -632,21 +634,14 @@ def history_rollups(ctx: Context) -> Row:
     name = f"history baseline: rollup --rev x {n}"
     result = Row(name, note=f"estimated: {len(sample)} consecutive commits x {n}/{len(sample)}; one cache, "
                             "emptied first")
-    cache = Path(tempfile.mkdtemp(prefix="pmkit-hist-rollup-cache-"))
-    try:
+    with cache_dir("pmkit-hist-rollup-cache-") as empty:
         for _ in range(ctx.repeat):
-            shutil.rmtree(cache, ignore_errors=True)
-            os.environ["PMKIT_CACHE_DIR"] = str(cache)
-            try:
-                runs = [run_child([ctx.python, "-m", "pmkit", "rollup", "--rev", sha, "--as-of", day, "--format",
-                                   "json"], LOGS / f"{slugify(name)}.log", cwd=root) for sha, day in sample]
-            finally:
-                del os.environ["PMKIT_CACHE_DIR"]
+            empty()
+            runs = [run_child([ctx.python, "-m", "pmkit", "rollup", "--rev", sha, "--as-of", day, "--format",
+                               "json"], LOGS / f"{slugify(name)}.log", cwd=root) for sha, day in sample]
             result.runs.append(Run(seconds=round(sum(r.seconds for r in runs) * n / len(sample), 3),
                                    peak_rss_mb=max(r.peak_rss_mb for r in runs),
                                    returncode=next((r.returncode for r in runs if r.returncode), 0)))
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
@@ -656,17 +651,10 @@ def history_cold(ctx: Context) -> Row:
     root = history_repo(ctx)
     name = f"pmkit history --by commit (cold, {HISTORY_COMMITS[0]})"
     result = Row(name, note="PMKIT_CACHE_DIR emptied before each run")
-    cache = Path(tempfile.mkdtemp(prefix="pmkit-hist-cache-"))
-    try:
+    with cache_dir("pmkit-hist-cache-") as empty:
         for _ in range(ctx.repeat):
-            shutil.rmtree(cache, ignore_errors=True)
-            os.environ["PMKIT_CACHE_DIR"] = str(cache)
-            try:
-                result.runs.append(run_child(_history_cmd(ctx, root), LOGS / f"{slugify(name)}.log", cwd=root))
-            finally:
-                del os.environ["PMKIT_CACHE_DIR"]
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+            empty()
+            result.runs.append(run_child(_history_cmd(ctx, root), LOGS / f"{slugify(name)}.log", cwd=root))
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
@@ -679,9 +667,7 @@ def history_next(ctx: Context) -> Row:
     root = history_repo(ctx)
     name = "pmkit history (after 1 new commit)"
     result = Row(name, note="cache filled by an untimed run; one expense appended and committed")
-    cache = Path(tempfile.mkdtemp(prefix="pmkit-hist-next-cache-"))
-    os.environ["PMKIT_CACHE_DIR"] = str(cache)
-    try:
+    with cache_dir("pmkit-hist-next-cache-"):
         run_child(_history_cmd(ctx, root), cwd=root)
         for k in range(ctx.repeat):
             last = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, check=True, capture_output=True,
@@ -694,9 +680,6 @@ def history_next(ctx: Context) -> Row:
                 result.runs.append(run_child(_history_cmd(ctx, root), LOGS / f"{slugify(name)}.log", cwd=root))
             finally:
                 _git(root, day, "reset", "-q", "--hard", "HEAD~1")
-    finally:
-        del os.environ["PMKIT_CACHE_DIR"]
-        shutil.rmtree(cache, ignore_errors=True)
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
