@@ -757,7 +757,7 @@ def test_new_set_fills_nested_fields_and_list_items(program: Path) -> None:
     ("colour=red", "project has no field 'colour'; see `pmkit schema project`"),
     ("budget=5", "holds several values"),
     ("name.first=x", "name is not a mapping"),
-    ("milestones[3].id=x", "milestones has 0 item(s); the next is [0]"),
+    ("milestones[3].id=x", "milestones has 0 items; the next is [0]"),
     ("budget.labor=1,000", "is not an amount"),
     ("Bad Field=x", "is not a field name"),
     ("name", "is not FIELD=VALUE"),

@@ -16,6 +16,7 @@ import click
 from pmkit.app.edit.run import change_text, finish, program_root
 from pmkit.app.edit.text import money, scalar, typed
 from pmkit.core.kinds import BY_NAME, ID_PATTERN, PERIOD_PATTERN
+from pmkit.core.wording import count
 from pmkit.ingest.loader.yaml12 import parse
 from pmkit.ingest.source import read_guarded
 from pmkit.ingest.schema import schema_dir
@@ -138,7 +139,7 @@ def set_value(kind: str, values: dict[str, Any], item: str) -> None:
                 items.append(None if not last else _typed(spec, text, field))
                 index = len(items) - 1
             elif not isinstance(index, int) or index > len(items):
-                raise click.BadParameter(f"{field!r}: {name} has {len(items)} item(s); the next is [{len(items)}]",
+                raise click.BadParameter(f"{field!r}: {name} has {count(len(items), 'item')}; the next is [{len(items)}]",
                                          param_hint="--set")
             if last:
                 items[index] = _typed(spec, text, field)
