@@ -24,6 +24,11 @@ def test_statuses_severities_and_stages_are_the_schema_enums() -> None:
     assert v.FUNNEL_STAGES[-1] == "hired" and v.IN_PROCESS_STAGES == v.FUNNEL_STAGES[:-1]
 
 
+def test_projects_in_flight_are_project_statuses() -> None:
+    statuses = load_schema("project")["properties"]["status"]["enum"]
+    assert set(v.IN_FLIGHT_STATUSES) < set(statuses) and "active" in v.IN_FLIGHT_STATUSES
+
+
 def test_default_categories_are_the_schema_default() -> None:
     assert list(v.DEFAULT_CATEGORIES) == load_schema("program")["properties"]["categories"]["default"]
 

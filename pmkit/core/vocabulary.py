@@ -39,6 +39,9 @@ FUNNEL_STAGES: tuple[str, ...] = STAGES[: STAGES.index("hired") + 1]
 #: Stages of a candidate still in process (before a hire or a rejection).
 IN_PROCESS_STAGES: tuple[str, ...] = STAGES[: STAGES.index("hired")]
 
+#: Project statuses of a project in flight (project.schema.json ``status``):
+#: rated green, amber or red; the others (proposed, done, cancelled) are not.
+IN_FLIGHT_STATUSES: tuple[str, ...] = ("active", "on-hold")
 #: Budget categories when program.yaml names none (program.schema.json).
 DEFAULT_CATEGORIES: tuple[str, ...] = ("labor", "contractors", "hardware", "software", "cloud", "training",
                                        "travel", "other")

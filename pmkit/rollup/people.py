@@ -241,28 +241,24 @@ def _stages(stages: list[str]) -> dict[str, int]:
     return {stage: counted.get(stage, 0) for stage in STAGES}
 
 
-#: The stages a candidate passes through, in order (a funnel's rows).
-FUNNEL = FUNNEL_STAGES  # the stages a candidate passes through, in order (core.vocabulary)
-
-
 def reached(stage: str, interviewed: bool) -> int:
-    """How many funnel stages (``FUNNEL``) a candidate reached: all up to the current one.
+    """How many funnel stages (``FUNNEL_STAGES``) a candidate reached: all up to the current one.
 
     A rejected or withdrawn candidate left at a stage the file does not record;
     what is known is that they applied and, with an interview on file, that
     they were screened and interviewed."""
-    if stage in FUNNEL:
-        return FUNNEL.index(stage) + 1
-    return FUNNEL.index("interview") + 1 if interviewed else 1
+    if stage in FUNNEL_STAGES:
+        return FUNNEL_STAGES.index(stage) + 1
+    return FUNNEL_STAGES.index("interview") + 1 if interviewed else 1
 
 
 def funnel_reached(candidates: list[tuple[str, bool]]) -> dict[str, int]:
     """A true funnel: for each stage, how many candidates reached it (never more than the stage before).
 
     ``candidates``: (current stage, has an interview on file) per candidate."""
-    counts = dict.fromkeys(FUNNEL, 0)
+    counts = dict.fromkeys(FUNNEL_STAGES, 0)
     for stage, interviewed in candidates:
-        for name in FUNNEL[:reached(stage, interviewed)]:
+        for name in FUNNEL_STAGES[:reached(stage, interviewed)]:
             counts[name] += 1
     return counts
 

@@ -27,6 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pmkit.core.vocabulary import IN_FLIGHT_STATUSES
+from pmkit.core.wording import count
+
 #: Schedule gap (progress - planned, percentage points) below which a project is red / amber.
 RED_GAP, AMBER_GAP = Decimal(-10), Decimal(-5)
 #: CPI below which a project is red / amber.
@@ -61,16 +64,17 @@ def gap_rag(gap: Decimal | None) -> str | None:
 def rate(gap: Decimal | None, cpi: Decimal | None, milestones_late: int) -> Rating:
     """The RAG of a project in flight from its schedule gap, CPI and late milestones."""
     red, amber = [], []
-    if gap is not None and gap < RED_GAP:
+    by_gap = gap_rag(gap)
+    if gap is not None and by_gap == "red":
         red.append(f"{_points(gap)} points behind plan (more than 10)")
-    elif gap is not None and gap < AMBER_GAP:
+    elif gap is not None and by_gap == "amber":
         amber.append(f"{_points(gap)} points behind plan (more than 5)")
     if cpi is not None and cpi < RED_CPI:
         red.append(f"CPI {cpi:.2f} below 0.90")
     elif cpi is not None and cpi < AMBER_CPI:
         amber.append(f"CPI {cpi:.2f} below 0.95")
     if milestones_late:
-        amber.append(f"{milestones_late} milestone{'' if milestones_late == 1 else 's'} late")
+        amber.append(f"{count(milestones_late, 'milestone')} late")
     if red:
         return Rating("red", "; ".join(red + amber))
     if amber:
@@ -98,7 +102,7 @@ def rate_row(row: dict[str, object]) -> Rating:
     return rate(gap, cpi, late if isinstance(late, int) else 0)
 
 
-IN_FLIGHT = ("active", "on-hold")
+IN_FLIGHT = IN_FLIGHT_STATUSES
 
 
 def team_ratings(projects: dict[str, dict[str, object]]) -> dict[str, Rating]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pmkit.rollup.people import FUNNEL, funnel_reached
+from pmkit.core.vocabulary import FUNNEL_STAGES as FUNNEL
+from pmkit.rollup.people import funnel_reached
 
 
 def test_hand_worked_funnel():

@@ -49,9 +49,9 @@ from markupsafe import Markup
 from pmkit.core.findings import Finding, Severity
 from pmkit.domain.model import Model, Project
 from pmkit.core.procs import fork_map
-from pmkit.core.vocabulary import OPEN_STATUSES, SEVERITIES, STAGES, round_half_up
+from pmkit.core.vocabulary import FUNNEL_STAGES, OPEN_STATUSES, SEVERITIES, STAGES, round_half_up
 from pmkit.rollup import rag
-from pmkit.rollup.people import FUNNEL, funnel_reached, standings
+from pmkit.rollup.people import funnel_reached, standings
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -99,7 +99,7 @@ PARALLEL_TASKS = 20_000
 #: At most this many names per rule and state on the Compliance page ("and N more" after).
 NAMES_SHOWN = 40
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES, 1)}
-IN_FLIGHT = ("active", "on-hold")
+IN_FLIGHT = rag.IN_FLIGHT
 BUDGET_CODES = frozenset({
     "budget-over-funding", "contract-mismatch", "contract-overrun", "duplicate-invoice",
     "expense-outside-project", "line-overspent", "refund-exceeds-original", "refund-without-original",
@@ -679,7 +679,7 @@ def _hiring(site: Site, charts: Charts) -> None:
     through = funnel_reached([(c.stage, any(i.date <= as_of for i in c.interviews))
                               for p in site.model.positions.values() for c in p.candidates])
     chart = charts.add("charts/hiring-funnel.svg", lambda c: c.funnel(
-        [(s.capitalize(), through[s]) for s in FUNNEL], "Candidates who reached each stage",
+        [(s.capitalize(), through[s]) for s in FUNNEL_STAGES], "Candidates who reached each stage",
         chart_id="hiring-funnel"), "Candidates who reached each stage")
     positions = [{"id": pid, **row} for pid, row in hiring["positions"].items()]
     site.page("hiring.md", "hiring.md.j2", funnel=hiring["funnel"], stages=STAGES, positions=positions, chart=chart)
@@ -737,7 +737,7 @@ def month_figures(site: Site, period: str) -> tuple[dt.date, dict[str, Any]] | s
     if day == site.as_of:
         return day, site.doc
     try:
-        return day, as_json(compute(site.model, day))
+        return day, as_json(compute(site.model, day, forecasts=False))  # a report page shows no forecast
     except ValueError:  # a model holding the expenses only as of other dates (not built for the site)
         return f"the expenses were not added up as of {day}; run `pmkit report --period {period}`"
 
