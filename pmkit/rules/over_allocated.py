@@ -31,12 +31,15 @@ _SHOWN = 5  # ranges named in one message
 Share = tuple[tuple[str, Decimal], ...]
 
 
-def _periods(ix: Index, person: Record, numbers: list[int] | None = None) -> list[tuple[dt.date, dt.date | None, Decimal, str]]:
-    """(first day, last day or None for open-ended, percent, project) per counted allocation;
-    ``numbers`` gets each one's position in `allocations`."""
+Period = tuple[dt.date, dt.date | None, Decimal, str]
+
+
+def _periods(ix: Index, person: Record) -> list[tuple[int, Period]]:
+    """Each counted allocation's position in `allocations` and its period:
+    (first day, last day or None for open-ended, percent, project)."""
     joined = day(person.data["start"])
     left = day(person.data["end"]) if person.data.get("end") else None
-    out = []
+    out: list[tuple[int, Period]] = []
     for number, alloc in enumerate(person.data.get("allocations", [])):
         share = Decimal(alloc["percent"]) if not isinstance(alloc["percent"], float) else Decimal(str(alloc["percent"]))
         project = ix.projects.get(alloc["project"])
@@ -53,13 +56,11 @@ def _periods(ix: Index, person: Record, numbers: list[int] | None = None) -> lis
             last = pend if last is None else min(last, pend)
         if last is not None and first > last:
             continue
-        out.append((first, last, share, alloc["project"]))
-        if numbers is not None:
-            numbers.append(number)
+        out.append((number, (first, last, share, alloc["project"])))
     return out
 
 
-def over(periods: list[tuple[dt.date, dt.date | None, Decimal, str]]) -> list[tuple[dt.date, dt.date | None, Decimal, Share]]:
+def over(periods: list[Period]) -> list[tuple[dt.date, dt.date | None, Decimal, Share]]:
     """Maximal date ranges with more than 100% in total, with the share per project.
 
     A sweep over the days allocations begin or end: cost grows with the
@@ -105,9 +106,8 @@ def _span(first: dt.date, last: dt.date | None) -> str:
 def check(ix: Index) -> Iterator[Finding]:
     for pid in sorted(ix.staff):
         person = ix.staff[pid]
-        numbers: list[int] = []
-        periods = _periods(ix, person, numbers)
-        ranges = over(periods)
+        counted = _periods(ix, person)
+        ranges = over([period for _, period in counted])
         if not ranges:
             continue
         parts = [f"{_span(first, last)} ({percent(total)}%: "
@@ -120,7 +120,7 @@ def check(ix: Index) -> Iterator[Finding]:
         # The allocation that took the total over 100%: of those beginning on the
         # first day over, the last written (the one added on top of the others).
         start = ranges[0][0]
-        tipping = max(numbers[n] for n, period in enumerate(periods) if period[0] == start)
+        tipping = max(number for number, period in counted if period[0] == start)
         alloc = person.data["allocations"][tipping]
         line, _ = person.locate("allocations", tipping)
         yield person.finding(
