@@ -56,12 +56,11 @@ from mkdocs.structure.pages import Page
 
 from pmkit.app.site import progress
 from pmkit.app.site.later import LaterPages, loaded_and_rendered
+from pmkit.app.site.build import MARKDOWN_EXTENSIONS
 from pmkit.core.wording import count
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
 
-#: Markdown extensions the generated pages use.
-EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
 #: The styles of the generated pages, added to every site.
 STYLESHEET = "assets/pmkit/site.css"
 #: Opens a timeline that scrolls sideways with its "as of" line in view (assets/site.js).
@@ -124,7 +123,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.history_since = _as_date(cast("str | dt.date | None", self.config.history_since), "history_since")
         if str(self.program_dir) not in config.watch:
             config.watch.append(str(self.program_dir))
-        for name in EXTENSIONS:
+        for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         if STYLESHEET not in config.extra_css:
