@@ -511,16 +511,19 @@ def report(directory: Path | None, rev: str | None, period: str, as_of: dt.date 
 
 @main.group()
 def site() -> None:
-    """Build or serve the status website of a program (MkDocs with the pmkit plugin).
+    """Build, serve or export the status website of a program (MkDocs with the pmkit plugin).
 
     The site uses DIR/mkdocs.yml or DIR/../mkdocs.yml when it lists the pmkit
     plugin (your own pages and theme), else pmkit's default pages. It works
-    offline: no web fonts, no CDN, nothing fetched from elsewhere.
+    offline: no web fonts, no CDN, nothing fetched from elsewhere. `export`
+    writes the pages as plain Markdown and SVG that any engine reading
+    mkdocs.yml builds, without the plugin.
 
     \b
     Examples:
       pmkit site build program --output public
       pmkit site serve program
+      pmkit site export status-site program
     """
 
 
