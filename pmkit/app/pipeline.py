@@ -58,6 +58,8 @@ class Extent:
     #: the earned schedule and the planned value by month: the costliest
     #: figures, which ``pmkit diff`` does not compare
     forecasts: bool = True
+    #: the planned value by month alone (``pmkit history`` has no use for it)
+    plan_by_month: bool = True
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
@@ -148,4 +150,4 @@ def _build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str,
 
     also = month_ends(index.reports, day) if extent.report_months else []
     model = domain.build(index, spent_as_of=day, also=also)  # the rollup is as of ``day`` (and ``also``) only
-    return model, as_json(compute(model, day, forecasts=extent.forecasts))
+    return model, as_json(compute(model, day, forecasts=extent.forecasts, plan_by_month=extent.plan_by_month))

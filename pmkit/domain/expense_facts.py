@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -77,6 +77,27 @@ class FileFacts:
     negatives: set[str] = field(default_factory=set)
     #: a negative amount without ``refund_of``, or ``refund_of`` on an amount that is not negative
     unpaired: bool = False
+    #: the earliest and latest date of the valid expenses (ISO text; "" without any)
+    earliest: str = ""
+    latest: str = ""
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Whether these facts (as of ``as_of``) are also the facts as of ``day``.
+
+        Only the amounts depend on the date, through which expenses are dated
+        on or before it; for two dates on the same side of every expense date
+        (both on or after the latest, or both before the earliest) the same
+        expenses count. So a month's file keeps its facts from day to day
+        once the month is over: a new day re-works the current month only.
+        """
+        if day == self.as_of or not self.latest:
+            return True
+        then, now = self.as_of.isoformat(), day.isoformat()
+        return (then >= self.latest and now >= self.latest) or (then < self.earliest and now < self.earliest)
+
+    def on(self, day: dt.date) -> FileFacts:
+        """These facts, dated ``day`` (``holds_on(day)`` must be true)."""
+        return self if day == self.as_of else replace(self, as_of=day)
 
     @property
     def ids(self) -> list[str]:
@@ -115,6 +136,7 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
     facts = FileFacts(path, as_of, broken_ids=broken_ids)
     cutoff = as_of.isoformat()  # schema-checked ISO dates order like the dates they name
     ids, amounts = [], []
+    earliest = latest = ""
     lines, contracts, spans = facts.lines, facts.contracts, facts.spans
     spent_up: dict[Line, Decimal] = {}
     refund_lines: set[Line] = set()
@@ -125,6 +147,10 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
         ids.append(ident)
         amounts.append(str(amount))
         line = (project, category)
+        if not earliest or when < earliest:
+            earliest = when
+        if when > latest:
+            latest = when
         counted = when <= cutoff
         if counted:
             lines[line] = lines.get(line, ZERO) + amount
@@ -162,6 +188,8 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
             if key in facts.invoices:
                 facts.invoice_repeats.add(key)
             facts.invoices.add(key)
+    if ids:
+        facts.earliest, facts.latest = earliest, latest
     facts.refunded_lines = {line: spent_up.get(line, ZERO) for line in refund_lines}
     facts.ids_text = SEP.join(ids)
     facts.amounts_text = SEP.join(amounts)

@@ -102,8 +102,8 @@ class Index:
     """The schema-valid records of a program, as the rules read them.
 
     This index holds what it was given and records nothing. The engine's
-    ``pmkit.engine.tracking.TrackedIndex`` overrides the four hooks below
-    (``note``, ``_load``, ``_computed``, ``_unloaded_*``) to note what each rule
+    ``pmkit.engine.tracking.TrackedIndex`` overrides the hooks below
+    (``note``, ``_load``, ``_computed``, ``_unloaded_*``, ``_file_facts``) to note what each rule
     reads and to load a kind only when first read; the rules cannot tell.
     """
 
@@ -147,6 +147,12 @@ class Index:
 
     def _unloaded_expense_facts(self) -> list[FileFacts]:
         raise KeyError("expenses")
+
+    def _file_facts(self, path: str, records: list[Record], broken_ids: list[str], day: dt.date) -> FileFacts:
+        """One loaded expense file's facts (the engine's index keeps them from run to run)."""
+        from pmkit.domain.expense_facts import file_facts
+
+        return file_facts(path, records, broken_ids, day)
 
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
         raise KeyError("expenses")
@@ -230,10 +236,10 @@ class Index:
         SPEC §9 scale, 500,000 expenses): the budget ledger
         (``budget_lines.ledger``), the compliance standings
         (``compliance.standings``), the columns of list entries (``column``).
-        ``compute`` must depend on nothing but the index and ``args``; a
-        change of ``as_of`` computes afresh.
+        ``compute`` must depend on nothing but the index and ``args`` (an
+        index's ``as_of`` never changes).
         """
-        key = (compute, args, self.as_of)
+        key = (compute, args)
         if key not in self._shared:
             self._shared[key] = self._computed(compute, args)
         value, read = self._shared[key]
@@ -266,14 +272,13 @@ class Index:
 
 def _expense_facts(ix: Index) -> list[FileFacts]:
     ix.note("expenses")
+    day = ix.as_of  # the facts' amounts depend on it (read here even when every file's facts are at hand)
     if "expenses" not in ix._loaded:
         return ix._unloaded_expense_facts()
-    from pmkit.domain.expense_facts import file_facts
-
     by_file: dict[str, list[Record]] = {path: [] for path in ix.expense_files}
     for record in ix.entries["expenses"]:
         by_file[record.doc.path].append(record)
-    return [file_facts(path, records, ix.expense_files[path], ix.as_of) for path, records in by_file.items()]
+    return [ix._file_facts(path, records, ix.expense_files[path], day) for path, records in by_file.items()]
 
 
 def _column(ix: Index, kind: str, key: str) -> list[Any]:

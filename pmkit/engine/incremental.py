@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from pmkit import rules as checks
 from pmkit.engine.cache import FileCache, code_fingerprint
 from pmkit.engine.memo import Memo
-from pmkit.engine.tracking import TrackedIndex
+from pmkit.engine.tracking import AS_OF, TrackedIndex
 from pmkit.engine.files import FileOutcome
 from pmkit.domain.expense_facts import FileFacts, file_facts
 from pmkit.domain.index import Index, Record, add_document, list_records
@@ -157,16 +157,15 @@ class LazyProgram:
             return None
         if path in self.facts:
             return self.facts[path]
-        key = facts_key(self.cache, entry.key, as_of)
-        facts = self.cache.load("facts", key)
-        if not isinstance(facts, FileFacts) or facts.path != path:
+        facts = kept_facts(self.cache, entry.key, path, as_of)
+        if facts is None:
             if cached_only:
                 return None
             loaded = self.document(path)
             facts = _facts(*loaded, as_of) if loaded is not None else None
             if facts is None:
                 return None
-            self.cache.store("facts", key, facts)
+            self.cache.store("facts", facts_key(self.cache, entry.key), facts)
         self.facts[path] = facts
         return facts
 
@@ -187,8 +186,35 @@ def _facts(doc: Document, invalid: set[int] | None, as_of: dt.date) -> FileFacts
     return file_facts(doc.path, *list_records(doc, invalid), as_of)
 
 
-def facts_key(cache: FileCache, file_key: str, as_of: dt.date) -> str:
-    return cache.digest("facts", file_key, as_of.isoformat(), code_fingerprint())
+def facts_key(cache: FileCache, file_key: str) -> str:
+    """Where a file's facts are kept: one entry per file version, whatever the
+    day they were worked out for (``FileFacts.holds_on`` says when they hold)."""
+    return cache.digest("facts", file_key, code_fingerprint())
+
+
+def kept_facts(cache: FileCache, file_key: str, path: str, day: dt.date) -> FileFacts | None:
+    """A file's kept facts, if they hold on ``day``."""
+    facts = cache.load("facts", facts_key(cache, file_key))
+    if isinstance(facts, FileFacts) and facts.path == path and facts.holds_on(day):
+        return facts.on(day)
+    return None
+
+
+@dataclass
+class CachedFacts:
+    """The ``FactsStore`` of an index of every file: facts kept in ``cache`` under each file's key."""
+
+    cache: FileCache
+    keys: dict[str, str]  # path -> the file's cache key
+
+    def facts(self, path: str, day: dt.date) -> FileFacts | None:
+        key = self.keys.get(path)
+        return kept_facts(self.cache, key, path, day) if key else None
+
+    def keep(self, path: str, facts: FileFacts) -> None:
+        key = self.keys.get(path)
+        if key:
+            self.cache.store("facts", facts_key(self.cache, key), facts)
 
 
 def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
@@ -201,20 +227,22 @@ def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:
 
 
 def rule_memo(cache: FileCache, program_id: str, as_of: dt.date, digests: dict[str, str]) -> tuple[str, Memo]:
-    """The memo of the last run on this program and as-of date, and its key."""
-    key = rule_memo_key(cache, program_id, as_of)
+    """The memo of the last run on this program (whatever its as-of date), and its key."""
+    key = rule_memo_key(cache, program_id)
     previous = cache.load("rules", key)
-    return key, Memo(digests, previous if isinstance(previous, dict) else {})
+    return key, Memo({**digests, AS_OF: as_of.isoformat()}, previous if isinstance(previous, dict) else {})
 
 
-def rule_memo_key(cache: FileCache, program_id: str, as_of: dt.date) -> str:
-    return cache.digest("rules", program_id, code_fingerprint(), as_of.isoformat())
+def rule_memo_key(cache: FileCache, program_id: str) -> str:
+    """One memo per program: a part that does not read the as-of date is reused on any day."""
+    return cache.digest("rules", program_id, code_fingerprint())
 
 
 def run_rules(index: Index, cache: FileCache, program_id: str, digests: dict[str, str],
               overrides: dict[str, str], memo: tuple[str, Memo] | None = None) -> tuple[list[Finding], int]:
-    """Every rule, reusing the findings of the parts whose kinds are unchanged
-    since the last run on this program (and as-of date); (findings, parts reused)."""
+    """Every rule, reusing the findings of the parts whose kinds (and, if they
+    read it, the as-of date) are unchanged since the last run on this
+    program; (findings, parts reused)."""
     key, kept = memo or rule_memo(cache, program_id, index.as_of, digests)
     found = checks.run(index, overrides, kept)
     cache.store("rules", key, kept.current)
@@ -265,7 +293,7 @@ class _ChangedFiles:
         for key, outcome, facts in self.to_write:
             self.cache.put(key, outcome)
             if facts is not None:
-                self.cache.store("facts", facts_key(self.cache, key, self.as_of), facts)
+                self.cache.store("facts", facts_key(self.cache, key), facts)
 
 
 def previous_outcome(cache: FileCache, read: SourceFile, old_key: str | None) -> FileOutcome | None:

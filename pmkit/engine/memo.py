@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pmkit.core.findings import Finding
 from pmkit.core.procs import fork_map
 from pmkit.domain.index import Index
-from pmkit.engine.tracking import TrackedIndex
+from pmkit.engine.tracking import AS_OF, TrackedIndex
 from pmkit import rules
 from pmkit.rules import Check, Rule
 
@@ -18,9 +18,11 @@ from pmkit.rules import Check, Rule
 class Memo:
     """What each rule part found last time and which kinds it read, to reuse.
 
-    ``kinds`` is a digest of every kind's files now. A part whose kinds all
-    have the digest they had when it ran would read exactly what it read
-    then, so it would find exactly what it found: its findings are reused.
+    ``kinds`` is a digest of every kind's files now, and the as-of date under
+    ``AS_OF``. A part whose kinds all have the digest they had when it ran
+    (and, if it read the date, the same date) would read exactly what it
+    read then, so it would find exactly what it found: its findings are
+    reused.
     """
 
     kinds: dict[str, str]
@@ -33,7 +35,8 @@ class Memo:
         """The kinds that the parts about to run again read last time: what a
         re-run can load before the rules start."""
         return {kind for reads, *_ in self.previous.values()
-                if any(self.kinds.get(k) != digest for k, digest in reads.items()) for kind in reads}
+                if any(self.kinds.get(k) != digest for k, digest in reads.items()) for kind in reads
+                if kind != AS_OF}
 
     def run_all(self, index: Index, parts: list[tuple[Rule, int, Check]]) -> None:
         """Fill ``current`` for every part: reused, or run again. Parts that

@@ -10,6 +10,7 @@ the plain ``Index`` interface and cannot tell the difference.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ from pmkit.domain.index import Index, Record
 T = TypeVar("T")
 
 KIND_NAMES = frozenset(kind.name for kind in KINDS)
+
+#: What a part is noted to have read when it reads the as-of date: a part that
+#: never does finds the same on any day, so a new day (the next CI run, the
+#: next commit of ``pmkit history``) reuses its findings.
+AS_OF = "@as_of"
 
 
 class LazySource(Protocol):
@@ -37,12 +43,35 @@ class LazySource(Protocol):
         """The valid expenses of the files ``paths``, in file order."""
 
 
+class FactsStore(Protocol):
+    """Where the expense files' facts are kept from run to run (``validate.CachedFacts``)."""
+
+    def facts(self, path: str, day: dt.date) -> FileFacts | None:
+        """The file's facts as of ``day``, if kept (for its bytes now)."""
+
+    def keep(self, path: str, facts: FileFacts) -> None:
+        """Keep a file's facts (for its bytes now)."""
+
+
 @dataclass(eq=False)
 class TrackedIndex(Index):
     #: set for a lazy index: kinds load on first use
     lazy: LazySource | None = None
     #: the kinds read since ``touched`` was last set to a set (None: not recording)
     touched: set[str] | None = None
+    #: set for an index of every file: loaded expense files' facts are kept there
+    facts_store: FactsStore | None = None
+
+    # The as-of date, noted as read (``AS_OF``) whenever a rule reads it. The
+    # dataclass's ``__init__`` sets it through the setter.
+    @property  # type: ignore[override]
+    def as_of(self) -> dt.date:
+        self.note(AS_OF)
+        return self._as_of
+
+    @as_of.setter
+    def as_of(self, day: dt.date) -> None:
+        self._as_of = day
 
     @contextmanager
     def recording(self) -> Iterator[set[str]]:
@@ -72,6 +101,15 @@ class TrackedIndex(Index):
         if self.lazy is None:
             return super()._unloaded_expense_facts()
         return self.lazy.expense_facts(self)
+
+    def _file_facts(self, path: str, records: list[Record], broken_ids: list[str], day: dt.date) -> FileFacts:
+        if self.facts_store is None:
+            return super()._file_facts(path, records, broken_ids, day)
+        found = self.facts_store.facts(path, day)
+        if found is None:
+            found = super()._file_facts(path, records, broken_ids, day)
+            self.facts_store.keep(path, found)
+        return found
 
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
         if self.lazy is None:

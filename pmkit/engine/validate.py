@@ -23,7 +23,8 @@ from pmkit.core.vocabulary import minor_digits
 from pmkit.engine.cache import FileCache, default_dir
 from pmkit.engine.files import FileOutcome, Settings, check_file
 from pmkit.engine.tracking import TrackedIndex
-from pmkit.engine.incremental import incremental_run, kind_digests, program_id, rule_memo, rule_memo_key
+from pmkit.engine.incremental import (CachedFacts, incremental_run, kind_digests, program_id, rule_memo,
+                                      rule_memo_key)
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
 from pmkit.core.kinds import BY_NAME, file_id
@@ -166,7 +167,7 @@ def start_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.da
         ruled, kept = pending.result() if pending is not None else rules()
         if kept is not None:
             if not memo_key:  # worked out in a child: the same key here
-                memo_key = rule_memo_key(file_cache, program or "", index.as_of)
+                memo_key = rule_memo_key(file_cache, program or "")
             file_cache.store("rules", memo_key, kept)
         found = [*loaded.findings, *ruled]
         found.extend(_override_findings(loaded.documents, settings.overrides))
@@ -201,7 +202,9 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
         assert outcome is not None
         _collect(loaded, invalid, source, outcome, settings)
     day = as_of or settings.status_date or dt.date.today()
-    return loaded, outcomes, keys, build_index(loaded, invalid, day, TrackedIndex(as_of=day))
+    # Expense files' facts are kept with the file (a new day re-works the current month's only).
+    store = CachedFacts(file_cache, {source.path: key for source, key in zip(sources, keys)}) if cached else None
+    return loaded, outcomes, keys, build_index(loaded, invalid, day, TrackedIndex(as_of=day, facts_store=store))
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,

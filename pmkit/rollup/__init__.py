@@ -105,12 +105,12 @@ class Rollup:
 
 
 def compute(model: Model, as_of: dt.date, revision: str | None = None,
-            revision_date: dt.date | None = None, forecasts: bool = True) -> Rollup:
+            revision_date: dt.date | None = None, forecasts: bool = True, plan_by_month: bool = True) -> Rollup:
     """``forecasts=False`` leaves out the earned schedule and the planned value
-    by month (``assemble.sections``)."""
+    by month, ``plan_by_month=False`` the latter only (``assemble.sections``)."""
     from pmkit.rollup import assemble
 
-    return Rollup(as_of, model.program.currency, assemble.sections(model, as_of, forecasts),
+    return Rollup(as_of, model.program.currency, assemble.sections(model, as_of, forecasts, plan_by_month),
                   provenance(model, as_of, revision, revision_date))
 
 

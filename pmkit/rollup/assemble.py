@@ -161,9 +161,11 @@ def _source(source: FundingSource) -> SourceFigures:
     return SourceFigures(source.id, source.name, source.amount, source.status, source.date, source.fiscal_year)
 
 
-def sections(model: Model, as_of: dt.date, forecasts: bool = True) -> dict[str, Any]:
+def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month: bool = True) -> dict[str, Any]:
     """``forecasts``: the earned schedule and the planned value by month (the
-    costliest figures; ``pmkit diff`` compares neither and leaves them out)."""
+    costliest figures; ``pmkit diff`` compares neither and leaves them out).
+    ``plan_by_month``: the planned value by month (``pmkit history`` has no
+    use for it; it is empty without it or without ``forecasts``)."""
     table = budget.lines(model, as_of)
     per_project = budget.by_project(table)
     program_budget = budget.total(per_project.values())
@@ -224,7 +226,8 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True) -> dict[str, 
         funding.funded, funding.funding_gap,
         sum(r.status == "late" for r in milestone_rows), sum(r.status == "upcoming" for r in milestone_rows),
         budget.spend_by_month(model, as_of),
-        earned_schedule.planned_by_month(curve_parts, model.program.start, model.program.end),
+        earned_schedule.planned_by_month(curve_parts, model.program.start, model.program.end)
+        if plan_by_month else {},
         people.staffing(model, as_of), risks.open,
     )
 

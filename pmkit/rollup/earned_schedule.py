@@ -29,6 +29,7 @@ nearest day (half up). All arithmetic is exact (Fraction).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import datetime as dt
@@ -120,11 +121,20 @@ class PlanCurve:
     """
 
     def __init__(self, tasks: Iterable[Task]) -> None:
+        self._build(tuple(spans_of(tasks)))
+
+    @classmethod
+    def of_spans(cls, spans: tuple[tuple[int, int, Decimal], ...]) -> PlanCurve:
+        """The curve of tasks given as (start ordinal, end ordinal, effort)."""
+        plan = cls.__new__(cls)
+        plan._build(spans)
+        return plan
+
+    def _build(self, spans: tuple[tuple[int, int, Decimal], ...]) -> None:
         groups: dict[int, list[tuple[int, Decimal]]] = {}
         self.last_end = 0
-        for task in tasks:
-            s, e = task.start.toordinal(), task.end.toordinal()
-            groups.setdefault(e - s, []).append((s, task.effort))
+        for s, e, effort in spans:
+            groups.setdefault(e - s, []).append((s, effort))
             self.last_end = max(self.last_end, e)
         self.groups: list[tuple[int, list[int], list[Decimal], list[Decimal]]] = []
         for span, items in sorted(groups.items()):
@@ -230,9 +240,24 @@ def _scaled(amount: Decimal, scale: int) -> int:
     return whole
 
 
+def spans_of(tasks: Iterable[Task]) -> Iterable[tuple[int, int, Decimal]]:
+    return ((task.start.toordinal(), task.end.toordinal(), task.effort) for task in tasks)
+
+
+@functools.lru_cache(maxsize=8192)
+def plan_of(spans: tuple[tuple[int, int, Decimal], ...]) -> PlanCurve:
+    """The plan curve of tasks given by their spans, built once per distinct
+    plan in a process: a project whose tasks' dates and efforts did not change
+    shares its curve (and its daily table, ``approx``) with every rollup
+    before it (the next commit of ``pmkit history``, the other side of a
+    ``pmkit diff``, a site's report pages). The curve is never changed once
+    built, except for that table, which is the same whoever builds it."""
+    return PlanCurve.of_spans(spans)
+
+
 def project_part(bac: Decimal, tasks: Sequence[Task]) -> tuple[Fraction, PlanCurve] | None:
     """A project's share of a PV curve: None without tasks, effort or budget."""
-    plan = PlanCurve(tasks)
+    plan = plan_of(tuple(spans_of(tasks)))
     if plan.total == 0 or bac == 0:
         return None
     return Fraction(bac) / Fraction(plan.total), plan
