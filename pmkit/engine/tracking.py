@@ -64,7 +64,7 @@ class TrackedIndex(Index):
 
     # The as-of date, noted as read (``AS_OF``) whenever a rule reads it. The
     # dataclass's ``__init__`` sets it through the setter.
-    @property  # type: ignore[misc]  (a dataclass field, read through a property here)
+    @property  # type: ignore[misc]
     def as_of(self) -> dt.date:
         self.note(AS_OF)
         return self._as_of
