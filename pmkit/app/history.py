@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmkit.engine.cache import FileCache, default_dir
+from pmkit.app.pipeline import Extent, figures_of
+from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
 ROW_VERSION = "2"
@@ -171,17 +172,22 @@ def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str,
     return trees
 
 
+#: what a row needs of the rollup: not the plan by month (the site's burn chart)
+EXTENT = Extent(plan_by_month=False)
+
+
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
-            memo: dict[tuple[str, str], dict[str, Any]] | None = None) -> dict[str, Any]:
+            memo: dict[tuple[str, str], dict[str, Any]] | None = None,
+            memory: RecentMemory | None = None) -> dict[str, Any]:
     """Plain data for one commit: counts, program and project figures, baselines (cached).
 
     The figures are a function of the program folder's files and the day
     only, so with the folder's ``tree`` id known a row is kept under (tree,
     day): a commit that leaves the folder as it was on a day already computed
     (a code or docs commit, a rebase, a merge that changes nothing there) is
-    read from the cache, or from ``memo`` within one run without a cache."""
-    from pmkit.app.pipeline import figures_of
-
+    read from the cache, or from ``memo`` within one run without a cache.
+    ``memory``: what the commit before computed (files' outcomes and facts,
+    the rule memo), shared in this process, cache or not."""
     cache = FileCache(default_dir() if use_cache else None, "history")
     ident = f"tree:{tree}" if tree is not None else step.sha
     if memo is not None and (ident, step.day.isoformat()) in memo:
@@ -196,7 +202,8 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
                            "program": None, "projects": {}, "baselines": {}}
     try:
         with repo.source(step.sha, folder) as source:
-            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}")
+            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}", memory=memory,
+                                  extent=EXTENT)
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
     except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)
@@ -226,8 +233,10 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     rows = []
     trees = folder_trees(repo, folder, chosen)
     memo: dict[tuple[str, str], dict[str, Any]] = {}
+    memory = RecentMemory()
     for step in chosen:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo)
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
+        memory.step()
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
@@ -273,8 +282,10 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
     steps_read = touching(repo, folder, chosen)
     trees = folder_trees(repo, folder, steps_read)
     memo: dict[tuple[str, str], dict[str, Any]] = {}
+    memory = RecentMemory()
     for step in steps_read:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo)
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
+        memory.step()
         if not s["valid"]:
             continue
         now = s["baselines"]

@@ -177,6 +177,29 @@ def tree_digest(package: Path, extra: list[Path]) -> str:
     return digest.hexdigest()
 
 
+class RecentMemory(dict[tuple[str, str], object]):
+    """A ``FileCache.memory`` for a run over many versions of one program
+    (``pmkit history``): what a step did not use is forgotten after the next
+    one, so the store holds about two versions of the program, however long
+    the history. ``step()`` marks the end of a step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.older: dict[tuple[str, str], object] = {}
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        if key in self.older:
+            self[key] = self.older.pop(key)  # type: ignore[index]  (used again: kept for the next step)
+            return True
+        return False
+
+    def step(self) -> None:
+        self.older = dict(self)
+        self.clear()
+
+
 class FileCache:
     """Per-file outcomes (``get``/``put``) and anything else (``load``/``store``
     under a section), keyed by ``key``/``digest``. ``directory`` is None when
