@@ -52,8 +52,9 @@ def _name(repo: Repository, folder: str) -> str:
 
 Shared = dict  # (section, key) -> entry: what one side computed, for the other (FileCache.memory)
 
-#: A diff compares no forecast (earned schedule, planned value by month): not worked out.
-DIFF_EXTENT = Extent(forecasts=False)
+#: A diff compares no forecast (earned schedule, planned value by month) and
+#: nothing but the program's and the projects' figures: the rest is not worked out.
+DIFF_EXTENT = Extent(forecasts=False, sections=frozenset())
 
 
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
@@ -101,7 +102,8 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
                  disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
     base_side.figures.settle()
     memo: dict | None = {} if share else None  # a file identical on both sides is read once
-    base_private, head_private = collect_files(base_side.files.items(), memo), collect_files(head_side.files.items(), memo)
+    base_private = collect_files(base_side.files.items(), memo, _parsed(base_side))
+    head_private = collect_files(head_side.files.items(), memo, _parsed(head_side))
     values = base_private.values | head_private.values  # a value may be quoted on either side
 
     def scrub_base(found: list[Finding]) -> list[Finding]:
@@ -111,6 +113,16 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
         return redact(found, PrivateData(values, head_private.lines))
 
     return compare(base_side, head_side, folder, day, (scrub_base, scrub_head), reuse=share)
+
+
+def _parsed(side: Side) -> dict[str, Any]:
+    """The side's files with a private field, as validation parsed them (path -> data)."""
+    from pmkit.app.site.privacy import private_kinds
+
+    index = side.figures.result.index
+    if index is None:
+        return {}
+    return {doc.path: doc.data for kind in private_kinds() for doc in index.documents_of(kind)}
 
 
 def _side_date(program: Program, head: str | None) -> dt.date | None:

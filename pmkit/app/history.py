@@ -172,8 +172,8 @@ def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str,
     return trees
 
 
-#: what a row needs of the rollup: not the plan by month (the site's burn chart)
-EXTENT = Extent(plan_by_month=False)
+#: what a row needs of the rollup: the program, projects and milestones, not the plan by month
+EXTENT = Extent(plan_by_month=False, sections=frozenset({"milestones"}))
 
 
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,

@@ -60,6 +60,9 @@ class Extent:
     forecasts: bool = True
     #: the planned value by month alone (``pmkit history`` has no use for it)
     plan_by_month: bool = True
+    #: the rollup's sections wanted besides the program and projects (None: all;
+    #: ``pmkit diff`` compares those two only)
+    sections: frozenset[str] | None = None
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
@@ -150,4 +153,5 @@ def _build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str,
 
     also = month_ends(index.reports, day) if extent.report_months else []
     model = domain.build(index, spent_as_of=day, also=also)  # the rollup is as of ``day`` (and ``also``) only
-    return model, as_json(compute(model, day, forecasts=extent.forecasts, plan_by_month=extent.plan_by_month))
+    return model, as_json(compute(model, day, forecasts=extent.forecasts, plan_by_month=extent.plan_by_month,
+                                  only=extent.sections))

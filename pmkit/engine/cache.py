@@ -191,7 +191,7 @@ class RecentMemory(dict[tuple[str, str], object]):
         if dict.__contains__(self, key):
             return True
         if key in self.older:
-            self[key] = self.older.pop(key)  # type: ignore[index]  (used again: kept for the next step)
+            self[key] = self.older.pop(key)
             return True
         return False
 

@@ -58,6 +58,7 @@ forecast_finish} (earned schedule in days, rollup/earned_schedule.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,12 +106,14 @@ class Rollup:
 
 
 def compute(model: Model, as_of: dt.date, revision: str | None = None,
-            revision_date: dt.date | None = None, forecasts: bool = True, plan_by_month: bool = True) -> Rollup:
+            revision_date: dt.date | None = None, forecasts: bool = True, plan_by_month: bool = True,
+            only: Collection[str] | None = None) -> Rollup:
     """``forecasts=False`` leaves out the earned schedule and the planned value
-    by month, ``plan_by_month=False`` the latter only (``assemble.sections``)."""
+    by month, ``plan_by_month=False`` the latter only; ``only`` names the
+    sections wanted besides the program and projects (``assemble.sections``)."""
     from pmkit.rollup import assemble
 
-    return Rollup(as_of, model.program.currency, assemble.sections(model, as_of, forecasts, plan_by_month),
+    return Rollup(as_of, model.program.currency, assemble.sections(model, as_of, forecasts, plan_by_month, only),
                   provenance(model, as_of, revision, revision_date))
 
 

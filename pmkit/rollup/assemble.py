@@ -35,6 +35,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
+from collections.abc import Callable, Collection
 
 from pmkit.domain.model import FundingSource, Model
 from pmkit.domain.ledger import LineFigures
@@ -161,11 +162,25 @@ def _source(source: FundingSource) -> SourceFigures:
     return SourceFigures(source.id, source.name, source.amount, source.status, source.date, source.fiscal_year)
 
 
-def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month: bool = True) -> dict[str, Any]:
+#: The sections every rollup has: the others can be left out (``sections(only=...)``).
+ALWAYS = ("program", "projects")
+SECTIONS = ("program", "projects", "teams", "vendors", "staff", "objectives", "categories", "funding", "milestones",
+            "compliance", "hiring", "risks")
+
+
+def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month: bool = True,
+             only: Collection[str] | None = None) -> dict[str, Any]:
     """``forecasts``: the earned schedule and the planned value by month (the
     costliest figures; ``pmkit diff`` compares neither and leaves them out).
     ``plan_by_month``: the planned value by month (``pmkit history`` has no
-    use for it; it is empty without it or without ``forecasts``)."""
+    use for it; it is empty without it or without ``forecasts``). ``only``:
+    the sections wanted besides ``ALWAYS`` (None: all); the others are
+    neither computed nor in the result (``pmkit diff`` compares the program
+    and its projects only)."""
+
+    def wanted(*names: str) -> bool:
+        return only is None or any(name in only for name in names)
+
     table = budget.lines(model, as_of)
     per_project = budget.by_project(table)
     program_budget = budget.total(per_project.values())
@@ -174,13 +189,10 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
 
     own = schedule.project_tallies(model, as_of)
     program_tally = schedule.program_tally(model, as_of, own)
-    by = schedule.groups(model, as_of, own)
+    by = schedule.groups(model, as_of, own) if wanted("teams", "vendors", "staff", "objectives") else None
     milestone_rows: list[MilestoneRow] = schedule.milestones(model, as_of)
 
     fte_by_project = people.project_fte(model, as_of)
-    fte_by_team = people.team_fte(model, as_of)
-    fte_by_person = people.person_fte(model, as_of)
-    over = set(people.over_allocated(model, as_of))
     problems = people.open_problems_by_project(model, as_of)
     risks = people.risks(model, as_of)
 
@@ -231,20 +243,62 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
         people.staffing(model, as_of), risks.open,
     )
 
+    out: dict[str, Any] = {"program": program, "projects": projects}
+    if by is not None:
+        out.update(_groups(model, as_of, by, wanted))
+    if wanted("categories"):
+        out["categories"] = budget.by_category(table, model.program.categories)
+    if wanted("funding"):
+        out["funding"] = funding
+    if wanted("milestones"):
+        out["milestones"] = milestone_rows
+    if wanted("compliance"):
+        out["compliance"] = people.compliance(model, as_of)
+    if wanted("hiring"):
+        out["hiring"] = people.hiring(model, as_of)
+    if wanted("risks"):
+        out["risks"] = risks
+    return {name: out[name] for name in SECTIONS if name in out}
+
+
+def _groups(model: Model, as_of: dt.date, by: schedule.Groups, wanted: Callable[[str], bool]) -> dict[str, Any]:
+    """The teams, vendors, staff and objectives sections (those wanted)."""
+    out: dict[str, Any] = {}
+    if wanted("teams"):
+        out["teams"] = _teams(model, as_of, by)
+    if wanted("vendors"):
+        out["vendors"] = _vendors(model, as_of, by)
+    if wanted("staff"):
+        out["staff"] = _staff(model, as_of, by)
+    if wanted("objectives"):
+        out["objectives"] = _objectives(model, by)
+    return out
+
+
+def _teams(model: Model, as_of: dt.date, by: schedule.Groups) -> dict[str, TeamFigures]:
+    fte_by_team = people.team_fte(model, as_of)
     teams = {}
     for tid, team in model.teams.items():
         t = by.teams[tid]
         members = sum(p.team == tid and p.employed_on(as_of) for p in model.people.values())
         teams[tid] = TeamFigures(team.name, team.department, team.lead, to_decimal(t.progress), to_decimal(t.planned),
                                  t.tasks, t.effort, members, fte_by_team.get(tid, ZERO))
+    return teams
 
+
+def _vendors(model: Model, as_of: dt.date, by: schedule.Groups) -> dict[str, VendorFigures]:
     spend: dict[str, VendorSpend] = budget.vendor_spend(model, as_of)
     vendors = {}
     for vid, vendor in model.vendors.items():
         t, s = by.vendors[vid], spend[vid]
         vendors[vid] = VendorFigures(vendor.name, to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort,
                                      s.contracts_value, s.invoiced, s.committed)
+    return vendors
 
+
+def _staff(model: Model, as_of: dt.date, by: schedule.Groups) -> dict[str, PersonFigures]:
+    fte_by_person = people.person_fte(model, as_of)
+    over = set(people.over_allocated(model, as_of))
     staff = {}
     for pid, person in model.people.items():
         t = by.people[pid]
@@ -254,7 +308,10 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
         staff[pid] = PersonFigures(person.name, person.team, person.employment, person.vendor,
                                    fte_by_person.get(pid, ZERO), dict(sorted(allocations.items())), pid in over,
                                    to_decimal(t.progress), to_decimal(t.planned), t.tasks)
+    return staff
 
+
+def _objectives(model: Model, by: schedule.Groups) -> dict[str, ObjectiveFigures]:
     objectives = {}
     for objective in model.program.objectives:
         t = by.objectives[objective.id]
@@ -263,18 +320,4 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
             objective.current, to_decimal(schedule.progress_to_target(objective)),
             schedule.objective_projects(model, objective.id), to_decimal(t.progress), to_decimal(t.planned),
         )
-
-    return {
-        "program": program,
-        "projects": projects,
-        "teams": teams,
-        "vendors": vendors,
-        "staff": staff,
-        "objectives": objectives,
-        "categories": budget.by_category(table, model.program.categories),
-        "funding": funding,
-        "milestones": milestone_rows,
-        "compliance": people.compliance(model, as_of),
-        "hiring": people.hiring(model, as_of),
-        "risks": risks,
-    }
+    return objectives

@@ -111,3 +111,30 @@ def test_without_forecasts_only_the_forecasts_are_left_out():
         return out
 
     assert without_forecasts(lean) == without_forecasts(full)
+
+
+def test_the_lean_rollups_of_diff_and_history_hold_the_full_rollups_figures():
+    """``pmkit diff`` and ``pmkit history`` compute fewer sections (and fewer
+    forecasts): each section they keep equals the full rollup's, figure by figure."""
+    from pathlib import Path
+
+    from pmkit.app.diff_command import DIFF_EXTENT
+    from pmkit.app.history import EXTENT as HISTORY_EXTENT
+    from pmkit.app.pipeline import figures
+
+    example = Path(__file__).resolve().parents[2] / "program"
+    full = figures(example, use_cache=False).document
+    diff = figures(example, use_cache=False, extent=DIFF_EXTENT).document
+    history = figures(example, use_cache=False, extent=HISTORY_EXTENT).document
+    assert full is not None and diff is not None and history is not None
+    assert set(diff) == {"as_of", "currency", "provenance", "program", "projects"}
+    assert set(history) == {"as_of", "currency", "provenance", "program", "projects", "milestones"}
+    assert history["milestones"] == full["milestones"] and history["projects"] == full["projects"]
+    assert {k: v for k, v in history["program"].items() if k != "planned_value_by_month"} == \
+        {k: v for k, v in full["program"].items() if k != "planned_value_by_month"}
+    assert history["program"]["planned_value_by_month"] == {}
+    forecasts = ("earned_schedule", "planned_value_by_month")
+    assert {k: v for k, v in diff["program"].items() if k not in forecasts} == \
+        {k: v for k, v in full["program"].items() if k not in forecasts}
+    assert {pid: {k: v for k, v in row.items() if k != "earned_schedule"} for pid, row in diff["projects"].items()} \
+        == {pid: {k: v for k, v in row.items() if k != "earned_schedule"} for pid, row in full["projects"].items()}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -118,38 +118,47 @@ def collect(root: Path, files: Iterable[str] | None = None, max_bytes: int = DEF
     return found
 
 
+def private_kinds() -> list[str]:
+    """The kinds with a private field somewhere."""
+    return [k.name for k in KINDS if private_paths(k)]
+
+
 def collect_files(files: Iterable[tuple[str, bytes]],
-                  memo: dict[tuple[str, bytes], PrivateData] | None = None) -> PrivateData:
+                  memo: dict[tuple[str, bytes], PrivateData] | None = None,
+                  parsed: Mapping[str, Any] | None = None) -> PrivateData:
     """Every private value in (program-relative path, bytes) pairs: a git revision's files.
-    ``memo`` keeps each file's part, for another revision with the same file (``pmkit diff``)."""
+    ``memo`` keeps each file's part, for another revision with the same file (``pmkit diff``);
+    ``parsed``: the files' data as validation parsed them (path -> data), not parsed again."""
     found = PrivateData(set(), {})
     private_kinds = {k.name for k in KINDS if private_paths(k)}
     for rel, data in files:
         kind = kind_of(rel)
         if kind is None or kind.name not in private_kinds:
             continue
+        known = (parsed or {}).get(rel)
         if memo is None:
-            _add(found, rel, kind, data)
+            _add(found, rel, kind, data, known)
             continue
         if (rel, data) not in memo:
             memo[(rel, data)] = PrivateData(set(), {})
-            _add(memo[(rel, data)], rel, kind, data)
+            _add(memo[(rel, data)], rel, kind, data, known)
         part = memo[(rel, data)]
         found.values |= part.values
         found.lines[rel] = part.lines[rel]
     return found
 
 
-def _add(found: PrivateData, rel: str, kind: Kind, data: bytes) -> None:
+def _add(found: PrivateData, rel: str, kind: Kind, data: bytes, parsed: Any = None) -> None:
     keys = private_keys(kind)
     text = data.decode("utf-8", errors="replace")
     values, lines = _lexical(text, keys)
     found.values |= values
     found.lines[rel] = lines
-    try:
-        parsed = parse(rel, data).value
-    except Exception:  # noqa: BLE001  (a broken file: the lexical pass covers it)
-        parsed = None
+    if parsed is None:
+        try:
+            parsed = parse(rel, data).value
+        except Exception:  # noqa: BLE001  (a broken file: the lexical pass covers it)
+            parsed = None
     for path in private_paths(kind):
         for value in _values_at(parsed, path):
             found.values.update(_leaves(value))
