@@ -84,3 +84,21 @@ def test_unchanged_program_reuses_the_rules_findings(program, tmp_path: Path, mo
     fixed = validate_directory(program.root, as_of=new_year, use_cache=True, cache_dir=cache)
     assert "unknown-reference" not in {f.code for f in fixed.findings}
     assert "unknown-reference" in ran and "problem-overdue" not in ran  # risks were not touched
+
+
+def test_recent_memory_keeps_what_the_last_step_used_and_forgets_the_rest():
+    """``pmkit history`` holds about two versions of the program however long the history."""
+    from pmkit.engine.cache import RecentMemory
+
+    memory = RecentMemory()
+    memory[("files", "a")] = 1
+    memory[("files", "b")] = 2
+    memory.step()  # a and b: from the step before
+    assert ("files", "a") in memory and memory[("files", "a")] == 1  # used again: kept
+    memory[("files", "c")] = 3
+    memory.step()
+    assert ("files", "b") not in memory  # not used in the last step: forgotten
+    assert ("files", "a") in memory and ("files", "c") in memory
+    memory.step()
+    memory.step()
+    assert ("files", "a") not in memory and len(memory) == 0

@@ -40,7 +40,7 @@ from pmkit.app.pipeline import Extent, figures_of
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
-ROW_VERSION = "2"
+ROW_VERSION = "3"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -215,7 +215,9 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
         if doc is not None:
             out["valid"] = True
             out["program"] = _figures_of(doc, None)
-            out["projects"] = {pid: _figures_of(doc, pid) for pid in doc["projects"]}
+            # A tuple in PROGRAM_FIGURES order: a thousand rows of a few hundred
+            # projects each are read back (and held) without repeating the names.
+            out["projects"] = {pid: tuple(_figures_of(doc, pid).values()) for pid in doc["projects"]}
             out["baselines"] = _baselines_of(doc)
     cache.store("history", key, out)
     if memo is not None:
@@ -237,13 +239,15 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     for step in chosen:
         s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
         memory.step()
+        _keep_last(memo)
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
         if all_projects and not s["valid"]:
             keys = [None]
         for key in keys:
-            figures = s["program"] if key is None else s["projects"].get(key)
+            kept = s["projects"].get(key)
+            figures = s["program"] if key is None else dict(zip(PROGRAM_FIGURES, kept)) if kept else None
             row: dict[str, Any] = {"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
                                    "subject": step.subject}
             if all_projects or project is not None:
@@ -254,6 +258,13 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
             row.update({name: (figures or {}).get(name) for name in PROGRAM_FIGURES})
             rows.append(row)
     return rows
+
+
+def _keep_last(memo: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Hold only the last row in ``memo``: a run of commits that leave the folder
+    as it was on one day reuses it, and a long history holds one row, not all."""
+    while len(memo) > 1:
+        del memo[next(iter(memo))]
 
 
 def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
@@ -286,6 +297,7 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
     for step in steps_read:
         s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
         memory.step()
+        _keep_last(memo)
         if not s["valid"]:
             continue
         now = s["baselines"]
