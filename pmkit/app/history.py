@@ -233,13 +233,7 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
            each: Callable[[Step, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Rows of the series: one per commit (and per project with ``all_projects``)."""
     rows = []
-    trees = folder_trees(repo, folder, chosen)
-    memo: dict[tuple[str, str], dict[str, Any]] = {}
-    memory = RecentMemory()
-    for step in chosen:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
-        memory.step()
-        _keep_last(memo)
+    for step, s in summaries(repo, folder, chosen, use_cache):
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
@@ -260,11 +254,20 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     return rows
 
 
-def _keep_last(memo: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """Hold only the last row in ``memo``: a run of commits that leave the folder
-    as it was on one day reuses it, and a long history holds one row, not all."""
-    while len(memo) > 1:
-        del memo[next(iter(memo))]
+def summaries(repo: Repository, folder: str, chosen: list[Step],
+              use_cache: bool) -> Iterator[tuple[Step, dict[str, Any]]]:
+    """Each step with its ``summary``, oldest first, computed in one process: what
+    the commit before computed is at hand (``RecentMemory``), and only the last
+    row is held (a run of commits that leave the folder as it was on one day
+    reuses it; a long history holds one row, not all)."""
+    trees = folder_trees(repo, folder, chosen)
+    memory = RecentMemory()
+    memo: dict[tuple[str, str], dict[str, Any]] = {}
+    for step in chosen:
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
+        memory.step()
+        memo = {key: row for key, row in memo.items() if row is s}
+        yield step, s
 
 
 def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
@@ -290,14 +293,7 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
     (only the commits that changed the program folder are read: see :func:`touching`)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
-    steps_read = touching(repo, folder, chosen)
-    trees = folder_trees(repo, folder, steps_read)
-    memo: dict[tuple[str, str], dict[str, Any]] = {}
-    memory = RecentMemory()
-    for step in steps_read:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
-        memory.step()
-        _keep_last(memo)
+    for step, s in summaries(repo, folder, touching(repo, folder, chosen), use_cache):
         if not s["valid"]:
             continue
         now = s["baselines"]
