@@ -201,7 +201,7 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
-        with repo.source(step.sha, folder) as source:
+        with repo.source(step.sha, folder, memory=memory) as source:
             computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}", memory=memory,
                                   extent=EXTENT)
     except GitError as exc:

@@ -110,6 +110,8 @@ class Index:
     as_of: dt.date
     #: expense file -> the ids of its entries that broke their schema (every parsed expense file is a key)
     expense_files: dict[str, list[str]] = field(default_factory=dict)
+    #: expense file -> its valid entries, as in ``entries["expenses"]`` (shared with its document)
+    expense_records: dict[str, list[Record]] = field(default_factory=dict)
     records: ByKind[dict[str, Record]] = field(init=False)
     entries: ByKind[list[Record]] = field(init=False)
     known: ByKind[set[str]] = field(init=False)
@@ -156,6 +158,14 @@ class Index:
 
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
         raise KeyError("expenses")
+
+    def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, which must depend on nothing but the document as it was
+        checked (its bytes, path and schema outcome) and ``name``: its entries as
+        records, a project's typed model. The engine's index keeps it for the next
+        version of the program in this process (``pmkit history``, the other side
+        of ``pmkit diff``), where the same file comes back; this one computes it."""
+        return compute()
 
     @property
     def program(self) -> Record | None:
@@ -275,10 +285,7 @@ def _expense_facts(ix: Index) -> list[FileFacts]:
     day = ix.as_of  # the facts' amounts depend on it (read here even when every file's facts are at hand)
     if "expenses" not in ix._loaded:
         return ix._unloaded_expense_facts()
-    by_file: dict[str, list[Record]] = {path: [] for path in ix.expense_files}
-    for record in ix.entries["expenses"]:
-        by_file[record.doc.path].append(record)
-    return [ix._file_facts(path, records, ix.expense_files[path], day) for path, records in by_file.items()]
+    return [ix._file_facts(path, ix.expense_records[path], broken, day) for path, broken in ix.expense_files.items()]
 
 
 def _column(ix: Index, kind: str, key: str) -> list[Any]:
@@ -321,12 +328,18 @@ def add_document(ix: Index, doc: Document, bad: set[int] | None) -> None:
     items = doc.data.get(doc.kind.list_key)
     if not isinstance(items, list):
         return
-    valid, broken = list_records(doc, bad)
+    valid, broken, ids = ix.derived(doc, "records", lambda: _with_ids(list_records(doc, bad)))
     if name == "expenses":
-        ix.expense_files[doc.path] = broken
+        ix.expense_files[doc.path] = list(broken)
+        ix.expense_records[doc.path] = valid
     known.update(broken)
-    known.update(record.data["id"] for record in valid)
-    ix.entries[name].extend(valid)
+    known.update(ids)
+    ix.entries[name].extend(valid)  # (a copy: ``valid`` is the document's, shared)
+
+
+def _with_ids(listed: tuple[list[Record], list[str]]) -> tuple[list[Record], list[str], frozenset[str]]:
+    valid, broken = listed
+    return valid, broken, frozenset(record.data["id"] for record in valid)
 
 
 def list_records(doc: Document, bad: set[int] | None) -> tuple[list[Record], list[str]]:

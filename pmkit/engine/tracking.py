@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar
 from pmkit.core.kinds import KINDS
 from pmkit.domain.expense_facts import FileFacts
 from pmkit.domain.index import Index, Record
+from pmkit.ingest.loader import Document
 
 T = TypeVar("T")
 
@@ -53,6 +54,13 @@ class FactsStore(Protocol):
         """Keep a file's facts (for its bytes now)."""
 
 
+class DerivedStore(Protocol):
+    """Where what is derived from one file version is kept (``validate.KeptDerived``)."""
+
+    def of(self, path: str) -> dict[str, object] | None:
+        """The values kept for the file at ``path`` as this run reads it (None: keep nothing)."""
+
+
 @dataclass(eq=False)
 class TrackedIndex(Index):
     #: set for a lazy index: kinds load on first use
@@ -61,6 +69,8 @@ class TrackedIndex(Index):
     touched: set[str] | None = None
     #: set for an index of every file: loaded expense files' facts are kept there
     facts_store: FactsStore | None = None
+    #: set for a run over several versions of a program: see ``Index.derived``
+    derived_store: DerivedStore | None = None
 
     # The as-of date, noted as read (``AS_OF``) whenever a rule reads it. The
     # dataclass's ``__init__`` sets it through the setter.
@@ -110,6 +120,14 @@ class TrackedIndex(Index):
             found = super()._file_facts(path, records, broken_ids, day)
             self.facts_store.keep(path, found)
         return found
+
+    def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
+        kept = self.derived_store.of(doc.path) if self.derived_store is not None else None
+        if kept is None:
+            return compute()
+        if name not in kept:
+            kept[name] = compute()
+        return kept[name]  # type: ignore[return-value]
 
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
         if self.lazy is None:

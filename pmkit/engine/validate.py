@@ -192,23 +192,64 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
     outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    remember = file_cache.directory is not None  # entry layouts only pay for a later run's splice
-    checked = check_many([sources[i] for i in missing], partial(check_file, settings=settings, remember=remember))
+    # Entry layouts only pay for a later parse's splice: a later run's (the
+    # cache), or the next version's in this process (``memory``: the next
+    # commit of ``pmkit history``), which starts from this version's outcome.
+    remember = file_cache.directory is not None
+    latest = file_cache.memory if remember else None
+
+    def check(source: SourceFile) -> FileOutcome:
+        before = latest[("latest", source.path)] if latest is not None and ("latest", source.path) in latest else None
+        return check_file(source, settings, before if isinstance(before, FileOutcome) else None, remember)
+
+    checked = check_many([sources[i] for i in missing], check)
     for i, fresh in zip(missing, checked):
         outcomes[i] = fresh
         file_cache.put(keys[i], fresh)
-    for source, outcome in zip(sources, outcomes):
+    if latest is not None:
+        for source, outcome in zip(sources, outcomes):
+            latest[("latest", source.path)] = outcome
+    for source, outcome, key in zip(sources, outcomes, keys):
         loaded.files += 1
         assert outcome is not None
-        _collect(loaded, invalid, source, outcome, settings)
+        _collect(loaded, invalid, source, outcome, settings, file_cache.memory if key else None, key)
     day = as_of or settings.status_date or dt.date.today()
     # Expense files' facts are kept with the file (a new day re-works the current month's only).
-    store = CachedFacts(file_cache, {source.path: key for source, key in zip(sources, keys)}) if cached else None
-    return loaded, outcomes, keys, build_index(loaded, invalid, day, TrackedIndex(as_of=day, facts_store=store))
+    by_path = {source.path: key for source, key in zip(sources, keys)}
+    store = CachedFacts(file_cache, by_path) if cached else None
+    kept = KeptDerived(file_cache.memory, by_path) if cached and file_cache.memory is not None else None
+    index = TrackedIndex(as_of=day, facts_store=store, derived_store=kept)
+    return loaded, outcomes, keys, build_index(loaded, invalid, day, index)
+
+
+class KeptDerived:
+    """What is derived from each file version (``Index.derived``), kept in a
+    run's memory (``FileCache.memory``) under the file's cache key: the key
+    names its bytes, path and settings, so its outcome (the entries that broke
+    the schema included) and all derived from it are the same wherever it
+    comes back. In memory only: never on disk, and nothing in it refers back
+    to the store (no cycle keeps a forgotten version alive)."""
+
+    def __init__(self, memory: dict[tuple[str, str], object], keys: dict[str, str]) -> None:
+        self.memory, self.keys = memory, keys
+
+    def of(self, path: str) -> dict[str, object] | None:
+        key = self.keys.get(path)
+        if not key:
+            return None
+        slot = ("derived", key)
+        kept = self.memory[slot] if slot in self.memory else None
+        if not isinstance(kept, dict):
+            kept = self.memory[slot] = {}
+        return kept
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
-             outcome: FileOutcome, settings: Settings) -> None:
+             outcome: FileOutcome, settings: Settings, memory: dict[tuple[str, str], object] | None = None,
+             key: str = "") -> None:
+    """Add one file's outcome. With ``memory``, a document met before (same
+    path, bytes and settings: the same ``key``) is the same object again, so
+    what was derived from it (``Document.derived``) is not worked out twice."""
     loaded.findings.extend(outcome.findings)
     if outcome.kind is None:
         return
@@ -217,7 +258,14 @@ def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: Source
         if kind.id_from_file:
             loaded.unparsed.setdefault(kind.name, set()).add(file_id(source.path))
         return
-    loaded.documents.append(Document(source.path, kind, outcome.data, source.data, settings.max_depth))
+    known = memory.get(("documents", key)) if memory is not None and ("documents", key) in memory else None
+    if isinstance(known, Document) and known.path == source.path and known.data is outcome.data:
+        document = known
+    else:
+        document = Document(source.path, kind, outcome.data, source.data, settings.max_depth)
+        if memory is not None:
+            memory[("documents", key)] = document
+    loaded.documents.append(document)
     if outcome.invalid is None or outcome.invalid:
         invalid[source.path] = outcome.invalid
 

@@ -128,9 +128,10 @@ class Repository:
                 return sha
         return None
 
-    def source(self, rev: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES) -> GitSource:
-        """The files of ``folder`` (relative to the root) at ``rev``."""
-        return GitSource(self, self.resolve(rev), folder, max_bytes, rev)
+    def source(self, rev: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               memory: dict[tuple[str, str], object] | None = None) -> GitSource:
+        """The files of ``folder`` (relative to the root) at ``rev``; ``memory``: see ``GitSource``."""
+        return GitSource(self, self.resolve(rev), folder, max_bytes, rev, memory)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,10 @@ class GitSource:
     """The YAML files of a program folder at one commit, paths relative to the folder."""
 
     def __init__(self, repo: Repository, commit: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                 rev: str | None = None) -> None:
+                 rev: str | None = None, memory: dict[tuple[str, str], object] | None = None) -> None:
+        """``memory``: blobs kept by the caller across sources, under ``("blob", oid)``
+        (``pmkit history`` reads one commit after another: a blob the commit before
+        read is not read again; an object id names its content, so a blob never changes)."""
         self.repo = repo
         self.commit = commit
         self.rev = rev or commit
@@ -204,6 +208,7 @@ class GitSource:
         self._entries = self._list()
         self._reader: BlobReader | None = None
         self._cache: dict[str, bytes] = {}
+        self._memory = memory
 
     # --- the tree ---------------------------------------------------------------------
     def _list(self) -> dict[str, Entry]:
@@ -331,12 +336,23 @@ class GitSource:
 
     def _blobs(self, oids: Iterable[str]) -> list[bytes | None]:
         wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._cache]
+        if wanted and self._memory is not None:
+            memory, missing = self._memory, []
+            for oid in wanted:
+                kept = memory[("blob", oid)] if ("blob", oid) in memory else None
+                if isinstance(kept, bytes):
+                    self._cache[oid] = kept
+                else:
+                    missing.append(oid)
+            wanted = missing
         if wanted:
             if self._reader is None:
                 self._reader = BlobReader(self.repo.root)
             for oid, data in zip(wanted, self._reader.read_many(wanted)):
                 if data is not None:
                     self._cache[oid] = data
+                    if self._memory is not None:
+                        self._memory[("blob", oid)] = data
         return [self._cache.get(oid) for oid in oids] if isinstance(oids, list) else []
 
     def end_reader(self) -> None:

@@ -270,8 +270,22 @@ def measure(parts: Iterable[tuple[Fraction, PlanCurve] | None], ev: Fraction | N
     present = tuple(p for p in parts if p is not None)
     if not present or ev is None:
         return EarnedSchedule(at=at)
-    curve = Curve(present)
-    origin = start.toordinal()
+    es, pd = _es_and_pd(Curve(present), start.toordinal(), ev)
+    spi = spi_t(es, Fraction(at))
+    duration = forecast_duration(Fraction(pd), spi)
+    finish = None
+    if duration is not None:
+        finish = start + dt.timedelta(days=int(duration + Fraction(1, 2)))
+    return EarnedSchedule(to_decimal(es), at, to_decimal(es - at), to_decimal(spi), pd, to_decimal(duration), finish)
+
+
+@functools.lru_cache(maxsize=4096)
+def _es_and_pd(curve: Curve, origin: int, ev: Fraction) -> tuple[Fraction, int]:
+    """ES and PD in days from ``origin``: the searches, which do not depend on
+    the as-of date (only AT does), so they run once per curve and EV in a
+    process (a project whose plan and progress did not change, from one
+    commit of ``pmkit history`` to the next). A curve's parts are plan curves
+    shared by ``plan_of`` (hashed by identity) and exact factors."""
     last = max(curve.last_end - origin, 0)
     total = curve.pv(origin + last)
 
@@ -283,14 +297,7 @@ def measure(parts: Iterable[tuple[Fraction, PlanCurve] | None], ev: Fraction | N
         return known[k]
 
     approx = _approximate(curve, origin)
-    es = _crossing(value, last, min(ev, total), approx)
-    pd = _first_reaching(value, last, total, approx)
-    spi = spi_t(es, Fraction(at))
-    duration = forecast_duration(Fraction(pd), spi)
-    finish = None
-    if duration is not None:
-        finish = start + dt.timedelta(days=int(duration + Fraction(1, 2)))
-    return EarnedSchedule(to_decimal(es), at, to_decimal(es - at), to_decimal(spi), pd, to_decimal(duration), finish)
+    return _crossing(value, last, min(ev, total), approx), _first_reaching(value, last, total, approx)
 
 
 def _approximate(curve: Curve, origin: int) -> Callable[[int], float] | None:

@@ -1,0 +1,112 @@
+"""What a run over many versions of a program reuses from one version to the next
+(``pmkit history``, both sides of ``pmkit diff``), against the plain computation.
+
+Reused in memory, per file version: the blob's bytes (``GitSource`` memory),
+the document, its entries as records, a project's typed model, an expense
+file's sums (``Index.derived``), and a long list file's entry layout (the next
+version re-parses only its changed entries). Each must give what a fresh
+computation of that version gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pmkit.app import history
+from pmkit.domain import model as domain
+from pmkit.engine.cache import RecentMemory
+from pmkit.engine.validate import start_directory
+from pmkit.ingest.gitsource import Repository
+from pmkit.ingest.loader import splice
+
+from .conftest import Repo
+
+EXAMPLE = Path(__file__).resolve().parent.parent.parent / "program"
+BIG = "program/budget/expenses/2026-05.yaml"
+
+
+def _shown(spending: domain.Spending) -> list[list[tuple[object, str]]]:
+    """Every sum, in key order, as text (so a different exponent shows)."""
+    return [[(key, str(value)) for key, value in part.items()]
+            for part in (spending.lines, spending.contracts, spending.vendors, spending.months)]
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    days = [start - dt.timedelta(days=1), end + dt.timedelta(days=1)]
+    day = start
+    while day <= end:
+        days += [day, day + dt.timedelta(days=14)]
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return sorted(set(days))
+
+
+def test_expenses_added_up_file_by_file_equal_every_row_added_up_on_any_day() -> None:
+    memory: dict[tuple[str, str], object] = {}
+    first = start_directory(EXAMPLE, dt.date(2026, 10, 31), memory=memory).index
+    program = domain.build(first, spent_as_of=dt.date(2026, 10, 31)).program
+    days = _days(program.start, program.end)
+    assert len(days) > 20
+    for day in days:
+        index = start_directory(EXAMPLE, day, memory=memory).index
+        kept = domain.build(index, spent_as_of=day).spending
+        assert kept is not None
+        plain = domain.add_up(domain._spend_rows(index.expenses), day)
+        assert _shown(kept) == _shown(plain), day
+        # the second version of a file reads its records (and sums) from the first's
+        path = next(p for p, records in index.expense_records.items() if records)
+        assert index.expense_records[path] is first.expense_records[path]
+
+
+def _entry(i: int, amount: str = "10.00") -> str:
+    return (f"  - id: m{i}\n    date: 2026-05-{1 + i % 28:02d}\n    project: payroll\n    category: labor\n"
+            f"    amount: {amount}\n    description: Contractor hours, week {i}, with a long note to fill the file.\n")
+
+
+@pytest.fixture
+def long_file_story(repo: Repo) -> Repo:
+    """A list file long enough to be spliced, changed the ways a team changes it, a day apart."""
+    entries = [_entry(i, f"{10 + i % 7}.{i % 100:02d}") for i in range(2200)]
+    repo.write(BIG, "expenses:\n" + "".join(entries))
+    assert len((repo.root / BIG).read_bytes()) > splice.MIN_BYTES
+    repo.commit("the May expenses", "2026-05-20T12:00:00+00:00")
+    changes = [
+        ("append", lambda text: text + _entry(5000, "1234.56")),
+        ("correct one in the middle", lambda text: text.replace("    amount: 13.03\n", "    amount: 130.30\n", 1)),
+        ("break one", lambda text: text.replace("    amount: 14.04\n", "    amount: lots\n", 1)),
+        ("fix it", lambda text: text.replace("    amount: lots\n", "    amount: 14.40\n", 1)),
+        ("drop the first", lambda text: "expenses:\n" + text.split("\n", 7)[7]),
+    ]
+    for n, (subject, change) in enumerate(changes):
+        path = repo.root / BIG
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        repo.commit(subject, f"2026-05-{21 + n}T12:00:00+00:00")
+    return repo
+
+
+def _figures(row: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in row.items() if key != "ident"}  # (a tree id, or the commit alone)
+
+
+def test_history_rows_equal_each_commit_computed_alone(long_file_story: Repo, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))  # splices need entry layouts kept
+    repo = Repository.find(long_file_story.root)
+    steps = history.steps(repo)
+    reused = [_figures(row) for _, row in history.summaries(repo, "program", steps, use_cache=True)]
+    alone = [_figures(history.summary(repo, "program", step, use_cache=False)) for step in steps]
+    assert [r["valid"] for r in alone] == [True, True, True, True, False, True, True]
+    assert reused == alone
+    assert alone[3]["program"]["actual"] != alone[2]["program"]["actual"]  # the correction counts
+
+
+def test_recent_memory_keeps_what_the_last_step_used() -> None:
+    memory = RecentMemory()
+    memory[("blob", "a")] = b"a"
+    memory.step()
+    assert ("blob", "a") in memory  # used by this step: kept for the next
+    memory.step()
+    memory.step()
+    assert ("blob", "a") not in memory
