@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.app.pipeline import Extent, figures_of
+from pmkit.core.vocabulary import minor_digits
+from pmkit.rollup.figures import field_json, to_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
-ROW_VERSION = "3"
+ROW_VERSION = "4"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -118,38 +120,34 @@ def bucket(chosen: list[Step], by: str) -> list[Step]:
 # ------------------------------------------------------------------ one commit
 
 
-def _figures_of(doc: dict[str, Any], key: str | None) -> dict[str, Any]:
-    """The series' figures of the program (key None) or of one project, from a rollup document."""
-    if key is None:
-        p = doc["program"]
-        return {
-            "progress": p["progress"], "planned": p["planned"], "pv": p["evm"]["pv"], "ev": p["evm"]["ev"],
-            "actual": p["budget"]["actual"], "committed": p["budget"]["committed"],
-            "current_budget": p["budget"]["current"], "eac": p["evm"]["eac"], "cpi": p["evm"]["cpi"],
-            "spi": p["evm"]["spi"], "spi_t": p["earned_schedule"]["spi_t"],
-            "forecast_finish": p["earned_schedule"]["forecast_finish"], "funding_gap": p["funding_gap"],
-            "fte": p["staffing"]["fte"], "open_problems": p["open_problems"],
-            "milestones_late": p["milestones_late"],
-        }
-    p = doc["projects"][key]
+def _figures_of(rollup: Any, key: str | None) -> dict[str, Any]:
+    """The series' figures of the program (key None) or of one project, as the
+    rollup's JSON document writes them (only these are written)."""
+    digits = minor_digits(rollup.currency)
+    p = rollup.sections["program"] if key is None else rollup.sections["projects"][key]
+    evm, budget = to_json(p.evm, digits), to_json(p.budget, digits)
+    schedule = to_json(p.earned_schedule, digits)
     return {
-        "progress": p["progress"], "planned": p["planned"], "pv": p["evm"]["pv"], "ev": p["evm"]["ev"],
-        "actual": p["budget"]["actual"], "committed": p["budget"]["committed"], "current_budget": p["budget"]["current"],
-        "eac": p["evm"]["eac"], "cpi": p["evm"]["cpi"], "spi": p["evm"]["spi"],
-        "spi_t": p["earned_schedule"]["spi_t"], "forecast_finish": p["earned_schedule"]["forecast_finish"],
-        "funding_gap": None, "fte": p["fte"], "open_problems": p["open_problems"],
-        "milestones_late": p["milestones_late"],
+        "progress": field_json(p, "progress", digits), "planned": field_json(p, "planned", digits),
+        "pv": evm["pv"], "ev": evm["ev"], "actual": budget["actual"], "committed": budget["committed"],
+        "current_budget": budget["current"], "eac": evm["eac"], "cpi": evm["cpi"], "spi": evm["spi"],
+        "spi_t": schedule["spi_t"], "forecast_finish": schedule["forecast_finish"],
+        "funding_gap": field_json(p, "funding_gap", digits) if key is None else None,
+        "fte": field_json(p.staffing, "fte", digits) if key is None else field_json(p, "fte", digits),
+        "open_problems": p.open_problems, "milestones_late": p.milestones_late,
     }
 
 
-def _baselines_of(doc: dict[str, Any]) -> dict[str, Any]:
+def _baselines_of(rollup: Any) -> dict[str, Any]:
+    digits = minor_digits(rollup.currency)
     out: dict[str, Any] = {}
-    for pid, p in doc["projects"].items():
-        out[pid] = {"start": p["start"], "end": p["end"],
-                    "lines": {cat: b["baseline"] for cat, b in p["lines"].items()}, "milestones": {}}
-    for m in doc["milestones"]:
-        if m["project"] in out:
-            out[m["project"]]["milestones"][m["id"]] = m["due"]
+    for pid, p in rollup.sections["projects"].items():
+        out[pid] = {"start": p.start.isoformat(), "end": p.end.isoformat(),
+                    "lines": {str(cat): field_json(b, "baseline", digits) for cat, b in p.lines.items()},
+                    "milestones": {}}
+    for m in rollup.sections["milestones"]:
+        if m.project in out:
+            out[m.project]["milestones"][m.id] = m.due.isoformat()
     return out
 
 
@@ -173,7 +171,7 @@ def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str,
 
 
 #: what a row needs of the rollup: the program, projects and milestones, not the plan by month
-EXTENT = Extent(plan_by_month=False, sections=frozenset({"milestones"}))
+EXTENT = Extent(plan_by_month=False, sections=frozenset({"milestones"}), document=False)
 
 
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
@@ -211,14 +209,14 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     else:
         result = computed.result
         out["errors"], out["warnings"] = result.errors, result.warnings
-        doc = computed.document
-        if doc is not None:
+        rollup = computed.rollup
+        if rollup is not None:
             out["valid"] = True
-            out["program"] = _figures_of(doc, None)
+            out["program"] = _figures_of(rollup, None)
             # A tuple in PROGRAM_FIGURES order: a thousand rows of a few hundred
             # projects each are read back (and held) without repeating the names.
-            out["projects"] = {pid: tuple(_figures_of(doc, pid).values()) for pid in doc["projects"]}
-            out["baselines"] = _baselines_of(doc)
+            out["projects"] = {str(pid): tuple(_figures_of(rollup, pid).values()) for pid in rollup.sections["projects"]}
+            out["baselines"] = _baselines_of(rollup)
     cache.store("history", key, out)
     if memo is not None:
         memo[(ident, step.day.isoformat())] = out

@@ -27,6 +27,8 @@ class Figures:
     result: Result
     model: Model | None = None
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
+    #: the rollup the document was written from (``pmkit.rollup.Rollup``)
+    rollup: Any = None
     #: ``figures_of(..., later=True)``: the document still being worked out by a child
     pending: Any = None
 
@@ -63,6 +65,9 @@ class Extent:
     #: the rollup's sections wanted besides the program and projects (None: all;
     #: ``pmkit diff`` compares those two only)
     sections: frozenset[str] | None = None
+    #: the rollup written as a JSON document (``pmkit history`` reads a few
+    #: figures of the rollup itself: ``Figures.rollup``; ``ok`` is then unset)
+    document: bool = True
 
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
@@ -115,7 +120,7 @@ def _figures(day: dt.date, checking: Checking, extent: Extent) -> Figures:
     result = checking.finish()
     out = Figures(day, result)
     if result.errors == 0 and result.index is not None and result.index.program is not None:
-        out.model, out.document = built if built is not None else _build(result.index, day, extent)
+        out.model, out.rollup, out.document = built if built is not None else _build(result.index, day, extent)
     return out
 
 
@@ -126,7 +131,7 @@ def _document_later(day: dt.date, checking: Checking, extent: Extent) -> Figures
 
     def document() -> dict[str, Any] | None:
         built = _try_build(checking.index, day, extent)
-        return built[1] if built is not None else None
+        return built[2] if built is not None else None
 
     pending = in_child(document, worth_it=True) if checking.loaded_ok else None
     result = checking.finish()
@@ -134,11 +139,11 @@ def _document_later(day: dt.date, checking: Checking, extent: Extent) -> Figures
     if result.errors == 0 and result.index is not None and result.index.program is not None:
         out.pending = pending
         if pending is None:  # a file broke its schema, yet no error: work it out here
-            out.model, out.document = _build(result.index, day, extent)
+            out.model, out.rollup, out.document = _build(result.index, day, extent)
     return out
 
 
-def _try_build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str, Any]] | None:
+def _try_build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, Any, dict[str, Any] | None] | None:
     if index.program is None:
         return None
     try:
@@ -147,11 +152,11 @@ def _try_build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[
         return None
 
 
-def _build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, dict[str, Any]]:
+def _build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, Any, dict[str, Any] | None]:
     from pmkit.domain import model as domain
     from pmkit.rollup import as_json, compute
 
     also = month_ends(index.reports, day) if extent.report_months else []
     model = domain.build(index, spent_as_of=day, also=also)  # the rollup is as of ``day`` (and ``also``) only
-    return model, as_json(compute(model, day, forecasts=extent.forecasts, plan_by_month=extent.plan_by_month,
-                                  only=extent.sections))
+    rollup = compute(model, day, forecasts=extent.forecasts, plan_by_month=extent.plan_by_month, only=extent.sections)
+    return model, rollup, as_json(rollup) if extent.document else None

@@ -76,3 +76,10 @@ def to_json(value: Any, digits: int, tag: str | None = None) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def field_json(value: Any, name: str, digits: int) -> Any:
+    """One field of a rollup dataclass as ``to_json`` writes it in its document
+    (a reader of a few figures, ``pmkit history``, need not write the rest)."""
+    return to_json(getattr(value, name), digits, dict(_plan(type(value)))[name])
+
