@@ -81,5 +81,6 @@ def to_json(value: Any, digits: int, tag: str | None = None) -> Any:
 def field_json(value: Any, name: str, digits: int) -> Any:
     """One field of a rollup dataclass as ``to_json`` writes it in its document
     (a reader of a few figures, ``pmkit history``, need not write the rest)."""
-    return to_json(getattr(value, name), digits, dict(_plan(type(value)))[name])
+    cls: Any = type(value)
+    return to_json(getattr(value, name), digits, dict(_plan(cls))[name])
 
