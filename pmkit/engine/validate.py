@@ -189,7 +189,7 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     invalid: dict[str, set[int] | None] = {}
     # Hashing 100 MB is wasted work when nothing is cached (--no-cache).
     cached = file_cache.active
-    keys = [file_cache.key(source.path, source.data) if cached else "" for source in sources]
+    keys = [file_cache.key(source.path, source.data, source.oid) if cached else "" for source in sources]
     outcomes = [file_cache.get(key) if cached else None for key in keys]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
     # Entry layouts only pay for a later parse's splice: a later run's (the

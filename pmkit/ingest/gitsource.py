@@ -25,7 +25,7 @@ import posixpath
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pmkit.core.codes import Code
@@ -223,16 +223,45 @@ class GitSource:
                            "repository, not of a submodule")
         if what != b"tree":
             raise GitError(f"{shown} is a file at {self.rev}, not a program folder")
-        out = _git(self.repo.root, "ls-tree", "-r", "-t", "-l", "-z", "--full-tree", spec).stdout
+        # No sizes here (``-l`` opens every object: 5 x the listing in a repository
+        # of loose objects); ``_sized`` asks them of the blobs about to be read.
+        out = _git(self.repo.root, "ls-tree", "-r", "-t", "-z", "--full-tree", spec).stdout
         entries: dict[str, Entry] = {}
         for record in out.split(b"\0"):
             if not record:
                 continue
             meta, _, raw = record.partition(b"\t")
-            mode, kind_, oid, size = meta.decode().split()
+            mode, kind_, oid = meta.decode().split()
             path = raw.decode("utf-8", "surrogateescape")
-            entries[path] = Entry(mode, kind_, oid, None if size == "-" else int(size))
+            entries[path] = Entry(mode, kind_, oid, None)
         return entries
+
+    def _sized(self, paths: Iterable[str]) -> None:
+        """Give the blob entries at ``paths`` their size, before any is read (a blob
+        over ``max_bytes`` is never read): the length of one already at hand, else
+        one ``git cat-file --batch-check`` for the rest."""
+        unknown: dict[str, list[str]] = {}
+        for path in paths:
+            entry = self._entries.get(path)
+            if entry is None or entry.kind != "blob" or entry.size is not None:
+                continue
+            data = self._at_hand(entry.oid)
+            if data is not None:
+                self._entries[path] = replace(entry, size=len(data))
+            else:
+                unknown.setdefault(entry.oid, []).append(path)
+        if not unknown:
+            return
+        try:
+            out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.repo.root, capture_output=True,
+                                 input="".join(f"{oid}\n" for oid in unknown).encode(), check=True).stdout
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}") from exc
+        for oid, line in zip(unknown, out.decode().splitlines()):
+            parts = line.split()
+            if len(parts) == 3 and parts[2].isdigit():
+                for path in unknown[oid]:
+                    self._entries[path] = replace(self._entries[path], size=int(parts[2]))
 
     def paths(self) -> list[str]:
         """Relative paths of every ``*.yaml`` / ``*.yml`` entry, sorted (hidden folders skipped)."""
@@ -291,7 +320,10 @@ class GitSource:
         if isinstance(found, str):
             self._report(UNREADABLE, path, "the file cannot be opened (broken link?)")
             return None
-        _, entry = found
+        target, entry = found
+        if entry.size is None:
+            self._sized([target])
+            entry = self._entries[target]
         if not self._readable(path, entry):
             return None
         data = self._blobs([entry.oid])[0]
@@ -299,7 +331,7 @@ class GitSource:
             self._report(UNREADABLE, path, f"git holds no object {entry.oid[:12]} for this file at {self.rev}",
                          hint="a partial or shallow clone: run `git fetch --unshallow`")
             return None
-        return self._checked(path, data)
+        return self._checked(path, data, entry.oid)
 
     def _readable(self, path: str, entry: Entry) -> bool:
         if entry.kind == "tree":
@@ -316,16 +348,17 @@ class GitSource:
             return False
         return True
 
-    def _checked(self, path: str, data: bytes) -> SourceFile | None:
+    def _checked(self, path: str, data: bytes, oid: str) -> SourceFile | None:
         if data.startswith(_LFS_HEAD):
             self._report(LFS_POINTER, path, f"`{path}` is a Git LFS pointer in git, not the YAML file itself",
                          hint="keep program files out of Git LFS: `git lfs untrack` and commit the real file")
             return None
-        return SourceFile(path, data)
+        return SourceFile(path, data, oid)
 
     def files(self) -> Iterator[SourceFile]:
         """Every readable file, the plain ones fetched in one batch."""
         names = list(self.names())
+        self._sized(names)
         plain = [p for p in names if (e := self._entries[p]).mode not in (MODE_LINK, MODE_GITLINK, MODE_TREE)
                  and (e.size is None or e.size <= self.max_bytes)]
         self._blobs([self._entries[p].oid for p in plain])
@@ -333,6 +366,15 @@ class GitSource:
             read = self.read(path)
             if read is not None:
                 yield read
+
+    def _at_hand(self, oid: str) -> bytes | None:
+        """A blob read already, by this source or (``memory``) one before it."""
+        if oid in self._cache:
+            return self._cache[oid]
+        if self._memory is not None and ("blob", oid) in self._memory:
+            kept = self._memory[("blob", oid)]
+            return kept if isinstance(kept, bytes) else None
+        return None
 
     def _blobs(self, oids: Iterable[str]) -> list[bytes | None]:
         wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._cache]

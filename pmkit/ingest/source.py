@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmkit.core.codes import Code
@@ -53,6 +53,9 @@ DEFAULT_MAX_BYTES = 20 * _MB
 class SourceFile:
     path: str  # relative POSIX path inside the program
     data: bytes
+    #: git's object id of ``data`` (a file read from a revision): names the
+    #: bytes without hashing them again (``FileCache.key``)
+    oid: str | None = field(default=None, compare=False)
 
 
 class DirectorySource:

@@ -147,3 +147,21 @@ def test_commit_facts_and_the_commit_in_force_on_a_day(repo: Repo) -> None:
     assert repository.in_force_on(dt.date(2026, 4, 30)) is None
     assert repository.in_force_on(dt.date(2026, 6, 9)) == first
     assert repository.in_force_on(dt.date(2026, 6, 10)) == second
+
+
+def test_a_file_over_the_size_bound_is_refused_before_it_is_read(repo: Repo) -> None:
+    """Sizes come from git's object headers (``_sized``), for one file and for all, and from
+    blobs a run already holds (``memory``): a blob over the bound is never read."""
+    big = repo.root / "program" / "risks" / "big.yaml"
+    big.write_text("title: x\n" + "# padding\n" * 200, encoding="utf-8")
+    repo.commit("a big risk file")
+    repository = Repository.find(repo.root)
+    memory: dict[tuple[str, str], object] = {}
+    for held in (None, memory, memory):  # the last: sizes from the blobs the one before read
+        with repository.source("HEAD", "program", max_bytes=1000, memory=held) as source:
+            assert "risks/big.yaml" not in {f.path for f in source.files()}
+            assert [(f.file, f.code) for f in source.findings] == [("risks/big.yaml", "file-too-large")]
+            assert source.read("risks/big.yaml") is None
+            assert source.read("projects/payroll.yaml") is not None
+            assert all(oid != source.blob_id("risks/big.yaml") for oid in source._cache)
+    assert any(key[0] == "blob" for key in memory)
