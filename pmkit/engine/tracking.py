@@ -57,8 +57,8 @@ class FactsStore(Protocol):
 class DerivedStore(Protocol):
     """Where what is derived from one file version is kept (``validate.KeptDerived``)."""
 
-    def of(self, path: str) -> dict[str, object] | None:
-        """The values kept for the file at ``path`` as this run reads it (None: keep nothing)."""
+    def of(self, doc: Document) -> dict[str, object] | None:
+        """The values kept for this document (None: keep nothing)."""
 
 
 @dataclass(eq=False)
@@ -122,7 +122,7 @@ class TrackedIndex(Index):
         return found
 
     def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
-        kept = self.derived_store.of(doc.path) if self.derived_store is not None else None
+        kept = self.derived_store.of(doc) if self.derived_store is not None else None
         if kept is None:
             return compute()
         if name not in kept:

@@ -227,21 +227,23 @@ class KeptDerived:
     run's memory (``FileCache.memory``) under the file's cache key: the key
     names its bytes, path and settings, so its outcome (the entries that broke
     the schema included) and all derived from it are the same wherever it
-    comes back. In memory only: never on disk, and nothing in it refers back
-    to the store (no cycle keeps a forgotten version alive)."""
+    comes back. The values are kept with the document they were derived from
+    and given only for that very document (records point at it). In memory
+    only: never on disk, and nothing in it refers back to the store (no cycle
+    keeps a forgotten version alive)."""
 
     def __init__(self, memory: dict[tuple[str, str], object], keys: dict[str, str]) -> None:
         self.memory, self.keys = memory, keys
 
-    def of(self, path: str) -> dict[str, object] | None:
-        key = self.keys.get(path)
+    def of(self, doc: Document) -> dict[str, object] | None:
+        key = self.keys.get(doc.path)
         if not key:
             return None
         slot = ("derived", key)
         kept = self.memory[slot] if slot in self.memory else None
-        if not isinstance(kept, dict):
-            kept = self.memory[slot] = {}
-        return kept
+        if not (isinstance(kept, tuple) and kept[0] is doc):
+            kept = self.memory[slot] = (doc, {})
+        return kept[1]
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
@@ -249,7 +251,8 @@ def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: Source
              key: str = "") -> None:
     """Add one file's outcome. With ``memory``, a document met before (same
     path, bytes and settings: the same ``key``) is the same object again, so
-    what was derived from it (``Document.derived``) is not worked out twice."""
+    what was derived from it (``Index.derived``: records that point at it) is
+    not worked out twice."""
     loaded.findings.extend(outcome.findings)
     if outcome.kind is None:
         return

@@ -377,16 +377,13 @@ class GitSource:
         return None
 
     def _blobs(self, oids: Iterable[str]) -> list[bytes | None]:
-        wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._cache]
-        if wanted and self._memory is not None:
-            memory, missing = self._memory, []
-            for oid in wanted:
-                kept = memory[("blob", oid)] if ("blob", oid) in memory else None
-                if isinstance(kept, bytes):
-                    self._cache[oid] = kept
-                else:
-                    missing.append(oid)
-            wanted = missing
+        wanted = []
+        for oid in dict.fromkeys(oids):
+            data = self._at_hand(oid)
+            if data is None:
+                wanted.append(oid)
+            else:
+                self._cache[oid] = data
         if wanted:
             if self._reader is None:
                 self._reader = BlobReader(self.repo.root)

@@ -82,5 +82,10 @@ def field_json(value: Any, name: str, digits: int) -> Any:
     """One field of a rollup dataclass as ``to_json`` writes it in its document
     (a reader of a few figures, ``pmkit history``, need not write the rest)."""
     cls: Any = type(value)
-    return to_json(getattr(value, name), digits, dict(_plan(cls))[name])
+    return to_json(getattr(value, name), digits, _tags(cls)[name])
+
+
+@cache
+def _tags(cls: type) -> dict[str, str | None]:
+    return dict(_plan(cls))
 

@@ -17,7 +17,6 @@ import pytest
 
 from pmkit.app import history
 from pmkit.domain import model as domain
-from pmkit.engine.cache import RecentMemory
 from pmkit.engine.validate import start_directory
 from pmkit.ingest.gitsource import Repository
 from pmkit.ingest.loader import splice
@@ -58,6 +57,9 @@ def test_expenses_added_up_file_by_file_equal_every_row_added_up_on_any_day() ->
         # the second version of a file reads its records (and sums) from the first's
         path = next(p for p, records in index.expense_records.items() if records)
         assert index.expense_records[path] is first.expense_records[path]
+        # and they point at the documents this index holds (a rule compares them: ``r.doc is doc``)
+        for doc in index.documents_of("expenses"):
+            assert all(record.doc is doc for record in index.expense_records[doc.path])
 
 
 def _entry(i: int, amount: str = "10.00") -> str:
@@ -101,12 +103,3 @@ def test_history_rows_equal_each_commit_computed_alone(long_file_story: Repo, tm
     assert reused == alone
     assert alone[3]["program"]["actual"] != alone[2]["program"]["actual"]  # the correction counts
 
-
-def test_recent_memory_keeps_what_the_last_step_used() -> None:
-    memory = RecentMemory()
-    memory[("blob", "a")] = b"a"
-    memory.step()
-    assert ("blob", "a") in memory  # used by this step: kept for the next
-    memory.step()
-    memory.step()
-    assert ("blob", "a") not in memory
