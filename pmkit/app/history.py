@@ -32,17 +32,20 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pmkit.app.pipeline import Extent, figures_of
+from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json, to_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
-ROW_VERSION = "4"
+ROW_VERSION = "5"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -174,9 +177,16 @@ def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str,
 EXTENT = Extent(plan_by_month=False, sections=frozenset({"milestones"}), document=False)
 
 
+#: what a row holds only when asked for (``summary(detail=True)``): kept apart
+#: from the head, because a row of a few hundred projects weighs 60 KB and a
+#: series of the program reads only the head (a few hundred bytes)
+DETAIL = ("projects", "baselines")
+
+
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
             memo: dict[tuple[str, str], dict[str, Any]] | None = None,
-            memory: RecentMemory | None = None) -> dict[str, Any]:
+            memory: RecentMemory | None = None, detail: bool = True,
+            cache: FileCache | None = None) -> dict[str, Any]:
     """Plain data for one commit: counts, program and project figures, baselines (cached).
 
     The figures are a function of the program folder's files and the day
@@ -185,17 +195,59 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     (a code or docs commit, a rebase, a merge that changes nothing there) is
     read from the cache, or from ``memo`` within one run without a cache.
     ``memory``: what the commit before computed (files' outcomes and facts,
-    the rule memo), shared in this process, cache or not."""
-    cache = FileCache(default_dir() if use_cache else None, "history")
-    ident = f"tree:{tree}" if tree is not None else step.sha
-    if memo is not None and (ident, step.day.isoformat()) in memo:
-        return memo[(ident, step.day.isoformat())]
-    key = cache.digest("history-row", ROW_VERSION, str(repo.root), folder, ident, step.day.isoformat())
-    kept = cache.load("history", key)
-    if isinstance(kept, dict) and kept.get("ident") == ident:
+    the rule memo), shared in this process, cache or not. ``detail``: the
+    row's ``DETAIL`` too (without it a row read from the cache may lack them).
+    ``cache``: the rows' cache (``row_cache``), made here if not given."""
+    cache = cache or row_cache(use_cache)
+    ident = _ident(step, tree)
+    known = memo.get((ident, step.day.isoformat())) if memo is not None else None
+    if known is not None and (not detail or "projects" in known):
+        return known
+    key = _row_key(cache, repo, folder, ident, step)
+    kept = _kept_row(cache, key, ident, detail)
+    if kept is not None:
         if memo is not None:
             memo[(ident, step.day.isoformat())] = kept
         return kept
+    out = _computed_row(repo, folder, step, use_cache, ident, memory)
+    cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
+    cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
+    if memo is not None:
+        memo[(ident, step.day.isoformat())] = out
+    return out
+
+
+def row_cache(use_cache: bool) -> FileCache:
+    return FileCache(default_dir() if use_cache else None, "history")
+
+
+def _ident(step: Step, tree: str | None) -> str:
+    return f"tree:{tree}" if tree is not None else step.sha
+
+
+def _row_key(cache: FileCache, repo: Repository, folder: str, ident: str, step: Step) -> str:
+    return cache.digest("history-row", ROW_VERSION, str(repo.root), folder, ident, step.day.isoformat())
+
+
+def _detail_key(key: str) -> str:
+    return f"{key}-detail"
+
+
+def _kept_row(cache: FileCache, key: str, ident: str, detail: bool) -> dict[str, Any] | None:
+    """A row from the cache: its head, and its detail when asked for (None if either is missing)."""
+    head = cache.load("history", key)
+    if not isinstance(head, dict) or head.get("ident") != ident:
+        return None
+    if not detail:
+        return head
+    more = cache.load("history", _detail_key(key))
+    if not isinstance(more, dict) or more.get("ident") != ident:
+        return None
+    return {**head, **{name: more.get(name) for name in DETAIL}}
+
+
+def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
+                  memory: RecentMemory | None) -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
@@ -217,9 +269,6 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
             # projects each are read back (and held) without repeating the names.
             out["projects"] = {str(pid): tuple(_figures_of(rollup, pid).values()) for pid in rollup.sections["projects"]}
             out["baselines"] = _baselines_of(rollup)
-    cache.store("history", key, out)
-    if memo is not None:
-        memo[(ident, step.day.isoformat())] = out
     return out
 
 
@@ -231,14 +280,14 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
            each: Callable[[Step, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Rows of the series: one per commit (and per project with ``all_projects``)."""
     rows = []
-    for step, s in summaries(repo, folder, chosen, use_cache):
+    for step, s in summaries(repo, folder, chosen, use_cache, detail=all_projects or project is not None):
         if each is not None:
             each(step, s)
-        keys: list[str | None] = sorted(s["projects"]) if all_projects else [project]
+        keys: list[str | None] = sorted(s.get("projects") or {}) if all_projects else [project]
         if all_projects and not s["valid"]:
             keys = [None]
         for key in keys:
-            kept = s["projects"].get(key)
+            kept = s["projects"].get(key) if key is not None else None
             figures = s["program"] if key is None else dict(zip(PROGRAM_FIGURES, kept)) if kept else None
             row: dict[str, Any] = {"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
                                    "subject": step.subject}
@@ -252,20 +301,76 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
     return rows
 
 
-def summaries(repo: Repository, folder: str, chosen: list[Step],
-              use_cache: bool) -> Iterator[tuple[Step, dict[str, Any]]]:
-    """Each step with its ``summary``, oldest first, computed in one process: what
-    the commit before computed is at hand (``RecentMemory``), and only the last
-    row is held (a run of commits that leave the folder as it was on one day
-    reuses it; a long history holds one row, not all)."""
+#: the fewest commits worth a worker of their own: a worker's first commit
+#: costs a cold rollup (every file loaded), the next ones about a fifth
+MIN_STEPS_PER_WORKER = 8
+
+
+def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool,
+              detail: bool = True) -> Iterator[tuple[Step, dict[str, Any]]]:
+    """Each step with its ``summary``, oldest first.
+
+    The rows to compute are dealt in runs of consecutive commits between this
+    process and a forked worker per further core (``procs.Stream``); each
+    computes its run in order, with what the commit before computed at hand
+    (``RecentMemory``). Only the rows not yet given are held (a row is 60 KB
+    with its detail; a long history holds a few, not all). A row is the same
+    whoever computes it: a function of the folder's tree and the day.
+    """
     trees = folder_trees(repo, folder, chosen)
+    cache = row_cache(use_cache)
+    todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]
+    runs = _runs(todo, min(jobs(), len(todo) // MIN_STEPS_PER_WORKER))
+    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail))
+               for run in runs[1:]]
+    worker_of = {i: w for w, run in enumerate(runs[1:]) for i in run}
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
-    for step in chosen:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory)
+    try:
+        for i, step in enumerate(chosen):
+            if i in worker_of:
+                s = workers[worker_of[i]].next()
+            else:
+                with alone() if workers else nullcontext():
+                    s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache)
+                memory.step()
+                memo = {key: row for key, row in memo.items() if row is s}
+            yield step, s
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def _is_kept(cache: FileCache, repo: Repository, folder: str, step: Step, trees: dict[str, str],
+             detail: bool) -> bool:
+    key = _row_key(cache, repo, folder, _ident(step, trees.get(step.sha)), step)
+    return cache.has("history", key) and (not detail or cache.has("history", _detail_key(key)))
+
+
+def _runs(todo: list[int], workers: int) -> list[list[int]]:
+    """``todo`` cut into ``workers`` runs of about equal length, in order (one run without workers)."""
+    if workers < 2:
+        return [todo]
+    size, extra = divmod(len(todo), workers)
+    out, start = [], 0
+    for w in range(workers):
+        end = start + size + (w < extra)
+        out.append(todo[start:end])
+        start = end
+    return out
+
+
+def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool, trees: dict[str, str],
+                 detail: bool) -> Iterator[dict[str, Any]]:
+    """A worker's rows: its run of steps, in order, as ``summaries`` computes its own."""
+    cache = row_cache(use_cache)
+    memory = RecentMemory()
+    memo: dict[tuple[str, str], dict[str, Any]] = {}
+    for step in run:
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache)
         memory.step()
         memo = {key: row for key, row in memo.items() if row is s}
-        yield step, s
+        yield s
 
 
 def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:

@@ -16,6 +16,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
@@ -47,6 +48,19 @@ def jobs() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, 8))
+
+
+@contextmanager
+def alone() -> Iterator[None]:
+    """Within this block this process starts no child (``jobs()`` is 1): the
+    other cores are taken by children it started to work beside it."""
+    global _in_child
+    before = _in_child
+    _in_child = True
+    try:
+        yield
+    finally:
+        _in_child = before
 
 
 def fork_map(items: Sequence[T], work: Callable[[T], R], cost: Callable[[T], float], min_cost: float,

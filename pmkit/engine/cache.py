@@ -289,6 +289,12 @@ class FileCache:
         except Exception:  # noqa: BLE001 - whatever an entry holds, a bad one is a miss
             return None
 
+    def has(self, section: str, key: str) -> bool:
+        """Whether something is stored under ``key`` (unread: ``load`` may still refuse it)."""
+        if self.memory is not None and (section, key) in self.memory:
+            return True
+        return self.directory is not None and self._file(key, section).is_file()
+
     def _mac(self, section: str, key: str) -> hmac.HMAC:
         return hmac.new(self.secret, f"{FORMAT}/{section}/{key}\0".encode(), hashlib.sha256)
 
