@@ -52,6 +52,24 @@ def test_facts_that_hold_on_another_day_are_that_days_facts():
     assert held and not_held  # both sides were tried
 
 
+def test_what_the_ids_give_is_worked_out_once_for_every_day_and_never_kept_in_the_cache():
+    import pickle
+
+    index = validate_directory(EXAMPLE, use_cache=False).index
+    path, records = max(_expense_files(index).items(), key=lambda item: len(item[1]))
+    facts = file_facts(path, records + records[:1], [], dt.date(2026, 10, 31))  # the first id twice
+    later = facts.on(dt.date(2026, 11, 30))
+    assert later.ids is facts.ids and later.id_set is facts.id_set  # shared by the copy for another day
+    assert later.ids == [r.data["id"] for r in records] + [records[0].data["id"]]
+    assert facts.id_set == {r.data["id"] for r in records}
+    first = records[0].data["id"]
+    assert facts.first_at(first) == 0 and facts.amounts[facts.first_at(first)] == str(records[0].data["amount"])
+    assert facts.first_at(records[-1].data["id"]) == len(records) - 1
+    kept = pickle.loads(pickle.dumps(facts))
+    assert kept == facts and kept._derived == {} and "ids" in facts._derived  # worked out again, not read
+    assert kept.ids == facts.ids and kept.id_set == facts.id_set
+
+
 def test_a_past_month_holds_from_day_to_day_and_the_current_month_does_not():
     index = validate_directory(EXAMPLE, use_cache=False).index
     records = _expense_files(index)["budget/expenses/2026-03.yaml"]

@@ -150,6 +150,48 @@ def test_a_stream_closed_early_stops_its_child(monkeypatch):
     assert not child.is_alive()
 
 
+def test_an_unbounded_stream_never_keeps_its_child_waiting(monkeypatch, tmp_path):
+    """The caller asks for nothing until the child has sent far more than a pipe holds (64 KB):
+    a bounded stream's child would wait at the first results; an unbounded one's finishes."""
+    done = tmp_path / "done"
+
+    def produce():
+        for i in range(200):
+            yield f"{i:04d}" + "x" * 10_000
+        done.write_text("all sent")
+
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    stream = parallel.Stream(produce, unbounded=True)
+    child = stream._child
+    assert child is not None
+    child.join(timeout=30)
+    assert done.read_text() == "all sent" and not child.is_alive()
+    assert [item[:4] for item in stream] == [f"{i:04d}" for i in range(200)]
+    assert stream.worked_here == 0
+
+
+def test_an_unbounded_stream_whose_child_dies_is_worked_out_here(monkeypatch):
+    here = os.getpid()
+
+    def produce():
+        for x in range(5):
+            yield x * 2 if os.getpid() == here or x < 2 else os._exit(3)
+
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    stream = parallel.Stream(produce, unbounded=True)
+    assert list(stream) == [0, 2, 4, 6, 8]
+    assert stream.worked_here == 3
+
+
+def test_alone_keeps_this_process_from_forking(monkeypatch):
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    parent = os.getpid()
+    with parallel.alone():
+        assert parallel.jobs() == 1
+        assert parallel.fork_map([1, 2], lambda _: os.getpid() != parent, lambda _: 1, min_cost=0) == [False, False]
+    assert parallel.jobs() == 2
+
+
 def test_only_a_stream_that_leads_forks_again(monkeypatch):
     here = os.getpid()
 

@@ -321,8 +321,8 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     cache = row_cache(use_cache)
     todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]
     runs = _runs(todo, min(jobs(), len(todo) // MIN_STEPS_PER_WORKER))
-    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail))
-               for run in runs[1:]]
+    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail),
+                      unbounded=True) for run in runs[1:]]
     worker_of = {i: w for w, run in enumerate(runs[1:]) for i in run}
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
@@ -370,7 +370,8 @@ def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool
         s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache)
         memory.step()
         memo = {key: row for key, row in memo.items() if row is s}
-        yield s
+        # held by the caller until its turn comes (``Stream(unbounded=True)``): the head alone, if that is all it reads
+        yield s if detail else {name: value for name, value in s.items() if name not in DETAIL}
 
 
 def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:

@@ -16,6 +16,8 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import queue
+import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -203,7 +205,10 @@ class Stream(Generic[R]):
     the results already received are skipped (it must be deterministic).
     """
 
-    def __init__(self, produce: Callable[[], Iterable[R]], leads: bool = False) -> None:
+    def __init__(self, produce: Callable[[], Iterable[R]], leads: bool = False, unbounded: bool = False) -> None:
+        """``unbounded``: a thread of this process receives the results as they
+        come, so the child never waits for the caller (which may be busy with
+        work of its own for a long while); they are held here until asked for."""
         self._produce = produce
         self._received = 0
         #: how many results were worked out in this process (all, without a child)
@@ -211,14 +216,28 @@ class Stream(Generic[R]):
         self._here: Iterator[R] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
+        self._inbox: queue.SimpleQueue[bytes | None] | None = None
         if jobs() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._child = context.Process(target=_stream_child, args=(send, produce, leads), daemon=True)
             self._child.start()
             send.close()
+            if unbounded:
+                self._inbox = queue.SimpleQueue()
+                threading.Thread(target=_drain, args=(self._receive, self._inbox), daemon=True).start()
         else:
             self._here = iter(produce())
+
+    def _message(self) -> bytes:
+        """The child's next message (``EOFError`` when it is gone)."""
+        assert self._receive is not None
+        if self._inbox is None:
+            return self._receive.recv_bytes()
+        message = self._inbox.get()
+        if message is None:
+            raise EOFError
+        return message
 
     def __iter__(self) -> Iterator[R]:
         while True:
@@ -231,7 +250,7 @@ class Stream(Generic[R]):
         """The next result; ``StopIteration`` after the last."""
         if self._receive is not None:
             try:
-                message = self._receive.recv_bytes()
+                message = self._message()
             except (EOFError, OSError):
                 self.close()  # the child died: the rest are worked out here
                 self._here = itertools.islice(self._produce(), self._received, None)
@@ -252,13 +271,26 @@ class Stream(Generic[R]):
     def close(self) -> None:
         """Stop the child, if it still runs (the caller needs no more)."""
         if self._receive is not None:
-            self._receive.close()
+            if self._inbox is None:  # (else the thread closes it, once the child is gone)
+                self._receive.close()
             self._receive = None
         if self._child is not None:
             if self._child.is_alive():
                 self._child.terminate()
             self._child.join()
             self._child = None
+
+
+def _drain(receive: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
+    """Move every message of the pipe to ``inbox`` as it comes; None when the child is gone."""
+    try:
+        while True:
+            inbox.put(receive.recv_bytes())
+    except (EOFError, OSError):
+        pass
+    finally:
+        receive.close()
+        inbox.put(None)
 
 
 def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: bool) -> None:

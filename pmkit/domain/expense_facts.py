@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pmkit.domain.index import Index, Record
@@ -80,6 +80,16 @@ class FileFacts:
     #: the earliest and latest date of the valid expenses (ISO text; "" without any)
     earliest: str = ""
     latest: str = ""
+    #: what is worked out from the ids once per file version (``ids``, ``id_set``, ``first_at``):
+    #: shared by the copies ``on`` makes for other days, never pickled
+    _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in self.__dict__.items() if name != "_derived"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._derived = {}
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether these facts (as of ``as_of``) are also the facts as of ``day``.
@@ -97,11 +107,37 @@ class FileFacts:
 
     def on(self, day: dt.date) -> FileFacts:
         """These facts, dated ``day`` (``holds_on(day)`` must be true)."""
-        return self if day == self.as_of else replace(self, as_of=day)
+        if day == self.as_of:
+            return self
+        moved = replace(self, as_of=day)
+        moved._derived = self._derived  # the ids do not depend on the day
+        return moved
+
+    def _kept(self, name: str, compute: Callable[[], Any]) -> Any:
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
 
     @property
     def ids(self) -> list[str]:
-        return self.ids_text.split(SEP) if self.ids_text else []
+        """The valid expenses' ids, in file order (a history's next day reads the
+        same strings, whose hashes Python keeps: a set of them is cheap)."""
+        return self._kept("ids", lambda: self.ids_text.split(SEP) if self.ids_text else [])
+
+    @property
+    def id_set(self) -> frozenset[str]:
+        return self._kept("id_set", lambda: frozenset(self.ids))
+
+    def first_at(self, ident: str) -> int:
+        """The position of the first expense with id ``ident`` (one of ``id_set``)."""
+        positions: dict[str, int] = self._kept("first_at", self._first_positions)
+        return positions[ident]
+
+    def _first_positions(self) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for i, ident in enumerate(self.ids):
+            positions.setdefault(ident, i)
+        return positions
 
     def spent_up(self, line: Line) -> Decimal:
         """The positive amounts charged to ``line`` on or before as_of."""
@@ -109,7 +145,7 @@ class FileFacts:
 
     @property
     def amounts(self) -> list[str]:
-        return self.amounts_text.split(SEP) if self.amounts_text else []
+        return self._kept("amounts", lambda: self.amounts_text.split(SEP) if self.amounts_text else [])
 
     def named(self, key: str) -> set[str]:
         """The ids the expenses name in field ``key`` (one of ``REFERENCE_FIELDS``)."""
@@ -261,11 +297,9 @@ def id_set(ix: Index) -> tuple[set[str], bool]:
 
 
 def _id_set(ix: Index) -> tuple[set[str], bool]:
-    lists = id_lists(ix)
-    ids: set[str] = set()
-    for _, part in lists:
-        ids.update(part)
-    return ids, len(ids) != sum(len(part) for _, part in lists)
+    files = ix.expense_facts()
+    ids: set[str] = set().union(*(facts.id_set for facts in files))
+    return ids, len(ids) != sum(len(facts.ids) for facts in files)
 
 
 def known_expense_ids(ix: Index) -> set[str]:
@@ -290,12 +324,11 @@ def _refunded(ix: Index) -> dict[str, tuple[str, Decimal]]:
     out: dict[str, tuple[str, Decimal]] = {}
     if wanted.isdisjoint(id_set(ix)[0]):
         return out
-    for facts, ids in id_lists(ix):
-        hits = wanted.intersection(ids) - out.keys()
+    for facts in ix.expense_facts():
+        hits = (wanted & facts.id_set) - out.keys()
         if not hits:
             continue
         amounts = facts.amounts
-        for i, ident in enumerate(ids):
-            if ident in hits and ident not in out:
-                out[ident] = (facts.path, Decimal(amounts[i]))
+        for ident in sorted(hits, key=facts.first_at):
+            out[ident] = (facts.path, Decimal(amounts[facts.first_at(ident)]))
     return out
