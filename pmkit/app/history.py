@@ -186,7 +186,7 @@ DETAIL = ("projects", "baselines")
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
             memo: dict[tuple[str, str], dict[str, Any]] | None = None,
             memory: RecentMemory | None = None, detail: bool = True,
-            cache: FileCache | None = None) -> dict[str, Any]:
+            cache: FileCache | None = None, run: str = "") -> dict[str, Any]:
     """Plain data for one commit: counts, program and project figures, baselines (cached).
 
     The figures are a function of the program folder's files and the day
@@ -197,7 +197,9 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     ``memory``: what the commit before computed (files' outcomes and facts,
     the rule memo), shared in this process, cache or not. ``detail``: the
     row's ``DETAIL`` too (without it a row read from the cache may lack them).
-    ``cache``: the rows' cache (``row_cache``), made here if not given."""
+    ``cache``: the rows' cache (``row_cache``), made here if not given.
+    ``run``: names the run of commits this one belongs to in the rule cache
+    ("" for the run that ends the series, see ``summaries``)."""
     cache = cache or row_cache(use_cache)
     ident = _ident(step, tree)
     known = memo.get((ident, step.day.isoformat())) if memo is not None else None
@@ -209,7 +211,7 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
         if memo is not None:
             memo[(ident, step.day.isoformat())] = kept
         return kept
-    out = _computed_row(repo, folder, step, use_cache, ident, memory)
+    out = _computed_row(repo, folder, step, use_cache, ident, memory, run)
     cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
     cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
     if memo is not None:
@@ -247,12 +249,12 @@ def _kept_row(cache: FileCache, key: str, ident: str, detail: bool) -> dict[str,
 
 
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
-                  memory: RecentMemory | None) -> dict[str, Any]:
+                  memory: RecentMemory | None, run: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
         with repo.source(step.sha, folder, memory=memory) as source:
-            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}", memory=memory,
+            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}", memory=memory,
                                   extent=EXTENT)
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
@@ -321,8 +323,11 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     cache = row_cache(use_cache)
     todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]
     runs = _runs(todo, min(jobs(), len(todo) // MIN_STEPS_PER_WORKER))
-    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail),
-                      unbounded=True) for run in runs[1:]]
+    # The rule memo the next run starts from is the one the last commit leaves:
+    # every run but the one ending the series keeps its own.
+    names = [f"\0run {k}" for k in range(len(runs) - 1)] + [""]
+    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail, name),
+                      unbounded=True) for run, name in zip(runs[1:], names[1:])]
     worker_of = {i: w for w, run in enumerate(runs[1:]) for i in run}
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
@@ -332,7 +337,8 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
                 s = workers[worker_of[i]].next()
             else:
                 with alone() if workers else nullcontext():
-                    s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache)
+                    s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache,
+                                names[0])
                 memory.step()
                 memo = {key: row for key, row in memo.items() if row is s}
             yield step, s
@@ -361,13 +367,13 @@ def _runs(todo: list[int], workers: int) -> list[list[int]]:
 
 
 def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool, trees: dict[str, str],
-                 detail: bool) -> Iterator[dict[str, Any]]:
+                 detail: bool, name: str) -> Iterator[dict[str, Any]]:
     """A worker's rows: its run of steps, in order, as ``summaries`` computes its own."""
     cache = row_cache(use_cache)
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
     for step in run:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache)
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache, name)
         memory.step()
         memo = {key: row for key, row in memo.items() if row is s}
         # held by the caller until its turn comes (``Stream(unbounded=True)``): the head alone, if that is all it reads

@@ -10,6 +10,7 @@ read back without its detail, then with it, must be the row computed fresh.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,44 @@ def test_a_row_read_without_its_detail_then_with_it_is_the_row_computed_fresh(
     assert _rows(long_story.root, project="payroll") == fresh_projects
     assert len(pids.read_text().split()) == computed + 1
     assert _rows(long_story.root) == fresh_program
+
+
+def _one_more_commit(repo: Repo) -> None:
+    path = repo.root / "program/budget/expenses/2026-h1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: x99\n    date: 2026-09-02\n    project: payroll\n"
+                    "    category: labor\n    amount: 12.00\n", encoding="utf-8")
+    repo.commit("one more expense", "2026-09-02T10:00:00+00:00")
+
+
+def test_a_run_after_one_more_commit_starts_from_the_rule_memo_of_the_last_commit(
+        long_story: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Dealt or not, the rule memo kept under the program's name is the one the last commit
+    left (not an earlier run's), so the next run reuses as many rule parts after a dealt run
+    as after a run in one process."""
+    from pmkit.engine.memo import Memo
+
+    twin = Repo.__new__(Repo)
+    twin.root = tmp_path / "twin"
+    shutil.copytree(long_story.root, twin.root)
+    monkeypatch.setattr(history, "MIN_STEPS_PER_WORKER", 2)
+    reused: list[int] = []
+    run_all = Memo.run_all
+
+    def noted(self: Memo, index: object, parts: list) -> None:  # type: ignore[type-arg]
+        run_all(self, index, parts)  # type: ignore[arg-type]
+        reused.append(self.reused)
+
+    reuse = {}
+    for jobs, repo in (("1", long_story), ("3", twin)):
+        monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
+        monkeypatch.setenv("PMKIT_JOBS", jobs)
+        _rows(repo.root)
+        _one_more_commit(repo)
+        monkeypatch.setenv("PMKIT_JOBS", "1")
+        reused.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(Memo, "run_all", noted)
+            assert _rows(repo.root)[-1]["valid"]
+        assert len(reused) == 1  # the new commit alone was computed
+        reuse[jobs] = reused[0]
+    assert reuse["3"] == reuse["1"] > 0
