@@ -41,7 +41,7 @@ from typing import Any
 from pmkit.app.pipeline import Extent, figures_of
 from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
-from pmkit.rollup.figures import field_json, to_json
+from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.ingest.gitsource import GitError, Repository
 
@@ -128,13 +128,15 @@ def _figures_of(rollup: Any, key: str | None) -> dict[str, Any]:
     rollup's JSON document writes them (only these are written)."""
     digits = minor_digits(rollup.currency)
     p = rollup.sections["program"] if key is None else rollup.sections["projects"][key]
-    evm, budget = to_json(p.evm, digits), to_json(p.budget, digits)
-    schedule = to_json(p.earned_schedule, digits)
+    evm, budget, schedule = p.evm, p.budget, p.earned_schedule
     return {
         "progress": field_json(p, "progress", digits), "planned": field_json(p, "planned", digits),
-        "pv": evm["pv"], "ev": evm["ev"], "actual": budget["actual"], "committed": budget["committed"],
-        "current_budget": budget["current"], "eac": evm["eac"], "cpi": evm["cpi"], "spi": evm["spi"],
-        "spi_t": schedule["spi_t"], "forecast_finish": schedule["forecast_finish"],
+        "pv": field_json(evm, "pv", digits), "ev": field_json(evm, "ev", digits),
+        "actual": field_json(budget, "actual", digits), "committed": field_json(budget, "committed", digits),
+        "current_budget": field_json(budget, "current", digits), "eac": field_json(evm, "eac", digits),
+        "cpi": field_json(evm, "cpi", digits), "spi": field_json(evm, "spi", digits),
+        "spi_t": field_json(schedule, "spi_t", digits),
+        "forecast_finish": field_json(schedule, "forecast_finish", digits),
         "funding_gap": field_json(p, "funding_gap", digits) if key is None else None,
         "fte": field_json(p.staffing, "fte", digits) if key is None else field_json(p, "fte", digits),
         "open_problems": p.open_problems, "milestones_late": p.milestones_late,
