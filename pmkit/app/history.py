@@ -317,9 +317,10 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     The rows to compute are dealt in runs of consecutive commits between this
     process and a forked worker per further core (``procs.Stream``); each
     computes its run in order, with what the commit before computed at hand
-    (``RecentMemory``). Only the rows not yet given are held (a row is 60 KB
-    with its detail; a long history holds a few, not all). A row is the same
-    whoever computes it: a function of the folder's tree and the day.
+    (``RecentMemory``). Only the rows not yet given are held: a worker's, from
+    when it sends them until this process reaches them (heads alone unless
+    ``detail``: a row with its detail weighs 60 KB at scale 0.1). A row is
+    the same whoever computes it: a function of the folder's tree and the day.
     """
     trees = folder_trees(repo, folder, chosen)
     cache = row_cache(use_cache)
@@ -369,17 +370,17 @@ def _runs(todo: list[int], workers: int) -> list[list[int]]:
 
 
 def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool, trees: dict[str, str],
-                 detail: bool, name: str) -> Iterator[dict[str, Any]]:
+                 detail: bool, run_name: str) -> Iterator[dict[str, Any]]:
     """A worker's rows: its run of steps, in order, as ``summaries`` computes its own."""
     cache = row_cache(use_cache)
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
     for step in run:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache, name)
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache, run_name)
         memory.step()
         memo = {key: row for key, row in memo.items() if row is s}
         # held by the caller until its turn comes (``Stream(unbounded=True)``): the head alone, if that is all it reads
-        yield s if detail else {name: value for name, value in s.items() if name not in DETAIL}
+        yield s if detail else {part: value for part, value in s.items() if part not in DETAIL}
 
 
 def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
