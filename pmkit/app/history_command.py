@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -68,13 +70,47 @@ def render_baselines(changes: list[dict[str, Any]], fmt: str, document: dict[str
     return (grid(table, "simple") + "\n") if table.rows else "(no baseline changes)\n"
 
 
+class Progress:
+    """``commit 120 of 1000`` on one line of a terminal, while a long series is worked out.
+
+    Only on a terminal (a log or a pipe gets nothing), at most twice a
+    second, and only once the run has taken a second (a cached series
+    prints nothing); the line is cleared at the end, so the output that
+    follows is what it would be without it."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, after: float = 1.0, every: float = 0.5) -> None:
+        self.total, self.stream, self.after, self.every = total, stream or sys.stderr, after, every
+        self.on = self.stream.isatty()
+        self.started = time.monotonic()
+        self.shown = self.started - every
+        self.done = 0
+        self.printed = False
+
+    def step(self, *_: object) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.on and now - self.started >= self.after and now - self.shown >= self.every:
+            self.shown, self.printed = now, True
+            self.stream.write(f"\rpmkit history: commit {self.done} of {self.total}")
+            self.stream.flush()
+
+    def end(self) -> None:
+        if self.printed:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def run(program_dir: Path, since: str | None, until: str | None, by: str, project: str | None, all_projects: bool,
         fmt: str, baselines: bool, use_cache: bool) -> str:
     repo, folder = hist.locate_repository(program_dir)
     chosen = hist.steps(repo, since, until, "commit" if baselines else by)
-    if baselines:
-        changes = hist.baseline_changes(repo, folder, chosen, use_cache)
-        return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
-    rows = hist.series(repo, folder, chosen, project, all_projects, use_cache)
+    progress = Progress(len(chosen))
+    try:
+        if baselines:
+            changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step)
+            return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
+        rows = hist.series(repo, folder, chosen, project, all_projects, use_cache, each=progress.step)
+    finally:
+        progress.end()
     document = {"folder": folder, "by": by, "project": project, "all_projects": all_projects, "rows": rows}
     return render(rows, fmt, document)

@@ -113,3 +113,33 @@ def test_outside_git_is_a_usage_problem(tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "p")
     done = pmkit(tmp_path, "history", "p")
     assert done.returncode == 2 and "not inside a git repository" in done.stderr
+
+
+def test_a_terminal_sees_which_commit_is_being_worked_out_and_a_log_does_not(tmp_path: Path) -> None:
+    """The progress line goes to a real terminal (a pseudo-terminal here) and is
+    cleared at the end; a file or pipe gets nothing."""
+    import os
+    import pty
+
+    from pmkit.app.history_command import Progress
+
+    leader, follower = pty.openpty()
+    with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
+        progress = Progress(5, terminal, after=0, every=0)
+        for _ in range(3):
+            progress.step()
+        progress.end()
+    shown = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert "pmkit history: commit 1 of 5" in shown and "commit 3 of 5" in shown
+    assert shown.endswith("\r\033[K")  # cleared: what follows starts on a clean line
+    with open(tmp_path / "log", "w", encoding="utf-8") as log:
+        quiet = Progress(5, log, after=0, every=0)
+        quiet.step()
+        quiet.end()
+    assert (tmp_path / "log").read_text() == ""
+
+
+def test_the_command_prints_no_progress_into_a_log(story: Repo) -> None:
+    done = pmkit(story.root, "history", "--no-cache")
+    assert done.returncode == 0 and "pmkit history: commit" not in done.stderr
