@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -110,10 +111,31 @@ def _deal(costs: list[float], parts: int, child_cost: float, head_start: float =
     return [sorted(share) for share in shares]
 
 
+def _quiet_on_interrupt() -> None:
+    """In a child: Ctrl-C is for the process that started it, which stops its
+    children itself (``Stream.close``, ``stop_children``). A child that took
+    it too would print a traceback of its own, and the git processes it
+    reads from (which inherit this) would die under it, leaving rows that
+    say the commit "could not be read"."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_children() -> None:
+    """Stop this process's children still running (daemonic: they work for it)
+    and wait for every child: what multiprocessing does at an ordinary exit,
+    for an exit that skips it (``os._exit``, after Ctrl-C or a command)."""
+    for child in multiprocessing.active_children():
+        if child.daemon:
+            child.terminate()
+    for child in multiprocessing.active_children():
+        child.join()
+
+
 def _child(send: Connection, part: Sequence[T], work: Callable[[T], R],
            then: Callable[[list[R]], None] | None = None) -> None:
     global _in_child
     _in_child = True
+    _quiet_on_interrupt()
     try:
         results = [work(item) for item in part]
         send.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
@@ -282,7 +304,13 @@ class Stream(Generic[R]):
 
 
 def _drain(receive: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
-    """Move every message of the pipe to ``inbox`` as it comes; None when the child is gone."""
+    """Move every message of the pipe to ``inbox`` as it comes; None when the child is gone.
+
+    Ctrl-C is the main thread's to take: were it delivered here, the main
+    thread would go on waiting on ``inbox`` (the children ignore it) until
+    the child's next result."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         while True:
             inbox.put(receive.recv_bytes())
@@ -296,6 +324,7 @@ def _drain(receive: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
 def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: bool) -> None:
     global _in_child
     _in_child = not leads
+    _quiet_on_interrupt()
     if leads:  # multiprocessing lets no daemon start a child; it stays one for this process
         multiprocessing.current_process().daemon = False
     try:

@@ -1,0 +1,82 @@
+"""``pmkit history`` with workers, interrupted: Ctrl-C, a worker killed.
+
+Real repositories and real processes. Ctrl-C reaches every process of the
+terminal's foreground group (the command, its workers and their git
+processes): the command must stop its workers, say nothing but "Aborted!",
+exit 130 and leave a cache whose rows are those of a fresh run. A worker
+killed (out of memory) must have its run done by the command, beside the
+other workers (one process per core, no more), with the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+from .conftest import Repo
+from .test_history_differential import _append, _expense, long_story  # noqa: F401  (a fixture)
+
+EXPENSES = "program/budget/expenses/2026-h1.yaml"
+
+
+def _longer(repo: Repo, commits: int) -> None:
+    for i in range(commits):
+        _append(repo, EXPENSES, _expense(100 + i, "2026-09-01", f"{i + 1}.00"))
+        repo.commit(f"expense x{100 + i}", f"2026-09-{1 + i % 28:02d}T10:00:00+00:00")
+
+
+def _group(pgid: int) -> list[str]:
+    """The live processes of a process group (zombies left for init are not running)."""
+    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line.split()[1][0] != "Z"]
+
+
+def _wait_for(what, seconds: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll until ``what()`` is true (a deadline against a hang, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while not what():
+        assert time.monotonic() < deadline, "waited too long"
+        time.sleep(0.02)
+
+
+def _history(root: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "pmkit", "history", "--format", "json", *args], cwd=root, env=env,
+                          capture_output=True, text=True)
+
+
+def test_ctrl_c_stops_the_workers_quietly_exits_130_and_leaves_a_sound_cache(long_story: Repo,  # noqa: F811
+                                                                             tmp_path: Path) -> None:
+    _longer(long_story, 30)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
+    # a terminal's Ctrl-C: SIGINT to the foreground group, whose processes take SIGINT's default
+    run = subprocess.Popen([sys.executable, "-m", "pmkit", "history", "--format", "json"], cwd=long_story.root,
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        workers = lambda: subprocess.run(["pgrep", "-P", str(run.pid), "-f", "pmkit"],  # noqa: E731
+                                         capture_output=True, text=True).stdout.split()
+        _wait_for(lambda: bool(workers()) or run.poll() is not None)
+        rows = cache / "history"
+        _wait_for(lambda: rows.is_dir() and any(rows.rglob("*.pickle")) or run.poll() is not None)
+        assert run.poll() is None, "the run ended before Ctrl-C: make the story longer"
+        os.killpg(run.pid, signal.SIGINT)
+        out, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130, err
+    assert "Traceback" not in err and "Process" not in err, err  # no worker's traceback
+    assert err.strip().splitlines()[-1] == "Aborted!"
+    assert out == ""
+    _wait_for(lambda: not _group(run.pid), 20)  # nothing left running (its git processes neither)
+    fresh = _history(long_story.root, tmp_path / "fresh", "--no-cache")
+    again = _history(long_story.root, cache)
+    assert fresh.returncode == again.returncode == 0, again.stderr
+    assert again.stdout == fresh.stdout
