@@ -334,7 +334,8 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     try:
         for i, step in enumerate(chosen):
             if i in worker_of:
-                s = workers[worker_of[i]].next()
+                with alone():  # (a worker that died has the rest of its run done here, beside the others)
+                    s = workers[worker_of[i]].next()
             else:
                 with alone() if workers else nullcontext():
                     s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache,

@@ -17,6 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from pmkit.app import history
+from pmkit.core import procs
+from pmkit.ingest.gitsource import Repository
 
 from .conftest import Repo
 from .test_history_differential import _append, _expense, long_story  # noqa: F401  (a fixture)
@@ -80,3 +85,40 @@ def test_ctrl_c_stops_the_workers_quietly_exits_130_and_leaves_a_sound_cache(lon
     again = _history(long_story.root, cache)
     assert fresh.returncode == again.returncode == 0, again.stderr
     assert again.stdout == fresh.stdout
+
+
+@pytest.fixture
+def killed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A worker dies (SIGKILL, as the out-of-memory killer does) at the second row it computes.
+    The file returned gets, for each row this process computes, how many processes it may use."""
+    where = tmp_path / "jobs"
+    computed, me, done_in_child = history._computed_row, os.getpid(), []
+
+    def dying(*args: object, **kwargs: object) -> dict[str, object]:
+        if os.getpid() != me:
+            done_in_child.append(1)
+            if len(done_in_child) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        else:
+            with open(where, "a", encoding="utf-8") as fh:
+                fh.write(f"{procs.jobs()}\n")
+        return computed(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(history, "_computed_row", dying)
+    return where
+
+
+def test_a_worker_killed_mid_run_has_its_run_done_here_alone_with_the_same_rows(
+        long_story: Repo, tmp_path: Path, killed_once: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    repo = Repository.find(long_story.root)
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PMKIT_JOBS", "1")
+    alone = history.series(repo, "program", history.steps(repo), all_projects=True, use_cache=False)
+    killed_once.unlink()
+    monkeypatch.setenv("PMKIT_JOBS", "3")
+    monkeypatch.setattr(history, "MIN_STEPS_PER_WORKER", 2)
+    dealt = history.series(repo, "program", history.steps(repo), all_projects=True)
+    assert dealt == alone
+    jobs = killed_once.read_text().split()
+    assert len(jobs) > len(history.steps(repo)) // 3 + 1  # this process did a dead worker's run too
+    assert set(jobs) == {"1"}  # ... alone: the other worker still has the other core
