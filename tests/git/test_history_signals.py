@@ -122,3 +122,46 @@ def test_a_worker_killed_mid_run_has_its_run_done_here_alone_with_the_same_rows(
     jobs = killed_once.read_text().split()
     assert len(jobs) > len(history.steps(repo)) // 3 + 1  # this process did a dead worker's run too
     assert set(jobs) == {"1"}  # ... alone: the other worker still has the other core
+
+
+def _generated(root: Path, scale: float) -> Repo:
+    """A repository whose program is the benchmarks' generated one (a few dozen projects)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate_signals",
+                                                  Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    made = Repo(root)
+    module.generate(root / "program", scale=scale)
+    made.commit("program", "2026-01-01T12:00:00+00:00")
+    return made
+
+
+def test_a_killed_command_leaves_no_worker_running(tmp_path: Path) -> None:
+    """The command killed (SIGKILL: nothing of it runs any more): its worker's pipe breaks,
+    and the worker stops, instead of waiting for ever to write rows nobody reads."""
+    repo = _generated(tmp_path / "repo", 0.03)
+    for day in range(2, 28):  # one row a day; every row with its detail (~20 KB: a few fill a pipe)
+        repo.write("README.md", f"day {day}\n")
+        repo.commit(f"day {day}", f"2026-01-{day:02d}T12:00:00+00:00")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
+    run = subprocess.Popen([sys.executable, "-m", "pmkit", "history", "--all-projects", "--format", "json"],
+                           cwd=repo.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    try:
+        worker = lambda: subprocess.run(["pgrep", "-P", str(run.pid), "-f", "pmkit"],  # noqa: E731
+                                        capture_output=True, text=True).stdout.split()
+        _wait_for(lambda: bool(worker()) or run.poll() is not None)
+        rows = cache / "history"
+        _wait_for(lambda: rows.is_dir() and any(rows.rglob("*-detail.pickle")) or run.poll() is not None)
+        assert run.poll() is None, "the run ended before it was killed: make the story longer"
+        run.kill()
+        run.wait()
+        _wait_for(lambda: not _group(run.pid), 120)
+    finally:
+        for pid in subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout.split():
+            os.kill(int(pid), signal.SIGKILL)
