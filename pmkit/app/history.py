@@ -212,8 +212,11 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
             memo[(ident, step.day.isoformat())] = kept
         return kept
     out = _computed_row(repo, folder, step, use_cache, ident, memory, run)
-    cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
-    cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
+    if not (out["note"] or "").startswith(UNREADABLE):
+        # (an unforeseen failure may be this run's, not the commit's: out of memory in
+        # one of several processes, too many open files; it is not kept, but tried again)
+        cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
+        cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
     if memo is not None:
         memo[(ident, step.day.isoformat())] = out
     return out
@@ -248,6 +251,10 @@ def _kept_row(cache: FileCache, key: str, ident: str, detail: bool) -> dict[str,
     return {**head, **{name: more.get(name) for name in DETAIL}}
 
 
+#: the note of a row whose computation failed unforeseen (never kept in the cache)
+UNREADABLE = "could not be read"
+
+
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
                   memory: RecentMemory | None, run: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
@@ -259,7 +266,7 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
     except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)
-        out["errors"], out["note"] = 1, f"could not be read: {type(exc).__name__}"
+        out["errors"], out["note"] = 1, f"{UNREADABLE}: {type(exc).__name__}"
     else:
         result = computed.result
         out["errors"], out["warnings"] = result.errors, result.warnings

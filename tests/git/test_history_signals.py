@@ -165,3 +165,29 @@ def test_a_killed_command_leaves_no_worker_running(tmp_path: Path) -> None:
     finally:
         for pid in subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout.split():
             os.kill(int(pid), signal.SIGKILL)
+
+
+def test_a_row_that_failed_for_want_of_memory_is_not_kept_but_computed_again(
+        long_story: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Several processes each holding a program: one may run out of memory. Its row says so
+    ("could not be read: MemoryError"), but that is the run's failure, not the commit's:
+    the next run computes the row again instead of reading the failure from the cache."""
+    repo = Repository.find(long_story.root)
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = history.series(repo, "program", history.steps(repo), all_projects=True, use_cache=False)
+    monkeypatch.setenv("PMKIT_JOBS", "3")
+    monkeypatch.setattr(history, "MIN_STEPS_PER_WORKER", 2)
+    figures_of, me, calls = history.figures_of, os.getpid(), []
+
+    def short_of_memory(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if os.getpid() != me and len(calls) == 2:
+            raise MemoryError
+        return figures_of(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(history, "figures_of", short_of_memory)
+        failed = history.series(repo, "program", history.steps(repo), all_projects=True)
+    assert [row["note"] for row in failed if row["note"] and "MemoryError" in row["note"]] == \
+        ["could not be read: MemoryError", "could not be read: MemoryError"]  # one per worker
+    assert history.series(repo, "program", history.steps(repo), all_projects=True) == fresh
