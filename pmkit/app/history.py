@@ -43,7 +43,7 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json, to_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
-from pmkit.ingest.gitsource import GitError, Repository
+from pmkit.ingest.gitsource import GitError, GitStopped, Repository
 
 ROW_VERSION = "5"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
@@ -263,6 +263,8 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
         with repo.source(step.sha, folder, memory=memory) as source:
             computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}", memory=memory,
                                   extent=EXTENT)
+    except GitStopped as exc:
+        out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
     except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)

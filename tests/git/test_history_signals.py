@@ -191,3 +191,29 @@ def test_a_row_that_failed_for_want_of_memory_is_not_kept_but_computed_again(
     assert [row["note"] for row in failed if row["note"] and "MemoryError" in row["note"]] == \
         ["could not be read: MemoryError", "could not be read: MemoryError"]  # one per worker
     assert history.series(repo, "program", history.steps(repo), all_projects=True) == fresh
+
+
+def test_rows_read_while_git_stopped_are_not_kept(long_story: Repo, tmp_path: Path,  # noqa: F811
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """git cat-file killed while a worker reads it (out of memory, Ctrl-C): the rows it
+    was reading say so, and are computed again next run, never a commit's figures read
+    from a cut-off file, nor "git cat-file stopped" kept as if the commit were broken."""
+    import shutil as sh
+
+    repo = Repository.find(long_story.root)
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = history.series(repo, "program", history.steps(repo), all_projects=True, use_cache=False)
+    real = sh.which("git")
+    wrapper = tmp_path / "bin" / "git"  # a real git whose `cat-file --batch` stops after 5,000 bytes
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\nif [ "$1" = cat-file ] && [ "$2" = --batch ]; then\n'
+                       f'  "{real}" "$@" <&0 | dd bs=1 count=5000 2>/dev/null &\n  exec 1>&-\n  wait\n  exit 0\nfi\n'
+                       f'exec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PMKIT_JOBS", "3")
+    monkeypatch.setattr(history, "MIN_STEPS_PER_WORKER", 2)
+    with monkeypatch.context() as patch:
+        patch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+        cut = history.series(repo, "program", history.steps(repo), all_projects=True)
+    assert {row["note"] for row in cut} >= {"could not be read: git cat-file stopped unexpectedly"}
+    assert history.series(repo, "program", history.steps(repo), all_projects=True) == fresh
