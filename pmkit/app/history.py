@@ -43,7 +43,7 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
-from pmkit.ingest.gitsource import GitError, Repository
+from pmkit.ingest.gitsource import GitError, GitStopped, Repository
 
 ROW_VERSION = "5"
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
@@ -214,8 +214,11 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
             memo[(ident, step.day.isoformat())] = kept
         return kept
     out = _computed_row(repo, folder, step, use_cache, ident, memory, run)
-    cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
-    cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
+    if not (out["note"] or "").startswith(UNREADABLE):
+        # (an unforeseen failure may be this run's, not the commit's: out of memory in
+        # one of several processes, too many open files; it is not kept, but tried again)
+        cache.store("history", key, {name: value for name, value in out.items() if name not in DETAIL})
+        cache.store("history", _detail_key(key), {"ident": ident, **{name: out[name] for name in DETAIL}})
     if memo is not None:
         memo[(ident, step.day.isoformat())] = out
     return out
@@ -250,6 +253,10 @@ def _kept_row(cache: FileCache, key: str, ident: str, detail: bool) -> dict[str,
     return {**head, **{name: more.get(name) for name in DETAIL}}
 
 
+#: the note of a row whose computation failed unforeseen (never kept in the cache)
+UNREADABLE = "could not be read"
+
+
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
                   memory: RecentMemory | None, run: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
@@ -258,10 +265,12 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
         with repo.source(step.sha, folder, memory=memory) as source:
             computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}", memory=memory,
                                   extent=EXTENT)
+    except GitStopped as exc:
+        out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
     except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)
-        out["errors"], out["note"] = 1, f"could not be read: {type(exc).__name__}"
+        out["errors"], out["note"] = 1, f"{UNREADABLE}: {type(exc).__name__}"
     else:
         result = computed.result
         out["errors"], out["warnings"] = result.errors, result.warnings
@@ -337,7 +346,8 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     try:
         for i, step in enumerate(chosen):
             if i in worker_of:
-                s = workers[worker_of[i]].next()
+                with alone():  # (a worker that died has the rest of its run done here, beside the others)
+                    s = workers[worker_of[i]].next()
             else:
                 with alone() if workers else nullcontext():
                     s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache,

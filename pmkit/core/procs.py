@@ -17,7 +17,9 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
+import weakref
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -83,6 +85,7 @@ def fork_map(items: Sequence[T], work: Callable[[T], R], cost: Callable[[T], flo
     children = []
     for share in shares[1:]:
         receive, send = context.Pipe(duplex=False)
+        _receiving_from(receive)
         part = [items[i] for i in share]
         child = context.Process(target=_child, args=(send, part, work), daemon=True)
         child.start()
@@ -110,13 +113,57 @@ def _deal(costs: list[float], parts: int, child_cost: float, head_start: float =
     return [sorted(share) for share in shares]
 
 
+#: the read ends of the pipes from this process's children, while open
+_receiving: weakref.WeakSet[Connection] = weakref.WeakSet()
+
+
+def _receiving_from(receive: Connection) -> Connection:
+    """``receive``, made known to the children forked from now on, which close it (``_in_a_child``)."""
+    _receiving.add(receive)
+    return receive
+
+
+def _in_a_child() -> None:
+    """What a child does first.
+
+    It closes its copies of the read ends of this process's pipes (its own
+    and its elder siblings'): were they open, a child whose parent died
+    (killed) would never see its pipe break, and would wait for ever to
+    write its next result once the pipe is full.
+
+    It ignores Ctrl-C: that is for the process that started it, which stops
+    its children itself (``Stream.close``, ``stop_children``). A child that
+    took it too would print a traceback of its own, and the git processes
+    it reads from (which inherit this) would die under it, leaving rows that
+    say the commit "could not be read"."""
+    for receive in list(_receiving):
+        if not receive.closed:
+            receive.close()
+    _receiving.clear()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_children() -> None:
+    """Stop this process's children still running (daemonic: they work for it)
+    and wait for every child: what multiprocessing does at an ordinary exit,
+    for an exit that skips it (``os._exit``, after Ctrl-C or a command)."""
+    for child in multiprocessing.active_children():
+        if child.daemon:
+            child.terminate()
+    for child in multiprocessing.active_children():
+        child.join()
+
+
 def _child(send: Connection, part: Sequence[T], work: Callable[[T], R],
            then: Callable[[list[R]], None] | None = None) -> None:
     global _in_child
     _in_child = True
+    _in_a_child()
     try:
         results = [work(item) for item in part]
         send.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:  # the parent is gone (killed, stopped): nobody wants the results
+        return
     finally:
         send.close()
     if then is not None:
@@ -184,6 +231,7 @@ def in_child(work: Callable[[], R], worth_it: bool, then: Callable[[R], None] | 
         return Pending(work, then=then)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    _receiving_from(receive)
     after = (lambda results: then(results[0])) if then is not None else None
     child = context.Process(target=_child, args=(send, [None], lambda _: work(), after), daemon=True)
     child.start()
@@ -220,6 +268,7 @@ class Stream(Generic[R]):
         if jobs() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
+            _receiving_from(self._receive)
             self._child = context.Process(target=_stream_child, args=(send, produce, leads), daemon=True)
             self._child.start()
             send.close()
@@ -282,7 +331,13 @@ class Stream(Generic[R]):
 
 
 def _drain(receive: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
-    """Move every message of the pipe to ``inbox`` as it comes; None when the child is gone."""
+    """Move every message of the pipe to ``inbox`` as it comes; None when the child is gone.
+
+    Ctrl-C is the main thread's to take: were it delivered here, the main
+    thread would go on waiting on ``inbox`` (the children ignore it) until
+    the child's next result."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         while True:
             inbox.put(receive.recv_bytes())
@@ -296,6 +351,7 @@ def _drain(receive: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
 def _stream_child(send: Connection, produce: Callable[[], Iterable[R]], leads: bool) -> None:
     global _in_child
     _in_child = not leads
+    _in_a_child()
     if leads:  # multiprocessing lets no daemon start a child; it stays one for this process
         multiprocessing.current_process().daemon = False
     try:

@@ -53,6 +53,11 @@ class GitError(Exception):
     """A repository or revision problem; ``str(error)`` is one line for the user."""
 
 
+class GitStopped(GitError):
+    """git stopped while it was being read (killed, out of memory): a failure of
+    this run, not of the revision, which another run may read."""
+
+
 def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
@@ -172,14 +177,15 @@ class BlobReader:
         for _ in oids:
             header = proc.stdout.readline()
             if not header:
-                raise GitError("git cat-file stopped unexpectedly")
+                raise GitStopped("git cat-file stopped unexpectedly")
             parts = header.split()
             if len(parts) < 3 or parts[1] == b"missing":
                 out.append(None)
                 continue
             size = int(parts[2])
             data = proc.stdout.read(size)
-            proc.stdout.read(1)  # the newline after the content
+            if len(data) < size or proc.stdout.read(1) != b"\n":  # (the newline after the content)
+                raise GitStopped("git cat-file stopped unexpectedly")
             out.append(data)
         writer.join()
         return out
