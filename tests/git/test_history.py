@@ -120,6 +120,7 @@ def test_a_terminal_sees_which_commit_is_being_worked_out_and_a_log_does_not(tmp
     cleared at the end; a file or pipe gets nothing."""
     import os
     import pty
+    import select
 
     from pmkit.app.history_command import Progress
 
@@ -129,8 +130,17 @@ def test_a_terminal_sees_which_commit_is_being_worked_out_and_a_log_does_not(tmp
         for _ in range(3):
             progress.step()
         progress.end()
-    shown = os.read(leader, 4096).decode()
+    chunks = []
+    while select.select([leader], [], [], 10)[0]:  # the terminal hands the writes over in pieces
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the other side is closed and everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
     os.close(leader)
+    shown = b"".join(chunks).decode()
     assert "pmkit history: commit 1 of 5" in shown and "commit 3 of 5" in shown
     assert shown.endswith("\r\033[K")  # cleared: what follows starts on a clean line
     with open(tmp_path / "log", "w", encoding="utf-8") as log:
