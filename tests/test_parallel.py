@@ -110,7 +110,8 @@ def test_the_site_loaded_and_rendered_by_a_child_is_the_same(tmp_path, monkeypat
     assert "charts/projects/cloud-migration-timeline.svg" in serial
 
 
-def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch):
+@pytest.mark.parametrize("unbounded", [False, True])
+def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch, unbounded):
     here = os.getpid()
 
     def produce():
@@ -118,7 +119,7 @@ def test_a_stream_whose_child_dies_is_worked_out_here(monkeypatch):
             yield x * 2 if os.getpid() == here or x < 2 else os._exit(3)
 
     monkeypatch.setenv("PMKIT_JOBS", "2")
-    stream = parallel.Stream(produce)
+    stream = parallel.Stream(produce, unbounded=unbounded)
     assert stream._child is not None
     assert list(stream) == [0, 2, 4, 6, 8]
     assert stream.worked_here == 3
@@ -168,19 +169,6 @@ def test_an_unbounded_stream_never_keeps_its_child_waiting(monkeypatch, tmp_path
     assert done.read_text() == "all sent" and not child.is_alive()
     assert [item[:4] for item in stream] == [f"{i:04d}" for i in range(200)]
     assert stream.worked_here == 0
-
-
-def test_an_unbounded_stream_whose_child_dies_is_worked_out_here(monkeypatch):
-    here = os.getpid()
-
-    def produce():
-        for x in range(5):
-            yield x * 2 if os.getpid() == here or x < 2 else os._exit(3)
-
-    monkeypatch.setenv("PMKIT_JOBS", "2")
-    stream = parallel.Stream(produce, unbounded=True)
-    assert list(stream) == [0, 2, 4, 6, 8]
-    assert stream.worked_here == 3
 
 
 def test_alone_keeps_this_process_from_forking(monkeypatch):

@@ -415,18 +415,12 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
                      each: Callable[[Step], None] | None = None) -> list[dict[str, Any]]:
     """Every change of a baseline, project date or milestone due date between consecutive valid commits
     (only the commits that changed the program folder are read: see :func:`touching`). ``each``
-    is told of every step of ``chosen`` once its row is read (a progress line)."""
+    is told of each step read, once its row is (a progress line)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
-    read = touching(repo, folder, chosen)
-    told = 0
-    for step, s in summaries(repo, folder, read, use_cache):
+    for step, s in summaries(repo, folder, touching(repo, folder, chosen), use_cache):
         if each is not None:
-            while told < len(chosen) and chosen[told] is not step:
-                each(chosen[told])  # a step whose folder is as the one before: nothing to read
-                told += 1
             each(step)
-            told += 1
         if not s["valid"]:
             continue
         now = s["baselines"]

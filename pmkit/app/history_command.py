@@ -78,20 +78,22 @@ class Progress:
     prints nothing); the line is cleared at the end, so the output that
     follows is what it would be without it."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, after: float = 1.0, every: float = 0.5) -> None:
-        self.total, self.stream, self.after, self.every = total, stream or sys.stderr, after, every
+    def __init__(self, chosen: list[hist.Step], stream: TextIO | None = None, after: float = 1.0,
+                 every: float = 0.5) -> None:
+        self.stream, self.after, self.every = stream or sys.stderr, after, every
+        #: the commit's place in the series (the baseline log reads only some of them)
+        self.place = {step.sha: n for n, step in enumerate(chosen, 1)}
         self.on = self.stream.isatty()
         self.started = time.monotonic()
         self.shown = self.started - every
-        self.done = 0
         self.printed = False
 
-    def step(self, *_: object) -> None:
-        self.done += 1
+    def step(self, step: hist.Step, *_: object) -> None:
+        """``step``'s row is read."""
         now = time.monotonic()
         if self.on and now - self.started >= self.after and now - self.shown >= self.every:
             self.shown, self.printed = now, True
-            self.stream.write(f"\rpmkit history: commit {self.done} of {self.total}")
+            self.stream.write(f"\rpmkit history: commit {self.place[step.sha]} of {len(self.place)}")
             self.stream.flush()
 
     def end(self) -> None:
@@ -104,7 +106,7 @@ def run(program_dir: Path, since: str | None, until: str | None, by: str, projec
         fmt: str, baselines: bool, use_cache: bool) -> str:
     repo, folder = hist.locate_repository(program_dir)
     chosen = hist.steps(repo, since, until, "commit" if baselines else by)
-    progress = Progress(len(chosen))
+    progress = Progress(chosen)
     try:
         if baselines:
             changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,28 +50,41 @@ def _wait_for(what, seconds: float = 60.0) -> None:  # type: ignore[no-untyped-d
         time.sleep(0.02)
 
 
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
+
+
 def _history(root: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "pmkit", "history", "--format", "json", *args], cwd=root, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "pmkit", "history", "--format", "json", *args], cwd=root,
+                          env=_env(cache), capture_output=True, text=True)
+
+
+def _started(root: Path, cache: Path, args: list[str], kept: str, **popen: Any) -> subprocess.Popen[str]:
+    """``pmkit history ARGS`` in a session (process group) of its own, once a worker runs and a
+    row matching ``kept`` is in the cache: mid-run, with something of its own to lose."""
+    run = subprocess.Popen([sys.executable, "-m", "pmkit", "history", *args], cwd=root, env=_env(cache),
+                           start_new_session=True, text=True, **popen)
+    try:
+        workers = lambda: subprocess.run(["pgrep", "-P", str(run.pid), "-f", "pmkit"],  # noqa: E731
+                                         capture_output=True, text=True).stdout.split()
+        _wait_for(lambda: bool(workers()) or run.poll() is not None)
+        rows = cache / "history"
+        _wait_for(lambda: rows.is_dir() and any(rows.rglob(kept)) or run.poll() is not None)
+        assert run.poll() is None, "the run ended too soon: make the story longer"
+    except BaseException:
+        os.killpg(run.pid, signal.SIGKILL)
+        raise
+    return run
 
 
 def test_ctrl_c_stops_the_workers_quietly_exits_130_and_leaves_a_sound_cache(long_story: Repo,  # noqa: F811
                                                                              tmp_path: Path) -> None:
     _longer(long_story, 30)
     cache = tmp_path / "cache"
-    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
     # a terminal's Ctrl-C: SIGINT to the foreground group, whose processes take SIGINT's default
-    run = subprocess.Popen([sys.executable, "-m", "pmkit", "history", "--format", "json"], cwd=long_story.root,
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    run = _started(long_story.root, cache, ["--format", "json"], "*.pickle", stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        workers = lambda: subprocess.run(["pgrep", "-P", str(run.pid), "-f", "pmkit"],  # noqa: E731
-                                         capture_output=True, text=True).stdout.split()
-        _wait_for(lambda: bool(workers()) or run.poll() is not None)
-        rows = cache / "history"
-        _wait_for(lambda: rows.is_dir() and any(rows.rglob("*.pickle")) or run.poll() is not None)
-        assert run.poll() is None, "the run ended before Ctrl-C: make the story longer"
         os.killpg(run.pid, signal.SIGINT)
         out, err = run.communicate(timeout=120)
     finally:
@@ -147,18 +161,9 @@ def test_a_killed_command_leaves_no_worker_running(tmp_path: Path) -> None:
     for day in range(2, 28):  # one row a day; every row with its detail (~20 KB: a few fill a pipe)
         repo.write("README.md", f"day {day}\n")
         repo.commit(f"day {day}", f"2026-01-{day:02d}T12:00:00+00:00")
-    cache = tmp_path / "cache"
-    env = {**os.environ, "PMKIT_CACHE_DIR": str(cache), "PMKIT_JOBS": "2", "NO_COLOR": "1"}
-    run = subprocess.Popen([sys.executable, "-m", "pmkit", "history", "--all-projects", "--format", "json"],
-                           cwd=repo.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)
+    run = _started(repo.root, tmp_path / "cache", ["--all-projects", "--format", "json"], "*-detail.pickle",
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        worker = lambda: subprocess.run(["pgrep", "-P", str(run.pid), "-f", "pmkit"],  # noqa: E731
-                                        capture_output=True, text=True).stdout.split()
-        _wait_for(lambda: bool(worker()) or run.poll() is not None)
-        rows = cache / "history"
-        _wait_for(lambda: rows.is_dir() and any(rows.rglob("*-detail.pickle")) or run.poll() is not None)
-        assert run.poll() is None, "the run ended before it was killed: make the story longer"
         run.kill()
         run.wait()
         _wait_for(lambda: not _group(run.pid), 120)
