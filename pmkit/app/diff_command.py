@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,10 @@ import click
 
 from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
 from pmkit.app.locate import Program
-from pmkit.app.pipeline import Extent, figures, figures_of, source_status_date, status_date
+from pmkit.app.pipeline import Extent, Underway, source_status_date, start_figures, start_figures_of, status_date
 from pmkit.core.findings import Finding
 from pmkit.core.wording import count
 from pmkit.ingest.gitsource import GitError, GitSource, Repository
-from pmkit.ingest.source import DirectorySource
 
 WORKING_TREE = "working tree"
 #: Rows of a table shown open; longer tables are folded (<details> in Markdown).
@@ -57,24 +57,36 @@ Shared = dict  # (section, key) -> entry: what one side computed, for the other 
 DIFF_EXTENT = Extent(forecasts=False, sections=frozenset())
 
 
+@dataclass
+class Started:
+    """One side loaded and its rules started (``Underway``); ``finish`` gives the ``Side``."""
+
+    label: str
+    commit: str | None
+    files: dict[str, bytes]
+    underway: Underway
+
+    def finish(self) -> Side:
+        return Side(self.label, self.commit, self.files, self.underway.finish())
+
+
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
-             shared: Shared | None = None, later: bool = False) -> Side:
-    """``later``: the side's rollup is worked out by a child meanwhile (``Side.figures.settle``)."""
+             shared: Shared | None = None, rules_in_child: bool = True) -> Started:
     with repo.source(rev, folder) as source:
         files = _git_files(source)  # every blob, read once and kept
-        if later:
-            source.end_reader()  # the child that works out the rollup must not hold git's pipe
-        computed = figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared, later=later,
-                              extent=DIFF_EXTENT)
-        return Side(rev, source.commit, files, computed)
+        # A rules child forked below outlives this block: it must not hold
+        # git's pipe open, or closing the source would wait for the child.
+        source.end_reader()
+        underway = start_figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared,
+                                    extent=DIFF_EXTENT, rules_in_child=rules_in_child)
+        return Started(rev, source.commit, files, underway)
 
 
 def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | None = None,
-              name: str | None = None) -> Side:
-    source = DirectorySource(directory)
-    files = {f.path: f.data for f in source.files()}
-    return Side(WORKING_TREE, None, files, figures(directory, day, use_cache, memory=shared, name=name,
-                                                   extent=DIFF_EXTENT))
+              name: str | None = None, rules_in_child: bool = True) -> Started:
+    underway = start_figures(directory, day, use_cache, memory=shared, name=name, extent=DIFF_EXTENT,
+                             rules_in_child=rules_in_child)
+    return Started(WORKING_TREE, None, {f.path: f.data for f in underway.checking.sources}, underway)
 
 
 def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,
@@ -83,9 +95,10 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
 
     ``share``: the sides share one in-memory store (``FileCache.memory``), so
     a file identical on both sides (same path, same bytes: most of them) is
-    parsed and checked once, and a rule part whose kinds are unchanged runs
-    once. Without it each side is computed alone: the plain computation the
-    tests compare the shared one with."""
+    parsed and checked once, a rule part whose kinds are unchanged runs once,
+    and what the model derives from one file (an expense file's sums, a
+    project's typed record) is derived once. Without it each side is computed
+    alone: the plain computation the tests compare the shared one with."""
     from pmkit.app.site.privacy import PrivateData, collect_files, redact
 
     repo = program.repo
@@ -96,11 +109,17 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
         repo.resolve(head)
     day = as_of or _side_date(program, head) or git_date(repo, base, folder) or dt.date.today()
     shared: Shared | None = {} if share else None
-    # The base's rollup is worked out by a child while this process loads the head.
-    base_side = git_side(repo, base, folder, day, use_cache, shared, later=share)
-    head_side = (git_side(repo, head, folder, day, use_cache, shared) if head else
-                 disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None))
-    base_side.figures.settle()
+    # The base's rules run in a child while this process builds the base's
+    # model and rollup, then loads the head. The head's rules re-run only the
+    # parts the change touched (the base's memo is shared): cheaper here than
+    # in a forked child, so they wait for the base's and run in this process.
+    started = git_side(repo, base, folder, day, use_cache, shared)
+    head_rules_in_child = not share
+    head_started = (git_side(repo, head, folder, day, use_cache, shared, head_rules_in_child) if head else
+                    disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None,
+                              head_rules_in_child))
+    base_side = started.finish()
+    head_side = head_started.finish()
     memo: dict | None = {} if share else None  # a file identical on both sides is read once
     base_private = collect_files(base_side.files.items(), memo, _parsed(base_side))
     head_private = collect_files(head_side.files.items(), memo, _parsed(head_side))

@@ -29,18 +29,32 @@ class Figures:
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
     #: the rollup the document was written from (``pmkit.rollup.Rollup``)
     rollup: Any = None
-    #: ``figures_of(..., later=True)``: the document still being worked out by a child
-    pending: Any = None
 
     @property
     def ok(self) -> bool:
         return self.document is not None
 
-    def settle(self) -> Figures:
-        """Wait for a document worked out later (``figures_of(..., later=True)``)."""
-        if self.pending is not None:
-            self.document, self.pending = self.pending.result(), None
-        return self
+
+@dataclass
+class Underway:
+    """Figures being worked out: the files loaded, the rules started (in a
+    child when that pays), the model and rollup built meanwhile. Between the
+    start and ``finish()`` the caller may load another program (the head of
+    ``pmkit diff`` while the base's rules run)."""
+
+    day: dt.date
+    checking: Checking
+    extent: Extent
+    built: tuple[Model, Any, dict[str, Any] | None] | None
+
+    def finish(self) -> Figures:
+        """Wait for the rules; the model and rollup are used only if they found no error."""
+        result = self.checking.finish()
+        out = Figures(self.day, result)
+        if result.errors == 0 and result.index is not None and result.index.program is not None:
+            out.model, out.rollup, out.document = (self.built if self.built is not None
+                                                   else _build(result.index, self.day, self.extent))
+        return out
 
 
 def status_date(program_dir: Path) -> dt.date | None:
@@ -72,23 +86,41 @@ class Extent:
 
 def figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
             memory: dict[tuple[str, str], object] | None = None, name: str | None = None,
-            extent: Extent = Extent()) -> Figures:
+            extent: Extent = Extent(), rules_in_child: bool = True) -> Figures:
     """``memory`` and ``name``: see ``validate_source``."""
+    return start_figures(program_dir, as_of, use_cache, memory, name, extent, rules_in_child).finish()
+
+
+def start_figures(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True,
+                  memory: dict[tuple[str, str], object] | None = None, name: str | None = None,
+                  extent: Extent = Extent(), rules_in_child: bool = True) -> Underway:
+    """``figures`` begun: ``Underway.finish`` ends it. ``rules_in_child``: the
+    rules may run in a forked child while this process builds the model (see
+    ``start_pipeline``); leave it unset when a memo in ``memory`` already holds
+    most rule parts, as for the head of a diff: then the few that re-run cost
+    less here than forking a large process and sending its memo back."""
     day = as_of or status_date(program_dir) or dt.date.today()
-    checking = start_directory(program_dir, day, use_cache=use_cache, rules_in_child=True, memory=memory, name=name)
-    return _figures(day, checking, extent)
+    checking = start_directory(program_dir, day, use_cache=use_cache, rules_in_child=rules_in_child, memory=memory,
+                               name=name)
+    return _start(day, checking, extent)
 
 
 def figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
                name: str | None = None, memory: dict[tuple[str, str], object] | None = None,
-               later: bool = False, extent: Extent = Extent()) -> Figures:
+               extent: Extent = Extent()) -> Figures:
     """``figures`` of a program from any source (a git revision: ``GitSource``);
-    ``name`` names it in the rule cache. ``later``: the rollup document (no
-    model) is worked out by a forked child while the caller goes on (the
-    other side of a diff); ``Figures.settle`` waits for it."""
+    ``name`` names it in the rule cache."""
+    return start_figures_of(source, as_of, use_cache, name, memory, extent).finish()
+
+
+def start_figures_of(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = True,
+                     name: str | None = None, memory: dict[tuple[str, str], object] | None = None,
+                     extent: Extent = Extent(), rules_in_child: bool = True) -> Underway:
+    """``figures_of`` begun, as ``start_figures``."""
     day = as_of or source_status_date(source) or dt.date.today()
-    checking = start_source(source, day, use_cache=use_cache, name=name, rules_in_child=True, memory=memory)
-    return _document_later(day, checking, extent) if later else _figures(day, checking, extent)
+    checking = start_source(source, day, use_cache=use_cache, name=name, rules_in_child=rules_in_child,
+                            memory=memory)
+    return _start(day, checking, extent)
 
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
@@ -113,34 +145,11 @@ def month_ends(periods: Iterable[str], day: dt.date) -> list[dt.date]:
     return sorted(set(out))
 
 
-def _figures(day: dt.date, checking: Checking, extent: Extent) -> Figures:
+def _start(day: dt.date, checking: Checking, extent: Extent) -> Underway:
     """The model and rollup are worked out while the rules run (in a child
-    when that pays); they are used only if the rules then find no error."""
-    built = _try_build(checking.index, day, extent) if checking.loaded_ok else None
-    result = checking.finish()
-    out = Figures(day, result)
-    if result.errors == 0 and result.index is not None and result.index.program is not None:
-        out.model, out.rollup, out.document = built if built is not None else _build(result.index, day, extent)
-    return out
-
-
-def _document_later(day: dt.date, checking: Checking, extent: Extent) -> Figures:
-    """``_figures`` without the model: a child works out the rollup document
-    (what crosses back is small) and outlives this call; ``Figures.settle``."""
-    from pmkit.core.procs import in_child
-
-    def document() -> dict[str, Any] | None:
-        built = _try_build(checking.index, day, extent)
-        return built[2] if built is not None else None
-
-    pending = in_child(document, worth_it=True) if checking.loaded_ok else None
-    result = checking.finish()
-    out = Figures(day, result)
-    if result.errors == 0 and result.index is not None and result.index.program is not None:
-        out.pending = pending
-        if pending is None:  # a file broke its schema, yet no error: work it out here
-            out.model, out.rollup, out.document = _build(result.index, day, extent)
-    return out
+    when that pays); ``Underway.finish`` uses them only if the rules then
+    find no error."""
+    return Underway(day, checking, extent, _try_build(checking.index, day, extent) if checking.loaded_ok else None)
 
 
 def _try_build(index: Index, day: dt.date, extent: Extent) -> tuple[Model, Any, dict[str, Any] | None] | None:

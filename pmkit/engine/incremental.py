@@ -206,6 +206,9 @@ class CachedFacts:
 
     cache: FileCache
     keys: dict[str, str]  # path -> the file's cache key
+    #: the facts kept in this process: a rules child sends them back
+    #: (``remember``), so the other side of a diff finds them in memory
+    kept: dict[str, FileFacts] = field(default_factory=dict)
 
     def facts(self, path: str, day: dt.date) -> FileFacts | None:
         key = self.keys.get(path)
@@ -215,6 +218,16 @@ class CachedFacts:
         key = self.keys.get(path)
         if key:
             self.cache.store("facts", facts_key(self.cache, key), facts)
+            self.kept[path] = facts
+
+    def remember(self, kept: dict[str, FileFacts]) -> None:
+        """Facts a child kept (already on disk, if there is a cache folder), into this process's memory."""
+        if self.cache.memory is None:
+            return
+        for path, facts in kept.items():
+            key = self.keys.get(path)
+            if key:
+                self.cache.memory[("facts", facts_key(self.cache, key))] = facts
 
 
 def kind_digests(files: Iterable[tuple[str | None, str]]) -> dict[str, str]:

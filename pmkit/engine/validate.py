@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from pmkit import rules as checks
 from pmkit.core import codes
+from pmkit.domain.expense_facts import FileFacts
 from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
@@ -117,11 +118,13 @@ class Checking:
     Between the two the caller may work on the index (not change it): the
     figures (``pmkit.app.pipeline``) build the model and rollup there while a
     child runs the rules (``start_pipeline(..., rules_in_child=True)``).
-    ``loaded_ok``: every file parsed and met its schema.
+    ``loaded_ok``: every file parsed and met its schema. ``sources``: the
+    files as read (``pmkit diff`` compares their bytes without reading them again).
     """
 
-    def __init__(self, index: Index, loaded_ok: bool, finish: Callable[[], Result]) -> None:
-        self.index, self.loaded_ok, self._finish = index, loaded_ok, finish
+    def __init__(self, index: Index, loaded_ok: bool, finish: Callable[[], Result],
+                 sources: list[SourceFile]) -> None:
+        self.index, self.loaded_ok, self._finish, self.sources = index, loaded_ok, finish, sources
         self._result: Result | None = None
 
     def finish(self) -> Result:
@@ -148,15 +151,19 @@ def start_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.da
 
     memo_key = ""
 
-    def rules() -> tuple[list[Finding], Any]:
-        """The findings and what to keep of the rule parts (stored by this
-        process: the rules may run in a child, whose memory is not ours)."""
+    facts = index.facts_store if isinstance(index, TrackedIndex) and isinstance(index.facts_store, CachedFacts) else None
+
+    def rules() -> tuple[list[Finding], Any, dict[str, FileFacts]]:
+        """The findings, what to keep of the rule parts and the expense files'
+        facts worked out (stored by this process: the rules may run in a
+        child, whose memory is not ours)."""
         nonlocal memo_key
         if file_cache.active and program is not None:
             digests = kind_digests((outcome.kind, key) for outcome, key in zip(outcomes, keys))  # type: ignore[union-attr]
             memo_key, kept = rule_memo(file_cache, program, index.as_of, digests)
-            return checks.run(index, settings.overrides, kept), kept.current
-        return checks.run(index, settings.overrides), None
+            found = checks.run(index, settings.overrides, kept)
+            return found, kept.current, facts.kept if facts is not None else {}
+        return checks.run(index, settings.overrides), None, {}
 
     valid = not any(f.severity is Severity.ERROR for f in loaded.findings)
     pending = in_child(rules, worth_it=sum(len(s.data) for s in sources) >= PARALLEL_MIN_BYTES) \
@@ -164,7 +171,9 @@ def start_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.da
 
     def finish() -> Result:
         nonlocal memo_key
-        ruled, kept = pending.result() if pending is not None else rules()
+        ruled, kept, facts_kept = pending.result() if pending is not None else rules()
+        if pending is not None and facts is not None:
+            facts.remember(facts_kept)
         if kept is not None:
             if not memo_key:  # worked out in a child: the same key here
                 memo_key = rule_memo_key(file_cache, program or "")
@@ -173,7 +182,7 @@ def start_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.da
         found.extend(_override_findings(loaded.documents, settings.overrides))
         return Result(sorted(set(found)), loaded.files, index)
 
-    return Checking(index, valid, finish)
+    return Checking(index, valid, finish, sources)
 
 
 def run_pipeline(files: Iterable[SourceFile], settings: Settings, as_of: dt.date | None,
@@ -326,7 +335,8 @@ def _with_source_findings(result: Result, source: ProgramSource | DirectorySourc
 
 def _and_source_findings(checking: Checking, source: ProgramSource | DirectorySource) -> Checking:
     finish = checking.finish
-    return Checking(checking.index, checking.loaded_ok, lambda: _with_source_findings(finish(), source))
+    return Checking(checking.index, checking.loaded_ok, lambda: _with_source_findings(finish(), source),
+                    checking.sources)
 
 
 class ProgramSource(Protocol):

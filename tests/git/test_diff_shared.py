@@ -95,3 +95,41 @@ def test_one_expense_on_a_generated_program(tmp_path: Path, cache: Path, monkeyp
     repo.commit("one expense")
     _all_ways(repo.root, "HEAD~1", None, cache, monkeypatch)
     _all_ways(repo.root, "HEAD~1", "HEAD", cache, monkeypatch)
+
+
+def test_the_head_reuses_what_the_bases_rules_child_worked_out(tmp_path: Path, cache: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base's rules run in a forked child (forced here: the program is
+    small); the expense files' facts it works out come back, so the head's
+    rules, run in this process, work out only the changed file's. The diff
+    still equals the plain one, in this process's memory and with a disk cache."""
+    import pmkit.engine.validate as validate
+    from pmkit.domain.index import Index
+
+    repo = Repo(tmp_path / "gen")
+    _generator().generate(repo.root / "program", 0.002, seed=1)
+    repo.commit("generated")
+    expense_files = sorted((repo.root / "program/budget/expenses").glob("*.yaml"))
+    assert len(expense_files) > 2
+    target = max(expense_files, key=lambda p: p.stat().st_size)
+    text = target.read_text()
+    first = text.index("  - id: ")
+    entry = text[first:text.index("\n  - id: ", first) + 1]
+    target.write_text(text + entry.replace("  - id: ", "  - id: copy-", 1))
+    monkeypatch.setattr(validate, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    worked_out: list[str] = []
+    plain_facts = Index._file_facts
+
+    def counted(self: Index, path: str, *args: object) -> object:
+        worked_out.append(path)
+        return plain_facts(self, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "_file_facts", counted)
+    _all_ways(repo.root, "HEAD", None, cache, monkeypatch)
+    monkeypatch.delenv("PMKIT_CACHE_DIR")
+    worked_out.clear()
+    monkeypatch.chdir(repo.root)
+    run_diff(locate(None, "HEAD"), "HEAD", None, dt.date(2026, 6, 30), use_cache=False, share=True)
+    # In this process: only the head's changed file (the base's were worked out in the child).
+    assert worked_out == [f"budget/expenses/{target.name}"]
