@@ -252,3 +252,39 @@ def test_a_page_announced_but_never_rendered_is_an_error_not_a_wait(monkeypatch,
         later.get("b.md")
     assert later.all() == {"a.md": "# A"}
     later.close()
+
+
+@pytest.mark.parametrize("whole_index", [False, True], ids=["incremental", "whole-index"])
+def test_outcomes_written_by_the_processes_that_checked_them_load_in_the_next_run(tmp_path, monkeypatch,
+                                                                                  whole_index):
+    """Each process checking a share of the files writes their outcomes to the
+    cache itself: every file gets an entry, whoever checked it, and the next
+    run reads them all back without checking a single file again."""
+    from pmkit.engine import incremental, validate
+
+    root = tmp_path / "program"
+    shutil.copytree(EXAMPLE, root)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PMKIT_JOBS", "2")
+    monkeypatch.setattr(files, "MIN_BYTES", 0)
+    parents = {os.getpid()}
+    checked_here: list[str] = []
+    plain_check = validate.check_file
+
+    def counted(source: SourceFile, *args: object, **kwargs: object) -> files.FileOutcome:
+        if os.getpid() in parents:
+            checked_here.append(source.path)
+        return plain_check(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "check_file", counted)
+    monkeypatch.setattr(incremental, "check_stages", counted)
+    day = dt.date(2026, 10, 31)
+    first = validate_directory(root, day, use_cache=True, cache_dir=cache, need_index=whole_index)
+    entries = list((cache / "files").rglob("*.pickle"))
+    assert len(entries) == first.files == len(_sources(root))
+    assert 0 < len(checked_here) < first.files  # the other share was checked (and written) by a child
+    checked_here.clear()
+    shutil.rmtree(cache / "manifests", ignore_errors=True)  # every file looked up by its key again
+    again = validate_directory(root, day, use_cache=True, cache_dir=cache, need_index=whole_index)
+    assert again.findings == first.findings
+    assert checked_here == []

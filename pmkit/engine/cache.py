@@ -226,6 +226,7 @@ class FileCache:
             else:
                 self.secret = secret
         self.directory = directory
+        self._folders: set[Path] = set()  # made or found by ``write``
         self.prefix = f"{FORMAT}|{__version__}|{code_fingerprint()}|{settings_key}|".encode()
         self._prefix_id = hashlib.blake2b(self.prefix, digest_size=10).hexdigest()
 
@@ -315,14 +316,25 @@ class FileCache:
         return digest.hexdigest()
 
     def store(self, section: str, key: str, value: object) -> None:
+        self.remember(section, key, value)
+        self.write(section, key, value)
+
+    def remember(self, section: str, key: str, value: object) -> None:
+        """``store`` in this process's memory only (what a worker wrote to disk, ``write``)."""
         if self.memory is not None:
             self.memory[(section, key)] = value
+
+    def write(self, section: str, key: str, value: object) -> None:
+        """``store`` on disk only: a process checking its share of the files
+        writes their outcomes itself, beside the others (``validate._load``)."""
         if self.directory is None:
             return
         target = self._file(key, section)
         tmp = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self._folders.add(target.parent)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 # Streamed: the tag's place first, the pickle through the MAC, then the tag.

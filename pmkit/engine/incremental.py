@@ -359,11 +359,17 @@ def incremental_run(source: DirectorySource, cache: FileCache, settings: Setting
             if facts is not None:
                 program.facts[read.path] = facts
     else:
-        old_keys = {read.path: old_key for read, _, old_key in missing}
-        checked = check_many([read for read, _, _ in missing],
-                             lambda read: check_file(read, previous=previous_outcome(cache, read, old_keys[read.path])))
+        keys = {read.path: (key, old_key) for read, key, old_key in missing}
+
+        def check(read: SourceFile) -> FileOutcome:
+            key, old_key = keys[read.path]
+            outcome = check_file(read, previous=previous_outcome(cache, read, old_key))
+            cache.write("files", key, outcome)  # by whichever process checked it: on every core
+            return outcome
+
+        checked = check_many([read for read, _, _ in missing], check)
         for (read, key, _), checked_now in zip(missing, checked):
-            cache.put(key, checked_now)
+            cache.remember("files", key, checked_now)
             cached[read.path] = fresh[read.path] = checked_now
     for read, signature, key, _ in changed:
         outcome = cached[read.path]

@@ -207,14 +207,19 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     remember = file_cache.directory is not None
     latest = file_cache.memory if remember else None
 
+    key_of = {sources[i].path: keys[i] for i in missing}
+
     def check(source: SourceFile) -> FileOutcome:
         before = latest[("latest", source.path)] if latest is not None and ("latest", source.path) in latest else None
-        return check_file(source, settings, before if isinstance(before, FileOutcome) else None, remember)
+        outcome = check_file(source, settings, before if isinstance(before, FileOutcome) else None, remember)
+        # Written by whichever process checked the file: on every core, as the checking.
+        file_cache.write("files", key_of[source.path], outcome)
+        return outcome
 
     checked = check_many([sources[i] for i in missing], check)
     for i, fresh in zip(missing, checked):
         outcomes[i] = fresh
-        file_cache.put(keys[i], fresh)
+        file_cache.remember("files", keys[i], fresh)
     if latest is not None:
         for source, outcome in zip(sources, outcomes):
             latest[("latest", source.path)] = outcome
