@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pmkit import __version__
+from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they use when they run
@@ -181,6 +182,7 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
         result = program.validate(as_of, use_cache=not no_cache)
+        keep_to_exit(result)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
     except GitError as exc:
@@ -334,6 +336,7 @@ def _figures(program: Program, day: dt.date, no_cache: bool, command: str) -> tu
     try:
         program, commit = in_force(program, day, _status_date(program) if program.rev is None else None)
         computed = program.figures(day, use_cache=not no_cache)
+        keep_to_exit(computed)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
     except GitError as exc:

@@ -22,6 +22,7 @@ from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
 from pmkit.app.locate import Program
 from pmkit.app.pipeline import Extent, Underway, source_status_date, start_figures, start_figures_of, status_date
 from pmkit.core.findings import Finding
+from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 from pmkit.ingest.gitsource import GitError, GitSource, Repository
 
@@ -284,6 +285,7 @@ def command(program: Program, base: str, head: str | None, fmt: str, as_of: dt.d
     except OSError as exc:
         click.echo(f"Error: cannot read {exc.filename or program.directory}: {exc.strerror}", err=True)
         sys.exit(2)
+    keep_to_exit(diff)
     text = render(diff, fmt)
     if output is not None:
         try:

@@ -149,3 +149,32 @@ def test_redaction_of_a_quoted_private_value(tmp_path: Path, text: str):
     on_the_line = Finding("staff/x.yaml", 2, 8, "invalid-value", "short")
     [withheld] = redact([on_the_line], collect(root))
     assert withheld.message != "short" and withheld.hint is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_scrubbing_with_the_values_found_equals_scrubbing_with_every_value(seed: int, monkeypatch):
+    """``redact`` compiles a pattern of only the private values its texts hold
+    (an alternation of thousands took most of a second); above SCAN_BOUND it
+    compiles them all. Both give what one pattern of every value gives,
+    overlapping values included."""
+    import random
+    import re
+
+    from pmkit.app.site import privacy
+    from pmkit.core.findings import Finding
+
+    rnd = random.Random(seed)
+    alphabet = "ab1.-"
+    values = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 6))) for _ in range(300)}
+    texts = ["".join(rnd.choice(alphabet + " x") for _ in range(rnd.randint(0, 40))) for _ in range(60)]
+    found = [Finding(f"f{i}.yaml", i + 1, 1, "some-code", text, hint=text[::-1] or None)
+             for i, text in enumerate(texts)]
+    private = privacy.PrivateData(values, {})
+    every = sorted((v for v in values if len(v) >= privacy.MIN_LENGTH), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, every)))
+    expected = [(pattern.sub(privacy.REDACTED, f.message), f.hint and pattern.sub(privacy.REDACTED, f.hint))
+                for f in found]
+    assert any(message != f.message for (message, _), f in zip(expected, found))  # something is scrubbed
+    assert [(f.message, f.hint) for f in privacy.redact(found, private)] == expected
+    monkeypatch.setattr(privacy, "SCAN_BOUND", 0)  # every value compiled, none looked for first
+    assert [(f.message, f.hint) for f in privacy.redact(found, private)] == expected

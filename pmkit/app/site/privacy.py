@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -165,19 +165,35 @@ def _add(found: PrivateData, rel: str, kind: Kind, data: bytes, parsed: Any = No
 
 
 def redact(findings: Iterable[Finding], private: PrivateData) -> list[Finding]:
-    values = sorted((v for v in private.values if len(v) >= MIN_LENGTH), key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, values))) if values else None
+    found = list(findings)
+    withheld = [finding.line in private.lines.get(finding.file, ()) or _unproven(finding) for finding in found]
+    scrub = _scrubber(private.values, [text for f, hide in zip(found, withheld) if not hide
+                                       for text in (f.message, f.hint or "")])
+    return [dataclasses.replace(f, message=WITHHELD, hint=None) if hide else
+            dataclasses.replace(f, message=scrub(f.message), hint=f.hint and scrub(f.hint))
+            for f, hide in zip(found, withheld)]
 
-    def scrub(text: str) -> str:
-        return text if pattern is None else pattern.sub(REDACTED, text)
 
-    out = []
-    for finding in findings:
-        if finding.line in private.lines.get(finding.file, ()) or _unproven(finding):
-            out.append(dataclasses.replace(finding, message=WITHHELD, hint=None))
-        else:
-            out.append(dataclasses.replace(finding, message=scrub(finding.message), hint=finding.hint and scrub(finding.hint)))
-    return out
+#: Above this many characters scanned (the texts' length times the values), one
+#: pattern of every value is compiled instead of looking for each value first.
+SCAN_BOUND = 20_000_000
+
+
+def _scrubber(values: Iterable[str], texts: list[str]) -> Callable[[str], str]:
+    """What replaces every private value in a text. The pattern holds only the
+    values found in ``texts``: compiling an alternation of thousands (a large
+    program's rates and notes) took most of a second, and a value found in
+    none of the texts cannot match in any of them."""
+    wanted = [v for v in values if len(v) >= MIN_LENGTH]
+    blob = "\0".join(texts)
+    if not blob or not wanted:
+        return lambda text: text
+    if len(blob) * len(wanted) <= SCAN_BOUND:
+        wanted = [v for v in wanted if v in blob]
+        if not wanted:
+            return lambda text: text
+    pattern = re.compile("|".join(map(re.escape, sorted(wanted, key=len, reverse=True))))
+    return lambda text: pattern.sub(REDACTED, text)
 
 
 def _unproven(finding: Finding) -> bool:
