@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pmkit.app.locate import Program
 from pmkit.core.findings import Finding
+from pmkit.engine.validate import rule_name
 from pmkit.ingest.gitsource import GitError, Repository
 
 
@@ -78,9 +79,21 @@ def _key(finding: Finding) -> tuple[str, int, int, str, str]:
     return (finding.file, finding.line, finding.column, finding.code, finding.message)
 
 
+def shared_name(program: Program) -> str:
+    """What names both versions of the program in the rule cache (``Shared``)."""
+    return f"changed-since\0{program.directory}"
+
+
+#: One in-memory store for the working tree and the base (``Program.validate``):
+#: a file the change left alone is parsed and checked once, and a rule part
+#: whose kinds it did not touch runs once.
+Shared = dict
+
+
 def filter_changed(program: Program, findings: list[Finding], rev: str, as_of: dt.date | None,
-                   use_cache: bool) -> Filtered:
+                   use_cache: bool, shared: Shared | None = None) -> Filtered:
     """The findings of ``program`` (already repository-rooted) that the change since ``rev`` touches or causes.
+    ``shared``: the store the working tree was validated with (under ``shared_name``).
 
     Raises GitError (one line) when the program is not in a repository or REV is unknown.
     """
@@ -89,16 +102,18 @@ def filter_changed(program: Program, findings: list[Finding], rev: str, as_of: d
     repo = program.repo
     base = merge_base(repo, rev)
     changed = changed_files(repo, base)
-    before = _findings_at(program, base, as_of, use_cache)
+    before = _findings_at(program, base, as_of, use_cache, shared)
     shown = [f for f in findings if f.file in changed or _key(f) not in before]
     return Filtered(shown, len(findings) - len(shown), base)
 
 
-def _findings_at(program: Program, commit: str, as_of: dt.date | None, use_cache: bool) -> set[tuple[str, int, int, str, str]]:
+def _findings_at(program: Program, commit: str, as_of: dt.date | None, use_cache: bool,
+                 shared: Shared | None) -> set[tuple[str, int, int, str, str]]:
     """The keys of the findings at ``commit``, repository-rooted; none when the folder did not exist then."""
     at_base = replace(program, rev=commit, note=None)
     try:
-        result = at_base.validate(as_of, use_cache=use_cache)
+        name = shared_name(program) if shared is not None else rule_name(program.directory)
+        result = at_base.validate(as_of, use_cache=use_cache, memory=shared, name=name)
     except GitError:
         return set()  # no program at REV: everything the change brings is new
     found, _ = at_base.report_paths(result.findings)

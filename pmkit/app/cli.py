@@ -180,8 +180,18 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
     program = _program(directory, rev)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    # --changed-since validates the base too. With the cache the base reads
+    # what the working tree's run wrote (every file the change left alone,
+    # every rule part it did not touch); without it both versions share a
+    # store in memory to the same end.
+    shared: dict[tuple[str, str], object] | None = {} if changed_since and no_cache else None
     try:
-        result = program.validate(as_of, use_cache=not no_cache)
+        if shared is not None:
+            from pmkit.app.changed import shared_name
+
+            result = program.validate(as_of, use_cache=not no_cache, memory=shared, name=shared_name(program))
+        else:
+            result = program.validate(as_of, use_cache=not no_cache)
         keep_to_exit(result)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc
@@ -200,7 +210,7 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
         from pmkit.app.changed import filter_changed
 
         try:
-            kept = filter_changed(program, findings, changed_since, as_of, not no_cache)
+            kept = filter_changed(program, findings, changed_since, as_of, not no_cache, shared)
         except GitError as exc:
             raise GitProblem(str(exc)) from exc
         findings, hidden = kept.shown, kept.hidden

@@ -65,11 +65,16 @@ class Program:
         with self.source() as source:
             return source_status_date(source)
 
-    def validate(self, as_of: dt.date | None, use_cache: bool, need_index: bool = False) -> Result:
+    def validate(self, as_of: dt.date | None, use_cache: bool, need_index: bool = False,
+                 memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Result:
+        """``memory`` and ``name``: one store and one rule-cache name for two
+        versions of the program validated one after the other (``validate
+        --changed-since``), as ``pmkit diff`` has (see ``validate_source``)."""
         if self.rev is None:
-            return validate_directory(self.directory, as_of, use_cache=use_cache, need_index=need_index)
+            return validate_directory(self.directory, as_of, use_cache=use_cache, need_index=need_index,
+                                      memory=memory, name=name)
         with self.source() as source:
-            return validate_source(source, as_of, use_cache=use_cache, name=self.cache_name)
+            return validate_source(source, as_of, use_cache=use_cache, name=name or self.cache_name, memory=memory)
 
     def figures(self, as_of: dt.date | None, use_cache: bool) -> Figures:
         if self.rev is None:

@@ -307,6 +307,13 @@ def validate_directory(root: Path, as_of: dt.date | None = None, use_cache: bool
     return _started_directory(source, settings, file_cache, as_of, False, name).finish()
 
 
+def rule_name(root: Path) -> str:
+    """What names the program in ``root`` in the rule cache. Another version
+    of it validated under this name (``validate --changed-since``: the base)
+    reuses the rule parts of the directory's last run and leaves its own."""
+    return str(DirectorySource(root).root)
+
+
 def start_directory(root: Path, as_of: dt.date | None = None, use_cache: bool = False,
                     cache_dir: Path | None = None, rules_in_child: bool = False,
                     memory: dict[tuple[str, str], object] | None = None, name: str | None = None) -> Checking:

@@ -110,3 +110,20 @@ def test_changed_since_an_unknown_revision_is_a_usage_error(repo: Repo) -> None:
 def test_changed_since_with_rev_is_a_usage_error(repo: Repo) -> None:
     done = pmkit(repo.root, "validate", "--rev", "HEAD", "--changed-since", "HEAD")
     assert done.returncode == 2 and "--changed-since" in done.stderr and done.stdout == ""
+
+
+def test_changed_since_reports_the_same_with_no_cache_an_empty_one_and_a_warm_one(repo: Repo) -> None:
+    """The base reuses what the working tree's run left: with the cache, its
+    files' outcomes and rule parts from there (under the working tree's rule
+    name); with --no-cache, one store in memory. All three give one report."""
+    base = _change_since_base(repo)
+    args = ("validate", "--changed-since", base, "--format", "json")
+    empty = pmkit(repo.root, *args)
+    warm = pmkit(repo.root, *args)
+    uncached = pmkit(repo.root, *args, "--no-cache")
+    assert empty.returncode == warm.returncode == uncached.returncode == 1
+    assert json.loads(empty.stdout)["summary"]["hidden"] == 1
+    assert empty.stdout == warm.stdout == uncached.stdout
+    # A plain validate after them still reports every finding (the base left its rule parts in the cache).
+    assert len(json.loads(pmkit(repo.root, "validate", "--format", "json").stdout)["findings"]) == \
+        len(json.loads(empty.stdout)["findings"]) + 1
