@@ -209,6 +209,10 @@ def test_a_report_page_shows_that_months_figures(site):
     (line,) = [line for line in page.splitlines() if "teams/infra-cloud.md" in line and line.startswith("| ")]
     assert "Wave 2 completed" in line and text.percent(september["teams"]["infra-cloud"]["progress"]) in line
     assert "## Figures as of 2026-10-31" in pages["reports/2026-10.md"]
+    # What the page worked September out from, said plainly: not the revision `pmkit report` reads in git.
+    assert "worked out from the files as they stand on 2026-10-31" in page
+    assert "from the revision in force on 2026-09-30, which may differ" in page
+    assert "as `pmkit report --period 2026-10` shows them" in pages["reports/2026-10.md"]
 
 
 def test_staff_and_hiring_pages_hold_no_private_field(site):
