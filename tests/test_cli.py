@@ -223,3 +223,28 @@ def test_schema_output_onto_a_file_exits_2(tmp_path):
     result = invoke("schema", "--output", str(tmp_path / "taken" / "sub"))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_editing_commands_load_only_when_used() -> None:
+    """`pmkit add/set/done/init/new` import ruamel.yaml and Jinja: a validate
+    does not pay for them, yet `pmkit --help` lists them and they run."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from pmkit.app.cli import main\n"
+             "try:\n"
+             "    main(sys.argv[1:], standalone_mode=False)\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('pmkit.app.edit') or m == 'ruamel.yaml'))\n")
+    example = str(Path(__file__).resolve().parent.parent / "program")
+    validated = subprocess.run([sys.executable, "-c", probe, "validate", example, "--no-cache"],
+                               capture_output=True, text=True, check=True)
+    assert validated.stdout.strip().splitlines()[-1] == "[]"
+    listed = subprocess.run([sys.executable, "-m", "pmkit", "--help"], capture_output=True, text=True, check=True)
+    for name in ("add", "set", "done", "init", "new"):
+        assert f"\n  {name} " in listed.stdout
+    helped = subprocess.run([sys.executable, "-m", "pmkit", "set", "--help"], capture_output=True, text=True,
+                            check=True)
+    assert "Set one value of the plan" in helped.stdout
