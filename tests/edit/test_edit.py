@@ -4,6 +4,7 @@ change, refusals leave every byte, writes are atomic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
 import json
@@ -843,12 +844,16 @@ def test_new_explains_optional_fields_as_comments(program: Path) -> None:
     ["done", "data-warehouse/no-such-milestone", "{p}", "--date", "2026-10-30"],
     ["done", "data-warehouse/first-auto-report", "{p}", "--date", "30.10.2026"],
     ["done", "no-such-project/first-auto-report", "{p}"],
+    ["done", "data-warehouse/first-auto-report", "{p}", "--date", "{tomorrow}"],
 ])
 def test_set_progress_and_done_refuse_what_is_not_there(program: Path, args: list[str]) -> None:
     before = hashes(program)
-    code, out = pmkit(*[str(program) if a == "{p}" else a for a in args])
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    code, out = pmkit(*[str(program) if a == "{p}" else tomorrow if a == "{tomorrow}" else a for a in args])
     assert code == 2, out
     assert hashes(program) == before
+    if "{tomorrow}" in args:
+        assert "has not come yet" in out
 
 
 def test_warnings_an_edit_adds_are_shown_and_the_edit_written(program: Path) -> None:

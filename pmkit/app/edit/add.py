@@ -510,10 +510,16 @@ def done(milestone: str, directory: Path | None, date_: str | None, dry_run: boo
 
     \b
     Examples:
-      pmkit done data-warehouse/first-auto-report program --date 2027-01-28
+      pmkit done data-warehouse/first-auto-report program
+      pmkit done data-warehouse/first-auto-report program --date 2026-10-28
     """
     root = program_root(directory)
     rel, index = _project_item(root, milestone, "milestones", "milestone")
-    day = _iso(date_ or dt.date.today().isoformat(), "--date")
+    today = dt.date.today()
+    day = _iso(date_ or today.isoformat(), "--date")
+    if dt.date.fromisoformat(day) > today:
+        # `done` is the day it was reached: a later one would leave it late until then, unnoticed
+        raise click.BadParameter(f"{day} has not come yet (today is {today}): a milestone is done on the day "
+                                 "it was reached; to move its plan, change `due`", param_hint="--date")
     finish(root, [change_text(root, rel, lambda old: set_field(old or "", ("milestones", index), "done", day))],
            dry_run)
