@@ -143,8 +143,11 @@ def test_version():
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    """Every command and group, the ones imported on first use included (``cli.Commands``)."""
     yield prefix
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
         else:
