@@ -192,8 +192,12 @@ class BlobReader:
 
     def close(self) -> None:
         if self._proc.poll() is None:
-            assert self._proc.stdin is not None
+            assert self._proc.stdin is not None and self._proc.stdout is not None
             self._proc.stdin.close()
+            # A read stopped half-way (Ctrl-C) leaves git writing what nobody
+            # will read: without its reader git would wait for room in the
+            # pipe for ever, and this for git. Closed, git's write fails and it ends.
+            self._proc.stdout.close()
             self._proc.wait()
 
 
