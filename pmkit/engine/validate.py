@@ -29,6 +29,7 @@ from pmkit.engine.incremental import (CachedFacts, incremental_run, kind_digests
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
 from pmkit.core.kinds import BY_NAME, file_id
+from pmkit.ingest.gitsource import GitSource
 from pmkit.ingest.loader import Document, Loaded
 from pmkit.ingest.loader.yaml12 import parse
 from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
@@ -388,7 +389,10 @@ def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache:
     del source.findings[reported:]
     settings = read_settings(read.data if read is not None else None)
     source.max_bytes = settings.max_bytes
-    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), None, memory)
+    # A revision's program is in a repository as the working tree's is: the
+    # cache is refused inside it just the same (``unsafe_reason``).
+    where = source.repo.root / source.folder if isinstance(source, GitSource) else None
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), where, memory)
     program = file_cache.digest("manifest", name) if name is not None and file_cache.active else None
     checking = start_pipeline(source.files(), settings, as_of, file_cache, program, rules_in_child)
     return _and_source_findings(checking, source)
