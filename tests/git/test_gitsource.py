@@ -183,8 +183,15 @@ def test_a_reader_closed_while_git_still_writes_a_blob_ends_it_and_returns(repo:
     reader = BlobReader(repo.root)
     proc: subprocess.Popen[bytes] = reader._proc
     assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(f"{oid}\n{oid}\n".encode())
-    proc.stdin.flush()
+
+    def ask() -> None:  # as read_many does: a thread writes the requests, more than a pipe holds
+        try:
+            proc.stdin.write(f"{oid}\n".encode() * 3000)  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            pass
+
+    threading.Thread(target=ask, daemon=True).start()
     assert proc.stdout.readline().split()[0] == oid.encode()  # git answers; the rest is left unread
     closing = threading.Thread(target=reader.close, daemon=True)
     closing.start()
