@@ -102,3 +102,23 @@ def test_recent_memory_keeps_what_the_last_step_used_and_forgets_the_rest():
     memory.step()
     memory.step()
     assert ("files", "a") not in memory and len(memory) == 0
+
+
+def test_a_cache_folder_removed_during_a_run_is_made_again(tmp_path: Path):
+    """``FileCache.write`` makes each folder once and remembers it. When
+    someone removes the cache while a run goes on (a long ``pmkit history``,
+    a clean-up of ~/.cache), the next write into a remembered folder must make
+    it again, as writes did before they remembered folders, not turn the
+    cache off for the rest of the run (every outcome after it lost)."""
+    import shutil
+
+    from pmkit.engine.cache import FileCache
+
+    folder = tmp_path / "cache"
+    cache = FileCache(folder, "settings")
+    first, second = "ab" + "0" * 38, "ab" + "1" * 38  # one folder for both
+    cache.write("files", first, {"n": 1})
+    shutil.rmtree(folder)
+    cache.write("files", second, {"n": 2})
+    assert cache.directory == folder
+    assert FileCache(folder, "settings").load("files", second) == {"n": 2}

@@ -25,6 +25,7 @@ from pmkit.core.findings import Finding
 from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 from pmkit.ingest.gitsource import GitError, GitSource, Repository
+from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource
 
 WORKING_TREE = "working tree"
 #: Rows of a table shown open; longer tables are folded (<details> in Markdown).
@@ -87,7 +88,16 @@ def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | N
               name: str | None = None, rules_in_child: bool = True) -> Started:
     underway = start_figures(directory, day, use_cache, memory=shared, name=name, extent=DIFF_EXTENT,
                              rules_in_child=rules_in_child)
-    return Started(WORKING_TREE, None, {f.path: f.data for f in underway.checking.sources}, underway)
+    checking = underway.checking
+    if checking.max_bytes == DEFAULT_MAX_BYTES:
+        files = {f.path: f.data for f in checking.sources}
+    else:
+        # program.yaml moved the size bound: validation read the files under
+        # it, but a revision's side holds every file under the default bound
+        # (``_git_files``); so must this side, or a file over one bound and
+        # not the other would look added or deleted.
+        files = {f.path: f.data for f in DirectorySource(directory).files()}
+    return Started(WORKING_TREE, None, files, underway)
 
 
 def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,

@@ -202,7 +202,7 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     ``cache``: the rows' cache (``row_cache``), made here if not given.
     ``run``: names the run of commits this one belongs to in the rule cache
     ("" for the run that ends the series, see ``summaries``)."""
-    cache = cache or row_cache(use_cache)
+    cache = cache or row_cache(use_cache, repo)
     ident = _ident(step, tree)
     known = memo.get((ident, step.day.isoformat())) if memo is not None else None
     if known is not None and (not detail or "projects" in known):
@@ -224,8 +224,9 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     return out
 
 
-def row_cache(use_cache: bool) -> FileCache:
-    return FileCache(default_dir() if use_cache else None, "history")
+def row_cache(use_cache: bool, repo: Repository) -> FileCache:
+    """The rows' cache; refused inside the repository, as every cache of pmkit (``unsafe_reason``)."""
+    return FileCache(default_dir() if use_cache else None, "history", repo.root)
 
 
 def _ident(step: Step, tree: str | None) -> str:
@@ -332,7 +333,7 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     the same whoever computes it: a function of the folder's tree and the day.
     """
     trees = folder_trees(repo, folder, chosen)
-    cache = row_cache(use_cache)
+    cache = row_cache(use_cache, repo)
     todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]
     runs = _runs(todo, min(jobs(), len(todo) // MIN_STEPS_PER_WORKER))
     # The rule memo the next run starts from is the one the last commit leaves:
@@ -382,7 +383,7 @@ def _runs(todo: list[int], workers: int) -> list[list[int]]:
 def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool, trees: dict[str, str],
                  detail: bool, run_name: str) -> Iterator[dict[str, Any]]:
     """A worker's rows: its run of steps, in order, as ``summaries`` computes its own."""
-    cache = row_cache(use_cache)
+    cache = row_cache(use_cache, repo)
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
     for step in run:

@@ -335,7 +335,11 @@ class FileCache:
             if target.parent not in self._folders:
                 target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._folders.add(target.parent)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            try:
+                fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            except FileNotFoundError:  # removed since it was made (the cache cleared mid-run): again
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 # Streamed: the tag's place first, the pickle through the MAC, then the tag.
                 fh.write(bytes(TAG_BYTES))

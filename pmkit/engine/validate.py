@@ -29,9 +29,10 @@ from pmkit.engine.incremental import (CachedFacts, incremental_run, kind_digests
 from pmkit.core.procs import in_child
 from pmkit.engine.files import MIN_BYTES as PARALLEL_MIN_BYTES, check_many
 from pmkit.core.kinds import BY_NAME, file_id
+from pmkit.ingest.gitsource import GitSource
 from pmkit.ingest.loader import Document, Loaded
 from pmkit.ingest.loader.yaml12 import parse
-from pmkit.ingest.source import DirectorySource, SourceFile
+from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
 
 BAD_OVERRIDE = Code(
     "invalid-check-override", Severity.WARNING, "config",
@@ -119,12 +120,14 @@ class Checking:
     figures (``pmkit.app.pipeline``) build the model and rollup there while a
     child runs the rules (``start_pipeline(..., rules_in_child=True)``).
     ``loaded_ok``: every file parsed and met its schema. ``sources``: the
-    files as read (``pmkit diff`` compares their bytes without reading them again).
+    files as read (``pmkit diff`` compares their bytes without reading them again),
+    under the size bound ``max_bytes`` (program.yaml may move it).
     """
 
     def __init__(self, index: Index, loaded_ok: bool, finish: Callable[[], Result],
-                 sources: list[SourceFile]) -> None:
+                 sources: list[SourceFile], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.index, self.loaded_ok, self._finish, self.sources = index, loaded_ok, finish, sources
+        self.max_bytes = max_bytes
         self._result: Result | None = None
 
     def finish(self) -> Result:
@@ -348,7 +351,7 @@ def _with_source_findings(result: Result, source: ProgramSource | DirectorySourc
 def _and_source_findings(checking: Checking, source: ProgramSource | DirectorySource) -> Checking:
     finish = checking.finish
     return Checking(checking.index, checking.loaded_ok, lambda: _with_source_findings(finish(), source),
-                    checking.sources)
+                    checking.sources, source.max_bytes)
 
 
 class ProgramSource(Protocol):
@@ -386,7 +389,10 @@ def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache:
     del source.findings[reported:]
     settings = read_settings(read.data if read is not None else None)
     source.max_bytes = settings.max_bytes
-    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), None, memory)
+    # A revision's program is in a repository as the working tree's is: the
+    # cache is refused inside it just the same (``unsafe_reason``).
+    where = source.repo.root / source.folder if isinstance(source, GitSource) else None
+    file_cache = FileCache((cache_dir or default_dir()) if use_cache else None, settings_key(settings), where, memory)
     program = file_cache.digest("manifest", name) if name is not None and file_cache.active else None
     checking = start_pipeline(source.files(), settings, as_of, file_cache, program, rules_in_child)
     return _and_source_findings(checking, source)

@@ -192,8 +192,17 @@ class BlobReader:
 
     def close(self) -> None:
         if self._proc.poll() is None:
-            assert self._proc.stdin is not None
-            self._proc.stdin.close()
+            assert self._proc.stdin is not None and self._proc.stdout is not None
+            # A read stopped half-way (Ctrl-C) leaves git writing what nobody
+            # will read, and perhaps the requests' writer waiting for git to
+            # read them: git would wait for room in its pipe for ever, and
+            # this for git. Its output closed first, git's write fails and it
+            # ends, and so does the writer's.
+            self._proc.stdout.close()
+            try:
+                self._proc.stdin.close()
+            except OSError:  # git is gone: what it was not sent does not matter
+                pass
             self._proc.wait()
 
 

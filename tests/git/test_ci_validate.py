@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -127,3 +129,20 @@ def test_changed_since_reports_the_same_with_no_cache_an_empty_one_and_a_warm_on
     # A plain validate after them still reports every finding (the base left its rule parts in the cache).
     assert len(json.loads(pmkit(repo.root, "validate", "--format", "json").stdout)["findings"]) == \
         len(json.loads(empty.stdout)["findings"]) + 1
+
+
+def test_a_cache_folder_inside_the_repository_is_refused_for_a_revision_too(repo: Repo) -> None:
+    """A cache folder inside the program's repository is refused (a CI
+    checkout must not fill with pickles): the working tree's validation
+    said so, then validated the base of --changed-since (or --rev, or a
+    side of pmkit diff) from git into that very folder."""
+    _break_infra(repo)
+    inside = repo.root / ".pmkit-cache"
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(inside), "NO_COLOR": "1"}
+    for args in (("validate", "--changed-since", "HEAD"), ("validate", "--rev", "HEAD"), ("diff", "HEAD"),
+                 ("diff", "HEAD", "HEAD")):
+        done = subprocess.run([sys.executable, "-m", "pmkit", *args], cwd=repo.root, env=env, capture_output=True,
+                              text=True)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        assert "not using the cache" in done.stderr, args
+        assert not inside.exists(), args

@@ -187,3 +187,18 @@ def test_usage_errors_exit_2(repo: Repo, tmp_path: Path) -> None:
     (tmp_path / "plain").mkdir()
     outside = pmkit(tmp_path / "plain", "diff", "HEAD")
     assert outside.returncode == 2 and len(outside.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_over_the_programs_size_bound_is_the_same_file_on_both_sides(repo: Repo) -> None:
+    """program.yaml may lower the size bound below some files (they are then
+    reported, not read). The working tree, unchanged since HEAD, must still
+    diff as no change, as HEAD against HEAD does: the working tree's side
+    took its files from what validation read (under the program's bound)
+    while a revision's side reads every file under the default bound, so
+    the larger files looked deleted."""
+    (repo.root / "program/program.yaml").write_text(
+        (repo.root / "program/program.yaml").read_text() + "settings:\n  max_file_size_mb: 0.0005\n")
+    repo.commit("a low size bound")  # payroll.yaml and payroll-lead.yaml are over it
+    revisions = diff_json(repo.root, "HEAD", "HEAD")
+    working_tree = diff_json(repo.root, "HEAD")
+    assert revisions["records"] == working_tree["records"] == []

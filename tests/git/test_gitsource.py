@@ -165,3 +165,39 @@ def test_a_file_over_the_size_bound_is_refused_before_it_is_read(repo: Repo) -> 
             assert source.read("projects/payroll.yaml") is not None
             assert all(oid != source.blob_id("risks/big.yaml") for oid in source._cache)
     assert any(key[0] == "blob" for key in memory)
+
+
+def test_a_reader_closed_while_git_still_writes_a_blob_ends_it_and_returns(repo: Repo) -> None:
+    """Ctrl-C (SIGINT to pmkit alone: ``kill -INT``, a CI runner) may stop a
+    read half-way, with git still writing blobs nobody will read. Closing the
+    source then waited for git, which waited for room in its full pipe: a
+    hang, git left running. The reader's end of the pipe is closed too."""
+    import subprocess
+    import threading
+
+    from pmkit.ingest.gitsource import BlobReader
+
+    repo.write("program/big.yaml", "note: " + "x" * 4_000_000 + "\n")  # far more than a pipe holds
+    repo.commit("a big file")
+    oid = repo.git("rev-parse", "HEAD:program/big.yaml").strip()
+    reader = BlobReader(repo.root)
+    proc: subprocess.Popen[bytes] = reader._proc
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def ask() -> None:  # as read_many does: a thread writes the requests, more than a pipe holds
+        try:
+            proc.stdin.write(f"{oid}\n".encode() * 3000)  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            pass
+
+    threading.Thread(target=ask, daemon=True).start()
+    assert proc.stdout.readline().split()[0] == oid.encode()  # git answers; the rest is left unread
+    closing = threading.Thread(target=reader.close, daemon=True)
+    closing.start()
+    closing.join(20)  # a deadline against the hang, not a timing
+    alive = closing.is_alive()
+    if alive:
+        proc.kill()
+    assert not alive, "closing the reader waited for ever"
+    assert proc.poll() is not None  # git ended

@@ -152,3 +152,21 @@ def test_a_terminal_sees_which_commit_is_being_worked_out_and_a_log_does_not(tmp
         quiet.step(chosen[0])
         quiet.end()
     assert (tmp_path / "log").read_text() == ""
+
+
+def test_a_cache_folder_inside_the_repository_is_refused_for_the_rows_too(repo: Repo) -> None:
+    """The cache is refused inside the program's repository (a CI checkout
+    must not fill with pickles): history said so, then kept its rows there."""
+    import os
+    import subprocess
+    import sys
+
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("second", "2026-06-02T12:00:00+00:00")
+    inside = repo.root / ".pmkit-cache"
+    env = {**os.environ, "PMKIT_CACHE_DIR": str(inside), "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "pmkit", "history"], cwd=repo.root, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "not using the cache" in done.stderr
+    assert not inside.exists()
