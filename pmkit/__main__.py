@@ -1,4 +1,4 @@
-from pmkit.app.cli import run
+from pmkit.app.entry import main
 
 if __name__ == "__main__":  # worker processes import this module too
-    run()
+    main()

@@ -251,3 +251,22 @@ def test_the_editing_commands_load_only_when_used() -> None:
     helped = subprocess.run([sys.executable, "-m", "pmkit", "set", "--help"], capture_output=True, text=True,
                             check=True)
     assert "Set one value of the plan" in helped.stdout
+
+
+@pytest.mark.parametrize("after", [0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.3])
+def test_ctrl_c_while_pmkit_starts_prints_no_traceback(after: float) -> None:
+    """A Ctrl-C while the CLI is still being imported (a tenth of a second) raised
+    KeyboardInterrupt out of the import. Whenever it comes, the command stops
+    without a traceback: 130 once Python handles the signal (a shell's Ctrl-C
+    code), or killed by it before Python does."""
+    import signal
+    import time
+
+    example = str(Path(__file__).resolve().parent.parent / "program")
+    started = subprocess.Popen([sys.executable, "-m", "pmkit", "validate", example, "--no-cache"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    started.send_signal(signal.SIGINT)
+    _, err = started.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert started.returncode in (130, -signal.SIGINT, 0), (started.returncode, err)

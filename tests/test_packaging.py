@@ -21,4 +21,4 @@ def test_wheel_ships_schemas_and_templates(tmp_path):
     assert "pmkit/app/templates/junit.xml.j2" in names
     assert {"pmkit/app/scaffold/ci/github-pmkit.yml", "pmkit/app/scaffold/ci/gitlab-ci.yml"} <= names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "pmkit = pmkit.app.cli:run" in entry_points
+    assert "pmkit = pmkit.app.entry:main" in entry_points

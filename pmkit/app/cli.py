@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pmkit import __version__
+from pmkit.app.entry import EXIT_INTERRUPTED
 from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they use whe
     from pmkit.domain.model import Model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 
 
 class IsoDate(click.ParamType):
