@@ -79,15 +79,15 @@ def _key(finding: Finding) -> tuple[str, int, int, str, str]:
     return (finding.file, finding.line, finding.column, finding.code, finding.message)
 
 
+#: One in-memory store for the working tree and the base (``Program.validate``)
+#: without a cache: a file the change left alone is parsed and checked once,
+#: and a rule part whose kinds it did not touch runs once.
+Shared = dict[tuple[str, str], object]
+
+
 def shared_name(program: Program) -> str:
-    """What names both versions of the program in the rule cache (``Shared``)."""
+    """What names both versions of the program in the rule cache, sharing a ``Shared``."""
     return f"changed-since\0{program.directory}"
-
-
-#: One in-memory store for the working tree and the base (``Program.validate``):
-#: a file the change left alone is parsed and checked once, and a rule part
-#: whose kinds it did not touch runs once.
-Shared = dict
 
 
 def filter_changed(program: Program, findings: list[Finding], rev: str, as_of: dt.date | None,

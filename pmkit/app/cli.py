@@ -210,14 +210,12 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
     # what the working tree's run wrote (every file the change left alone,
     # every rule part it did not touch); without it both versions share a
     # store in memory to the same end.
-    shared: dict[tuple[str, str], object] | None = {} if changed_since and no_cache else None
-    try:
-        if shared is not None:
-            from pmkit.app.changed import shared_name
+    from pmkit.app.changed import Shared, shared_name
 
-            result = program.validate(as_of, use_cache=not no_cache, memory=shared, name=shared_name(program))
-        else:
-            result = program.validate(as_of, use_cache=not no_cache)
+    shared: Shared | None = {} if changed_since and no_cache else None
+    try:
+        result = program.validate(as_of, use_cache=not no_cache, memory=shared,
+                                  name=shared_name(program) if shared is not None else None)
         keep_to_exit(result)
     except OSError as exc:
         raise IOProblem(f"cannot read {exc.filename or program.directory}: {exc.strerror}") from exc

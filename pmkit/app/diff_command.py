@@ -21,11 +21,11 @@ import click
 from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
 from pmkit.app.locate import Program
 from pmkit.app.pipeline import Extent, Underway, source_status_date, start_figures, start_figures_of, status_date
+from pmkit.engine.validate import source_settings
 from pmkit.core.findings import Finding
 from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 from pmkit.ingest.gitsource import GitError, GitSource, Repository
-from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource
 
 WORKING_TREE = "working tree"
 #: Rows of a table shown open; longer tables are folded (<details> in Markdown).
@@ -35,10 +35,17 @@ OPEN_ROWS = 10
 # --- loading -----------------------------------------------------------------------
 
 
-def _git_files(source: GitSource) -> dict[str, bytes]:
-    files = {f.path: f.data for f in source.files()}
-    source.findings.clear()  # validation reads the files again and reports them once
-    return files
+def _fetch_blobs(source: GitSource) -> None:
+    """Every blob validation will read (under program.yaml's size bound), fetched
+    now and kept; then git's pipe is closed: the rules child forked while the
+    side is validated outlives the source, and closing a pipe the child still
+    held would wait for it."""
+    source.max_bytes = source_settings(source).max_bytes
+    reported = len(source.findings)
+    for _ in source.files():
+        pass
+    del source.findings[reported:]  # validation reads the files again and reports them once
+    source.end_reader()
 
 
 def git_date(repo: Repository, rev: str, folder: str) -> dt.date | None:
@@ -75,29 +82,23 @@ class Started:
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
              shared: Shared | None = None, rules_in_child: bool = True) -> Started:
     with repo.source(rev, folder) as source:
-        files = _git_files(source)  # every blob, read once and kept
-        # A rules child forked below outlives this block: it must not hold
-        # git's pipe open, or closing the source would wait for the child.
-        source.end_reader()
+        _fetch_blobs(source)
         underway = start_figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared,
                                     extent=DIFF_EXTENT, rules_in_child=rules_in_child)
-        return Started(rev, source.commit, files, underway)
+        return Started(rev, source.commit, _files(underway), underway)
 
 
 def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | None = None,
               name: str | None = None, rules_in_child: bool = True) -> Started:
     underway = start_figures(directory, day, use_cache, memory=shared, name=name, extent=DIFF_EXTENT,
                              rules_in_child=rules_in_child)
-    checking = underway.checking
-    if checking.max_bytes == DEFAULT_MAX_BYTES:
-        files = {f.path: f.data for f in checking.sources}
-    else:
-        # program.yaml moved the size bound: validation read the files under
-        # it, but a revision's side holds every file under the default bound
-        # (``_git_files``); so must this side, or a file over one bound and
-        # not the other would look added or deleted.
-        files = {f.path: f.data for f in DirectorySource(directory).files()}
-    return Started(WORKING_TREE, None, files, underway)
+    return Started(WORKING_TREE, None, _files(underway), underway)
+
+
+def _files(underway: Underway) -> dict[str, bytes]:
+    """A side's files as validation read them: both sides under their program's
+    size bound, so a file over it is on neither (its finding says so)."""
+    return {f.path: f.data for f in underway.checking.sources}
 
 
 def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | None, use_cache: bool,

@@ -18,7 +18,8 @@ from typing import Any
 
 from pmkit.domain.index import Index
 from pmkit.domain.model import Model
-from pmkit.engine.validate import Checking, ProgramSource, Result, read_settings, start_directory, start_source
+from pmkit.engine.validate import (Checking, ProgramSource, Result, read_settings, source_settings, start_directory,
+                                   start_source)
 
 
 @dataclass
@@ -125,10 +126,7 @@ def start_figures_of(source: ProgramSource, as_of: dt.date | None = None, use_ca
 
 def source_status_date(source: ProgramSource) -> dt.date | None:
     """program.yaml's status_date as a source holds it (None without one)."""
-    reported = len(source.findings)
-    read = source.read("program.yaml") if "program.yaml" in source.paths() else None
-    del source.findings[reported:]
-    return read_settings(read.data if read is not None else None).status_date
+    return source_settings(source).status_date
 
 
 def month_ends(periods: Iterable[str], day: dt.date) -> list[dt.date]:

@@ -32,7 +32,7 @@ from pmkit.core.kinds import BY_NAME, file_id
 from pmkit.ingest.gitsource import GitSource
 from pmkit.ingest.loader import Document, Loaded
 from pmkit.ingest.loader.yaml12 import parse
-from pmkit.ingest.source import DEFAULT_MAX_BYTES, DirectorySource, SourceFile
+from pmkit.ingest.source import DirectorySource, SourceFile
 
 BAD_OVERRIDE = Code(
     "invalid-check-override", Severity.WARNING, "config",
@@ -120,14 +120,13 @@ class Checking:
     figures (``pmkit.app.pipeline``) build the model and rollup there while a
     child runs the rules (``start_pipeline(..., rules_in_child=True)``).
     ``loaded_ok``: every file parsed and met its schema. ``sources``: the
-    files as read (``pmkit diff`` compares their bytes without reading them again),
-    under the size bound ``max_bytes`` (program.yaml may move it).
+    files as read, under program.yaml's size bound (``pmkit diff`` compares
+    their bytes without reading them again).
     """
 
     def __init__(self, index: Index, loaded_ok: bool, finish: Callable[[], Result],
-                 sources: list[SourceFile], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 sources: list[SourceFile]) -> None:
         self.index, self.loaded_ok, self._finish, self.sources = index, loaded_ok, finish, sources
-        self.max_bytes = max_bytes
         self._result: Result | None = None
 
     def finish(self) -> Result:
@@ -351,7 +350,7 @@ def _with_source_findings(result: Result, source: ProgramSource | DirectorySourc
 def _and_source_findings(checking: Checking, source: ProgramSource | DirectorySource) -> Checking:
     finish = checking.finish
     return Checking(checking.index, checking.loaded_ok, lambda: _with_source_findings(finish(), source),
-                    checking.sources, source.max_bytes)
+                    checking.sources)
 
 
 class ProgramSource(Protocol):
@@ -380,14 +379,20 @@ def validate_source(source: ProgramSource, as_of: dt.date | None = None, use_cac
     return start_source(source, as_of, use_cache, cache_dir, name, memory=memory).finish()
 
 
+def source_settings(source: ProgramSource) -> Settings:
+    """program.yaml's settings as a source holds it (the defaults without one);
+    reading it reports nothing (validation reads it again)."""
+    reported = len(source.findings)
+    read = source.read("program.yaml") if "program.yaml" in source.paths() else None
+    del source.findings[reported:]
+    return read_settings(read.data if read is not None else None)
+
+
 def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache: bool = False,
                  cache_dir: Path | None = None, name: str | None = None, rules_in_child: bool = False,
                  memory: dict[tuple[str, str], object] | None = None) -> Checking:
     """``validate_source``, started (``start_pipeline``)."""
-    reported = len(source.findings)
-    read = source.read("program.yaml") if "program.yaml" in source.paths() else None
-    del source.findings[reported:]
-    settings = read_settings(read.data if read is not None else None)
+    settings = source_settings(source)
     source.max_bytes = settings.max_bytes
     # A revision's program is in a repository as the working tree's is: the
     # cache is refused inside it just the same (``unsafe_reason``).
