@@ -5,9 +5,13 @@ computed from the revision in force on D: the last commit on the current
 branch's first-parent line (HEAD, first parents only, so a merged branch's
 own commits are not candidates) whose committer date (the committer's own
 calendar day) is on or before D (``Repository.in_force_on``). Outside git,
-before the first commit, or for D on or after the status date, the working
-tree is read and the rollup's ``provenance.note`` says when undated values
-are later than D. An explicit ``--rev`` is always obeyed as given.
+before the first commit, when that commit has no program folder yet (the
+repository began before the program, or it was under another name then), or
+for D on or after the status date, the working tree is read and the rollup's
+``provenance.note`` says when undated values are later than D. A shallow
+clone whose history begins after D is refused (the revision in force is one
+``git fetch --unshallow`` away). An explicit ``--rev`` is always obeyed as
+given.
 
 Every output names what it used: ``provenance.revision`` and
 ``revision_date`` in the rollup JSON, a sentence in the views and reports.
@@ -53,6 +57,15 @@ def in_force(program: Program, day: dt.date, files_date: dt.date | None) -> tupl
     except (GitError, ValueError):
         return program, None  # e.g. a repository without commits yet: the files on disk, with the note
     if sha is None:
+        if repo.is_shallow():
+            # the clone's history stops after D: the revision in force is upstream, one fetch away
+            raise GitError(f"this is a shallow clone: its history begins after {day}, so the revision in force on "
+                           f"{day} is not here; run `git fetch --unshallow` (in GitHub Actions: actions/checkout "
+                           "with `fetch-depth: 0`)")
+        return program, None
+    if not repo.has_folder(sha, folder):
+        # the program's folder came later (or had another name then): as before the first
+        # commit, the files on disk, with the note that undated values are later than D
         return program, None
     commit = repo.commit(sha)
     return dataclasses.replace(program, repo=repo, folder=folder, rev=sha, note=None,

@@ -367,6 +367,7 @@ def _figures(program: Program, day: dt.date, no_cache: bool, command: str) -> tu
     from pmkit.app.formats import FORMATS, Report
     from pmkit.ingest.gitsource import GitError
 
+    chosen = program.rev is None  # the revision (if any) is the one in force on the day, not --rev
     try:
         program, commit = in_force(program, day, _status_date(program) if program.rev is None else None)
         computed = program.figures(day, use_cache=not no_cache)
@@ -380,7 +381,14 @@ def _figures(program: Program, day: dt.date, no_cache: bool, command: str) -> tu
         findings, root = program.report_paths(result.findings)
         click.echo(FORMATS["text"](Report(findings, result.files, root, errors_only=True)), nl=False, err=True)
         errors = f"{result.errors} error" + ("" if result.errors == 1 else "s")
-        click.echo(f"pmkit {command}: {errors}; fix them first (`pmkit validate`).", err=True)
+        if commit is not None and chosen:
+            # the working tree may validate: the errors are those of the revision in force on the day
+            click.echo(f"pmkit {command}: the figures as of {day} come from revision {commit.sha[:12]} of "
+                       f"{commit.date.date()}, the last commit on or before {day}, and it has {errors}: no figures "
+                       f"for that day (`pmkit validate --rev {commit.sha[:12]}` shows them).", err=True)
+        else:
+            where = f" --rev {program.rev}" if program.rev is not None else ""
+            click.echo(f"pmkit {command}: {errors}; fix them first (`pmkit validate{where}`).", err=True)
         sys.exit(EXIT_FINDINGS)
     assert computed.model is not None and computed.document is not None  # ok: both computed
     refusal = before_start(computed.model, day)

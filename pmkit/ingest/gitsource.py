@@ -102,6 +102,12 @@ class Repository:
     def is_shallow(self) -> bool:
         return _git(self.root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
 
+    def has_folder(self, rev: str, folder: str) -> bool:
+        """Whether ``folder`` (relative to the root; '' the root) is a folder at commit ``rev``."""
+        spec = f"{rev}:{folder}" if folder else f"{rev}^{{tree}}"
+        done = _git(self.root, "cat-file", "-t", spec, check=False)
+        return done.returncode == 0 and done.stdout.strip() == b"tree"
+
     def resolve(self, rev: str) -> str:
         """The commit ``rev`` names (a branch, tag, ``HEAD~3``, a sha)."""
         if not rev or rev.startswith("-"):

@@ -25,7 +25,7 @@ import datetime as dt
 from typing import Any
 
 from pmkit.domain.model import Model
-from pmkit.app.render import Column, Table, facts, templates
+from pmkit.app.render import Column, Table, facts, provenance_lines, templates
 from pmkit.app.render.views import COUNTS, gap, planned, transfer_table
 from pmkit.core.vocabulary import IN_PROCESS_STAGES, OPEN_STATUSES, minor_digits, money_text
 from pmkit.rollup import rag
@@ -177,6 +177,9 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
     return {
         "period": period, "month": f"{MONTHS[first.month - 1]} {first.year}", "first": first.isoformat(), "last": last.isoformat(),
         "as_of": as_of, "status_date": status_date.isoformat() if status_date else None, "currency": document["currency"], "program": program,
+        # where the figures come from (the revision in force on the day, in git) and whether
+        # undated values are later than it: the same sentences as every view's
+        "provenance": provenance_lines(document),
         "author": _name(document, (narrative or {}).get("author")), "has_narrative": narrative is not None,
         "headline": headline, "teams": teams, "vendors": vendors, "projects": projects,
         "hit": hit, "missed": missed, "upcoming": upcoming,
@@ -191,9 +194,10 @@ def report(document: dict[str, Any], period: str, narrative: dict[str, Any] | No
            transfers: list[dict[str, Any]], status_date: dt.date | None = None) -> str:
     """The Markdown status report of a period (see the module docstring).
 
-    ``status_date``: the program's; when the figures' date is earlier, the
-    report says that undated records (task progress, stages, statuses) are
-    shown as they stand."""
+    ``status_date``: the report's status date. Where the figures come from
+    (the revision in force on their day, in git) and whether undated values
+    are later than that day is the document's ``provenance``, which the report
+    states as every view does."""
     return templates().get_template("report.md.j2").render(
         context(document, period, narrative, transfers, status_date))
 

@@ -1,0 +1,103 @@
+"""--as-of in a git repository, attacked: a revision in force that does not validate or
+has no program folder, the status report's statement of where its figures come from."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from .conftest import MINIMAL, Repo, pmkit
+
+
+def test_a_revision_in_force_that_does_not_validate_is_named_in_the_refusal(repo: Repo) -> None:
+    """The working tree validates; the commit in force on the date does not. The refusal
+    must say the errors are that revision's (not point at a `pmkit validate` that passes)."""
+    repo.edit("program/program.yaml", "status_date: 2026-06-30", "status_date: 2026-09-30")
+    repo.commit("September status", "2026-05-02T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 150")
+    broken = repo.commit("typo", "2026-06-10T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 150", "progress: 60")
+    repo.commit("fix", "2026-07-01T12:00:00+00:00")
+    assert pmkit(repo.root, "validate").returncode == 0
+    for command in ("rollup", "status", "budget"):
+        done = pmkit(repo.root, command, "--as-of", "2026-06-20")
+        assert done.returncode == 1, done.stderr
+        assert "program/projects/payroll.yaml" in done.stderr  # the finding itself
+        assert f"revision {broken[:12]} of 2026-06-10" in done.stderr, done.stderr
+        assert f"pmkit validate --rev {broken[:12]}" in done.stderr, done.stderr
+        assert "(`pmkit validate`)" not in done.stderr
+
+
+def test_a_revision_in_force_without_the_program_folder_reads_the_files_with_the_note(tmp_path: Path) -> None:
+    """The repository began before the program: on a day whose commit has no program/
+    folder, the figures are the files' with the note (as before the first commit), not
+    `Error: program does not exist at <sha>`."""
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "The planning repository.\n")
+    repo.commit("readme", "2026-02-01T12:00:00+00:00")
+    shutil.copytree(MINIMAL, repo.root / "program")
+    repo.commit("the program", "2026-05-01T12:00:00+00:00")
+    done = pmkit(repo.root, "rollup", "--as-of", "2026-03-31")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["provenance"]["revision"] is None
+    assert doc["provenance"]["undated_as_of_files"] is True
+    assert "later than 2026-03-31" in doc["provenance"]["note"]
+    status = pmkit(repo.root, "status", "--as-of", "2026-03-31")
+    assert status.returncode == 0, status.stderr
+    assert "later than 2026-03-31" in status.stdout
+    # a day after the program's first commit still reads that commit
+    later = json.loads(pmkit(repo.root, "rollup", "--as-of", "2026-05-15").stdout)
+    assert later["provenance"]["revision_date"] == "2026-05-01"
+
+
+def test_the_report_names_the_revision_it_read_and_says_nothing_false(repo: Repo) -> None:
+    """`pmkit report --period 2026-05` in git reads the revision in force on May 31:
+    the report must say so, not that undated values are "as the files stand"."""
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    may = repo.commit("May progress", "2026-05-20T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 55", "progress: 90")
+    repo.commit("June progress", "2026-06-28T12:00:00+00:00")
+    done = pmkit(repo.root, "report", "--period", "2026-05")
+    assert done.returncode == 0, done.stderr
+    assert f"revision {may[:12]} of 2026-05-20" in done.stdout, done.stdout
+    assert "as the files stand" not in done.stdout
+    # the May figures: payroll build at 55 % (design 10 x 100, build 30 x 55, train 5 x 0;
+    # infra network 8 x 80): (1000 + 1650 + 0 + 640) / 53 = 62.08 %
+    assert "Progress is 62.1%" in done.stdout
+
+
+def test_the_report_outside_git_says_undated_values_are_the_files(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL, tmp_path / "p")
+    done = pmkit(tmp_path, "report", "p", "--period", "2026-03")
+    assert done.returncode == 0, done.stderr
+    assert "Undated values" in done.stdout and "later than 2026-03-31" in done.stdout
+    assert "status date 2026-06-30" in done.stdout
+
+
+def test_a_shallow_clone_whose_history_begins_after_the_date_says_to_unshallow(repo: Repo, tmp_path: Path) -> None:
+    """CI checks out one commit: the revision in force on a past date is upstream, not
+    here. Reading today's files instead would give last month's report today's progress."""
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June progress", "2026-06-28T12:00:00+00:00")
+    clone = Repo.__new__(Repo)
+    clone.root = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone.root))
+    done = pmkit(clone.root, "rollup", "--as-of", "2026-05-15")
+    assert done.returncode != 0
+    assert "shallow clone" in done.stderr and "git fetch --unshallow" in done.stderr
+    # a date the clone holds is read as in the full repository
+    held = pmkit(clone.root, "rollup", "--as-of", "2026-06-29")
+    assert held.returncode == 0, held.stderr
+    assert json.loads(held.stdout)["provenance"]["revision_date"] == "2026-06-28"
+
+
+def test_an_explicit_rev_that_does_not_validate_points_at_validate_of_that_rev(repo: Repo) -> None:
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 150")
+    repo.commit("typo", "2026-06-10T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 150", "progress: 60")
+    repo.commit("fix", "2026-06-11T12:00:00+00:00")
+    done = pmkit(repo.root, "status", "--rev", "HEAD~1")
+    assert done.returncode == 1
+    assert "`pmkit validate --rev HEAD~1`" in done.stderr and "last commit on or before" not in done.stderr
