@@ -763,6 +763,7 @@ def history(directory: Path | None, since: str | None, until: str | None, by: st
       pmkit history --project erp-replacement --since 2026-06-01
       pmkit history --baselines
     """
+    from pmkit.app.history_command import UnknownProject
     from pmkit.app.history_command import run as run_history
     from pmkit.ingest.gitsource import GitError
 
@@ -773,4 +774,6 @@ def history(directory: Path | None, since: str | None, until: str | None, by: st
         text = run_history(program.directory, since, until, by, project, all_projects, fmt, baselines, not no_cache)
     except GitError as exc:
         raise GitProblem(str(exc)) from exc
+    except UnknownProject as exc:
+        raise click.UsageError(str(exc)) from exc
     click.echo(text, nl=False)

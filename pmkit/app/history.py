@@ -83,6 +83,8 @@ def _as_date(text: str | None) -> dt.date | None:
 def steps(repo: Repository, since: str | None = None, until: str | None = None, by: str = "commit") -> list[Step]:
     """The commits of the series, oldest first (see the module docstring)."""
     until_day = _as_date(until)
+    if (until is None or until_day is not None) and not repo.has_commits():
+        return []  # nothing committed yet: an empty history (a named --until revision is still looked up)
     tip = repo.resolve(until) if until is not None and until_day is None else repo.resolve("HEAD")
     chosen = _log(repo, tip)
     if until_day is not None:

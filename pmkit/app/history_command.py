@@ -13,6 +13,7 @@ import click
 from pmkit.app import history as hist
 from pmkit.app.render import Column, Table, as_csv, grid
 from pmkit.core.wording import count
+from pmkit.ingest.gitsource import Repository
 
 SERIES_COLUMNS = [
     Column("commit", "Commit"), Column("date", "Date"), Column("project", "Project"), Column("valid", "Valid", "bool"),
@@ -102,10 +103,19 @@ class Progress:
             self.stream.flush()
 
 
+class UnknownProject(ValueError):
+    """``--project ID`` names no project of any valid commit of the series (a typo, most likely)."""
+
+
 def run(program_dir: Path, since: str | None, until: str | None, by: str, project: str | None, all_projects: bool,
         fmt: str, baselines: bool, use_cache: bool) -> str:
     repo, folder = hist.locate_repository(program_dir)
     chosen = hist.steps(repo, since, until, "commit" if baselines else by)
+    if chosen and repo.is_shallow():
+        # the first rows are where the clone was cut, not where the program began: say so
+        sys.stderr.write(f"pmkit history: this is a shallow clone: its history begins at {chosen[0].sha[:12]} "
+                         f"({chosen[0].day}); run `git fetch --unshallow` for all of it (in GitHub Actions: "
+                         "actions/checkout with `fetch-depth: 0`).\n")
     progress = Progress(chosen)
     try:
         if baselines:
@@ -114,5 +124,21 @@ def run(program_dir: Path, since: str | None, until: str | None, by: str, projec
         rows = hist.series(repo, folder, chosen, project, all_projects, use_cache, each=progress.step)
     finally:
         progress.end()
+    if project is not None:
+        _known_project(repo, folder, chosen, rows, project, use_cache)
     document = {"folder": folder, "by": by, "project": project, "all_projects": all_projects, "rows": rows}
     return render(rows, fmt, document)
+
+
+def _known_project(repo: Repository, folder: str, chosen: list[hist.Step], rows: list[dict[str, Any]],
+                   project: str, use_cache: bool) -> None:
+    """Refuse a ``--project`` that no valid commit of the series has: a table of dashes
+    would hide the typo. (A project some commits lack is fine: their rows say so.)"""
+    valid = [row for row in rows if row["valid"]]
+    if not valid or any(row["progress"] is not None or not (row["note"] or "").startswith("no project")
+                        for row in valid):
+        return
+    known = sorted({pid for step, s in hist.summaries(repo, folder, chosen, use_cache) if s["valid"]
+                    for pid in s.get("projects") or {}})
+    raise UnknownProject(f"no project {project!r} in any commit of the series; its projects: "
+                         f"{', '.join(known) or 'none'}")

@@ -102,6 +102,10 @@ class Repository:
     def is_shallow(self) -> bool:
         return _git(self.root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
 
+    def has_commits(self) -> bool:
+        """Whether HEAD names a commit (False in a repository with nothing committed yet)."""
+        return _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).returncode == 0
+
     def has_folder(self, rev: str, folder: str) -> bool:
         """Whether ``folder`` (relative to the root; '' the root) is a folder at commit ``rev``."""
         spec = f"{rev}:{folder}" if folder else f"{rev}^{{tree}}"

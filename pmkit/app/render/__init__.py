@@ -305,12 +305,31 @@ def templates() -> jinja2.Environment:
                     "fit": fit, "wrap": wrap})
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula (a commit
+    subject ``=HYPERLINK(...)``, a name ``@SUM(...)``) gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_cell(value: Any, kind: str) -> str:
+    if isinstance(value, Value):
+        return _csv_cell(value.value, value.kind)
+    text = raw(value, kind)
+    # numbers (money, percents, counts) are written by pmkit, a negative one is a number;
+    # text, lists and allocations carry what someone typed
+    return csv_text(text) if kind in ("text", "list", "alloc") and not isinstance(value, (int, Decimal)) else text
+
+
 def as_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
-        writer.writerow([raw(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+        writer.writerow([_csv_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
     return out.getvalue()
 
 

