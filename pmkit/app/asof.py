@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pmkit.app.locate import Program
@@ -84,7 +85,28 @@ def stamp(document: dict[str, Any], model: Model, day: dt.date, commit: Commit |
 
 def before_start(model: Model, day: dt.date) -> str | None:
     """A one-line refusal when ``day`` is before the program's start, else None."""
-    if day < model.program.start:
-        return (f"{day} is before the program starts ({model.program.start}): there are no figures for it; "
-                f"give a date on or after {model.program.start}")
+    return _refusal(day, model.program.start)
+
+
+def _refusal(day: dt.date, start: dt.date) -> str | None:
+    if day < start:
+        return (f"{day} is before the program starts ({start}): there are no figures for it; "
+                f"give a date on or after {start}")
     return None
+
+
+def before_start_of_folder(program_dir: Path, day: dt.date | None) -> str | None:
+    """``before_start`` read from program.yaml alone, before anything is loaded (the site:
+    MkDocs is started only for a date that has figures). Lenient: a program.yaml that
+    cannot be read or has no valid start refuses nothing here (validation says why)."""
+    if day is None:
+        return None
+    from pmkit.ingest.loader.yaml12 import parse
+    from pmkit.ingest.source import read_guarded
+
+    try:
+        data = parse("program.yaml", read_guarded(program_dir, "program.yaml"), want_positions=False).value
+        start = dt.date.fromisoformat(str(data.get("start"))) if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+    return _refusal(day, start) if start is not None else None

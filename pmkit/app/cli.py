@@ -611,17 +611,30 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     """
     from mkdocs.exceptions import MkDocsException
 
+    from pmkit.app.asof import before_start_of_folder, in_force
     from pmkit.app.site import progress
     from pmkit.app.site.build import build
+    from pmkit.app.site.data import Origin
     from pmkit.app.site.revision import exported
     from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, rev)
     directory = program.directory
     try:
+        # --as-of D in git: the files of the revision in force on D, as every view reads them
+        commit = None
+        if program.rev is not None and program.repo is not None:
+            commit = program.repo.commit(program.rev)
+        elif as_of is not None:
+            program, commit = in_force(program, as_of, _status_date(program))
+        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date())
+                  if commit is not None and program.repo is not None else None)
         with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
+            refusal = before_start_of_folder(folder or directory, as_of)
+            if refusal is not None:
+                raise click.UsageError(refusal)
             built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
-                          config_dir=directory if folder else None)
+                          config_dir=directory if folder else None, origin=origin)
     except GitError as exc:
         raise GitProblem(str(exc)) from exc
     except MkDocsException as exc:
@@ -654,7 +667,12 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
     """
     from pmkit.app.site.export import ExportRefused, export
 
+    from pmkit.app.asof import before_start_of_folder
+
     program = _program(directory, None)
+    refusal = before_start_of_folder(program.directory, as_of)
+    if refusal is not None:
+        raise click.UsageError(refusal)
     try:
         done = export(program.directory, output, as_of, use_cache=not no_cache)
     except ExportRefused as exc:

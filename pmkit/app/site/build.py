@@ -25,10 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import escape
+
+if TYPE_CHECKING:
+    from pmkit.app.site.data import Origin
 
 DEFAULT = Path(__file__).parent / "default"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -85,29 +88,33 @@ def find_config(program_dir: Path) -> Path | None:
     return None
 
 
-def _pmkit_options(program_dir: Path, as_of: dt.date | None, old: Any, use_cache: bool = True) -> dict[str, Any]:
+def _pmkit_options(program_dir: Path, as_of: dt.date | None, old: Any, use_cache: bool = True,
+                   origin: Origin | None = None) -> dict[str, Any]:
     options = dict(old) if isinstance(old, dict) else {}
     options["program"] = str(program_dir.resolve())
     if as_of is not None:
         options["as_of"] = as_of.isoformat()
     if not use_cache:
         options["cache"] = False
+    if origin is not None:
+        options["origin"] = origin.as_option()
     return options
 
 
-def patched_plugins(config_file: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Any:
+def patched_plugins(config_file: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True,
+                    origin: Origin | None = None) -> Any:
     """The plugins of a configuration with pmkit's options pointed at ``program_dir``."""
     data = _read_config(config_file) or {}
     plugins = data.get("plugins")
     if isinstance(plugins, dict):
-        return {name: (_pmkit_options(program_dir, as_of, opts, use_cache) if name == "pmkit" else opts)
+        return {name: (_pmkit_options(program_dir, as_of, opts, use_cache, origin) if name == "pmkit" else opts)
                 for name, opts in plugins.items()}
     patched = []
     for entry in plugins or []:
         if entry == "pmkit":
-            patched.append({"pmkit": _pmkit_options(program_dir, as_of, None, use_cache)})
+            patched.append({"pmkit": _pmkit_options(program_dir, as_of, None, use_cache, origin)})
         elif isinstance(entry, dict) and "pmkit" in entry:
-            patched.append({"pmkit": _pmkit_options(program_dir, as_of, entry["pmkit"], use_cache)})
+            patched.append({"pmkit": _pmkit_options(program_dir, as_of, entry["pmkit"], use_cache, origin)})
         else:
             patched.append(entry)
     return patched
@@ -155,13 +162,14 @@ def base_config(program_dir: Path, docs_dir: str, site_dir: str, custom_dir: str
     }
 
 
-def default_config(folder: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True) -> Path:
+def default_config(folder: Path, program_dir: Path, as_of: dt.date | None, use_cache: bool = True,
+                   origin: Origin | None = None) -> Path:
     """Write a self-contained MkDocs configuration into ``folder``."""
     docs, overrides = folder / "docs", folder / "overrides"
     shutil.copytree(DEFAULT / "docs", docs)
     shutil.copytree(DEFAULT / "overrides", overrides)
     config = base_config(program_dir, str(docs), str(folder / "public"), str(overrides))
-    config["plugins"] = ["search", {"pmkit": _pmkit_options(program_dir, as_of, None, use_cache)}]
+    config["plugins"] = ["search", {"pmkit": _pmkit_options(program_dir, as_of, None, use_cache, origin)}]
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
@@ -169,15 +177,16 @@ def default_config(folder: Path, program_dir: Path, as_of: dt.date | None, use_c
 
 @contextmanager
 def site_config(program_dir: Path, as_of: dt.date | None, use_cache: bool = True,
-                config_dir: Path | None = None) -> Iterator[tuple[Path, Any]]:
+                config_dir: Path | None = None, origin: Origin | None = None) -> Iterator[tuple[Path, Any]]:
     """(config file, plugins override) for a program; a temporary one if needed.
-    ``config_dir``: where to look for mkdocs.yml, if not beside ``program_dir``."""
+    ``config_dir``: where to look for mkdocs.yml, if not beside ``program_dir``;
+    ``origin``: the commit ``program_dir``'s files were exported from."""
     found = find_config(config_dir or program_dir)
     if found is not None:
-        yield found, patched_plugins(found, program_dir, as_of, use_cache)
+        yield found, patched_plugins(found, program_dir, as_of, use_cache, origin)
         return
     with tempfile.TemporaryDirectory(prefix="pmkit-site-") as tmp:
-        path = default_config(Path(tmp), program_dir, as_of, use_cache)
+        path = default_config(Path(tmp), program_dir, as_of, use_cache, origin)
         yield path, None
 
 
@@ -189,16 +198,18 @@ class Built:
 
 
 def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None = None,
-          strict: bool = False, use_cache: bool = True, config_dir: Path | None = None) -> Built:
+          strict: bool = False, use_cache: bool = True, config_dir: Path | None = None,
+          origin: Origin | None = None) -> Built:
     """Build the site of a program into ``output`` (default: the config's site_dir,
     else ./public). ``config_dir``: where its mkdocs.yml is looked for, if not
-    beside ``program_dir`` (a revision exported to a temporary folder)."""
+    beside ``program_dir`` (a revision exported to a temporary folder, from
+    ``origin``)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     from pmkit.app.site.plugin import PmkitPlugin
 
-    with site_config(program_dir, as_of, use_cache, config_dir) as (config_file, plugins):
+    with site_config(program_dir, as_of, use_cache, config_dir, origin) as (config_file, plugins):
         if output is None and plugins is None:
             output = Path("public")
         config = load_config(config_file=str(config_file), plugins=plugins,

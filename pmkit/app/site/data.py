@@ -38,19 +38,47 @@ HISTORY_OFF = ("The history is turned off for this site (the pmkit plugin's opti
                "mkdocs.yml): set it to `month`, `week`, `day` or `commit` to draw it.")
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a program folder's files were exported from: a commit of a repository
+    (``pmkit site build --rev REV``, or ``--as-of D`` in git: the revision in force on D).
+    The History page reads that repository's history up to the commit, and the
+    dashboard names the revision, as every other output does."""
+
+    root: Path  # the repository's work tree
+    folder: str  # the program folder, relative to the root
+    commit: str  # the full sha
+    date: dt.date  # its committer day
+
+    def as_option(self) -> dict[str, str]:
+        """As the plugin's ``origin`` option holds it."""
+        return {"root": str(self.root), "folder": self.folder, "commit": self.commit, "date": self.date.isoformat()}
+
+    @classmethod
+    def from_option(cls, value: dict[str, Any]) -> Origin:
+        return cls(Path(str(value["root"])), str(value["folder"]), str(value["commit"]),
+                   dt.date.fromisoformat(str(value["date"])))
+
+
 def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
-                 since: dt.date | None = None) -> HistoryData:
+                 since: dt.date | None = None, origin: Origin | None = None) -> HistoryData:
     """The series (the last commit of each ``by`` period, from ``since``) and the baseline changes
-    of the repository holding the program, if any."""
+    of the repository holding the program, if any (``origin``: the repository and commit the
+    program's files were exported from; the series ends at that commit)."""
     from pmkit.app import history
-    from pmkit.ingest.gitsource import GitError
+    from pmkit.ingest.gitsource import GitError, Repository
 
     try:
-        repo, folder = history.locate_repository(program_dir)
-        every = history.steps(repo, since.isoformat() if since is not None else None)
+        repo, folder = ((Repository(origin.root), origin.folder) if origin is not None
+                        else history.locate_repository(program_dir))
     except (GitError, ValueError):
         return HistoryData(reason="The program is not in a git repository, so there is no history to draw: "
                                   "commit its files to git and each commit becomes a point here.")
+    try:
+        every = history.steps(repo, since.isoformat() if since is not None else None,
+                              origin.commit if origin is not None else None)
+    except GitError as exc:
+        return HistoryData(reason=f"The repository's history cannot be read ({exc}), so there is none to draw.")
     if not every:
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
@@ -73,24 +101,32 @@ class SiteData:
 
 
 def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True, history: str | None = None,
-         history_since: dt.date | None = None) -> SiteData:
+         history_since: dt.date | None = None, origin: Origin | None = None) -> SiteData:
     """The program's site data; its git history by ``history`` (a step of HISTORY_STEPS), or none
-    (``None``: the History page says it was not loaded), from ``history_since`` if given."""
+    (``None``: the History page says it was not loaded), from ``history_since`` if given.
+    ``origin``: the commit ``program_dir``'s files were exported from (see ``Origin``)."""
     from pmkit.app.pipeline import Extent, figures
     from pmkit.app.site.privacy import collect, redact
 
     computed = figures(program_dir, as_of, use_cache, extent=Extent(report_months=True))
     result = computed.result
+    if origin is not None and computed.document is not None and computed.model is not None:
+        from pmkit.rollup import provenance
+        from pmkit.rollup.figures import to_json
+
+        computed.document["provenance"] = to_json(
+            provenance(computed.model, computed.as_of, origin.commit, origin.date), 2)
     # Reading every private value means parsing the files again: only when there is something to redact.
     findings = redact(result.findings, collect(program_dir)) if result.findings else []
     return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document,
-                    _history(program_dir, use_cache, history, history_since) if computed.document is not None
-                    else None)
+                    _history(program_dir, use_cache, history, history_since, origin)
+                    if computed.document is not None else None)
 
 
-def _history(program_dir: Path, use_cache: bool, by: str | None, since: dt.date | None) -> HistoryData | None:
+def _history(program_dir: Path, use_cache: bool, by: str | None, since: dt.date | None,
+             origin: Origin | None = None) -> HistoryData | None:
     if by is None:
         return None
     if by == "off":
         return HistoryData(reason=HISTORY_OFF)
-    return load_history(program_dir, use_cache, by, since)
+    return load_history(program_dir, use_cache, by, since, origin)

@@ -14,8 +14,12 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmkit.core.procs import Stream
+
+if TYPE_CHECKING:
+    from pmkit.app.site.data import Origin
 
 
 @dataclass
@@ -30,13 +34,14 @@ class Plan:
 
 
 def loaded_and_rendered(program_dir: Path, as_of: dt.date | None, use_cache: bool, history: str | None = None,
-                        history_since: dt.date | None = None) -> Iterator[Plan | dict[str, str]]:
+                        history_since: dt.date | None = None,
+                        origin: Origin | None = None) -> Iterator[Plan | dict[str, str]]:
     """The program loaded (its history by ``history``, see ``data.load``), its ``Plan``, then its pages
     and charts in MkDocs' reading order."""
     from pmkit.app.site.data import load
     from pmkit.app.site.pages import in_reading_order
 
-    data = load(program_dir, as_of, use_cache=use_cache, history=history, history_since=history_since)
+    data = load(program_dir, as_of, use_cache=use_cache, history=history, history_since=history_since, origin=origin)
     paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of, data.history)
     yield Plan(paths, data.as_of, data.errors, len(data.findings) - data.errors)
     yield from rendered

@@ -52,6 +52,7 @@ from pmkit.core.procs import fork_map
 from pmkit.core.vocabulary import FUNNEL_STAGES, OPEN_STATUSES, SEVERITIES, STAGES, round_half_up
 from pmkit.rollup import rag
 from pmkit.rollup.people import funnel_reached, standings
+from pmkit.app.render import provenance_lines
 from pmkit.app.site import text
 from pmkit.app.templates import derived
 
@@ -458,7 +459,9 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
     late = [m for m in doc["milestones"] if m["status"] == "late"]
     site.page("index.md", "index.md.j2", program=program, model_program=model.program,
               manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
-              late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn})
+              late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn},
+              # the revision the figures were read from (in git), or that undated values are later than the day
+              provenance=provenance_lines(doc))
 
 
 def _history(site: Site, charts: Charts) -> None:

@@ -44,7 +44,7 @@ import datetime as dt
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -54,10 +54,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from pmkit.app.asof import before_start_of_folder
 from pmkit.app.site import progress
 from pmkit.app.site.later import LaterPages, loaded_and_rendered
 from pmkit.app.site.build import MARKDOWN_EXTENSIONS
 from pmkit.core.wording import count
+
+if TYPE_CHECKING:
+    from pmkit.app.site.data import Origin
 
 log = logging.getLogger("mkdocs.plugins.pmkit")
 
@@ -73,6 +77,9 @@ class PmkitConfig(Config):
     cache = c.Type(bool, default=True)
     history = c.Type((bool, str), default="month")
     history_since = c.Optional(c.Type((str, dt.date)))
+    #: set by ``pmkit site build --rev`` / ``--as-of`` in git: the repository and commit the
+    #: ``program`` folder was exported from (``data.Origin``; keys root, folder, commit, date)
+    origin = c.Optional(c.Type(dict))
 
 
 def _history_step(value: bool | str) -> str:
@@ -97,6 +104,17 @@ def _as_date(value: object, name: str = "as_of") -> dt.date | None:
         raise PluginError(f"pmkit: {name} {value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
+def _origin(value: dict[str, Any] | None) -> Origin | None:
+    from pmkit.app.site.data import Origin
+
+    if value is None:
+        return None
+    try:
+        return Origin.from_option(value)
+    except (KeyError, ValueError) as exc:
+        raise PluginError(f"pmkit: origin {value!r} is not a repository, folder, commit and date") from exc
+
+
 class PmkitPlugin(BasePlugin[PmkitConfig]):
     def __init__(self) -> None:
         self.command = "build"
@@ -104,6 +122,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.as_of: dt.date | None = None
         self.history = "month"
         self.history_since: dt.date | None = None
+        self.origin: Origin | None = None
         self.nav_is_ours = False
         self.errors = self.warnings = 0  # of the last build's validation
         self.later: LaterPages | None = None  # pages a child is rendering
@@ -121,6 +140,10 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.as_of = _as_date(self.config.as_of)
         self.history = _history_step(cast("bool | str", self.config.history))
         self.history_since = _as_date(cast("str | dt.date | None", self.config.history_since), "history_since")
+        self.origin = _origin(self.config.origin)
+        refusal = before_start_of_folder(self.program_dir, self.as_of)
+        if refusal is not None:
+            raise PluginError(f"pmkit: {refusal}")
         if str(self.program_dir) not in config.watch:
             config.watch.append(str(self.program_dir))
         for name in MARKDOWN_EXTENSIONS:
@@ -142,7 +165,7 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self._close_later()
         progress.stage("checking and loading the program")
         self.later = LaterPages(partial(loaded_and_rendered, self.program_dir, self.as_of, self.config.cache,
-                                        self.history, self.history_since))
+                                        self.history, self.history_since, self.origin))
         plan = self.later.plan
         self.errors, self.warnings = plan.errors, plan.warnings
         in_nav = {path for _, path in NAV}
