@@ -11,7 +11,9 @@ Each commit's figures are the rollup of the program folder at that commit as
 of the commit's own day (what the program believed that day). A commit whose
 program does not validate is a row with ``valid`` false and its error count,
 never skipped; a commit where the folder cannot be read at all is such a row
-with a ``note``. Nothing here crashes on bad history.
+with a ``note``; a commit without the folder (before the program was
+committed, or while the folder had another name) is a row with ``valid``
+false, no error and the note ``ABSENT``. Nothing here crashes on bad history.
 
 Cost: every file version (blob) is parsed and schema-checked once, ever (the
 engine's per-file cache is keyed by content); each commit's row is kept in
@@ -43,9 +45,9 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
-from pmkit.ingest.gitsource import GitError, GitStopped, Repository
+from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository
 
-ROW_VERSION = "5"
+ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -258,6 +260,13 @@ def _kept_row(cache: FileCache, key: str, ident: str, detail: bool) -> dict[str,
 
 #: the note of a row whose computation failed unforeseen (never kept in the cache)
 UNREADABLE = "could not be read"
+#: the note of a row whose commit has no program folder (``valid`` false, no error)
+ABSENT = "the program folder is not in this commit"
+
+
+def absent(row: dict[str, Any]) -> bool:
+    """Whether a row's commit has no program folder (before the program was committed)."""
+    return row.get("note") == ABSENT
 
 
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
@@ -270,6 +279,10 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
                                   extent=EXTENT)
     except GitStopped as exc:
         out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
+    except GitMissing:
+        # before the program was committed (or while its folder had another name): no
+        # program, so no finding either; the site leaves these out of its charts
+        out["note"] = ABSENT
     except GitError as exc:
         out["errors"], out["note"] = 1, str(exc)
     except Exception as exc:  # noqa: BLE001  (a history is read as it is: one bad commit is a row, not a crash)

@@ -53,7 +53,11 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
     if not table.rows:
         return "(no commits)\n"
     text = grid(table, "simple") + "\n"
-    invalid = [r for r in rows if not r["valid"]]
+    missing = [r for r in rows if hist.absent(r)]
+    invalid = [r for r in rows if not r["valid"] and not hist.absent(r)]
+    if missing:
+        text += (f"\n{count(len(missing), 'commit')} without the program folder {document['folder'] or '.'}/ "
+                 "(before it was committed, or while it had another name): no figures.\n")
     if invalid:
         text += (f"\n{count(len(invalid), 'commit')} where the program does not validate: no figures (errors counted; "
                  "`pmkit validate --rev COMMIT` shows them).\n")

@@ -53,6 +53,10 @@ class GitError(Exception):
     """A repository or revision problem; ``str(error)`` is one line for the user."""
 
 
+class GitMissing(GitError):
+    """The program folder is not in the commit (it came later, or had another name then)."""
+
+
 class GitStopped(GitError):
     """git stopped while it was being read (killed, out of memory): a failure of
     this run, not of the revision, which another run may read."""
@@ -241,7 +245,7 @@ class GitSource:
         spec = f"{self.commit}:{self.folder}" if self.folder else f"{self.commit}^{{tree}}"
         kind = _git(self.repo.root, "cat-file", "-t", spec, check=False)
         if kind.returncode != 0:
-            raise GitError(f"{shown} does not exist at {self.rev}")
+            raise GitMissing(f"{shown} does not exist at {self.rev}")
         what = kind.stdout.strip()
         if what == b"commit":
             raise GitError(f"{shown} is a git submodule at {self.rev}; pmkit reads a program folder of this "

@@ -81,3 +81,29 @@ def test_a_shallow_clone_says_its_history_is_cut(repo: Repo, tmp_path: Path) -> 
     assert "shallow clone" in done.stderr and "git fetch --unshallow" in done.stderr
     # a full repository says nothing of the kind
     assert "shallow" not in pmkit(repo.root, "history").stderr
+
+
+def test_commits_before_the_program_folder_existed_count_no_error_and_are_not_drawn(tmp_path: Path) -> None:
+    """A repository that began with a README, held the program in plan/ and then renamed it
+    program/: the commits without program/ are not programs with 1 error each (the
+    History page drew them as errors in its findings chart); they are said to have no folder."""
+    from pmkit.app.site.data import load_history
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "Planning.\n")
+    repo.commit("readme", "2026-03-01T12:00:00+00:00")
+    shutil.copytree(MINIMAL, repo.root / "plan")
+    repo.commit("the program, in plan/", "2026-04-01T12:00:00+00:00")
+    repo.git("mv", "plan", "program")
+    repo.commit("rename to program/", "2026-05-01T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June", "2026-06-01T12:00:00+00:00")
+    rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
+    assert [(r["valid"], r["errors"]) for r in rows] == [(False, 0), (False, 0), (True, 0), (True, 0)]
+    assert rows[0]["note"] == rows[1]["note"] == "the program folder is not in this commit"
+    table = pmkit(repo.root, "history").stdout
+    assert "2 commits without the program folder program/" in table
+    assert "does not validate" not in table
+    data = load_history(repo.root / "program", use_cache=False, by="commit")
+    assert [r["subject"] for r in data.points] == ["rename to program/", "June"]
+    assert data.invalid == 0 and data.before == 2

@@ -26,10 +26,25 @@ class HistoryData:
     changes: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None  # one sentence when there is nothing to draw
     by: str = "month"  # the step: commit, day, week or month
+    folder: str = ""  # the program folder, relative to the repository's root
 
     @property
     def invalid(self) -> int:
-        return sum(not r["valid"] for r in self.rows)
+        """The points where the program did not validate (a commit without it is no point)."""
+        return sum(not r["valid"] for r in self.points)
+
+    @property
+    def points(self) -> list[dict[str, Any]]:
+        """The rows drawn: those of commits holding the program folder (before it was
+        committed there is no program, and no finding to count)."""
+        from pmkit.app.history import absent
+
+        return [r for r in self.rows if not absent(r)]
+
+    @property
+    def before(self) -> int:
+        """The rows of commits without the program folder, left out of the charts."""
+        return len(self.rows) - len(self.points)
 
 
 #: What the plugin's ``history`` option may say (``true`` means ``month``, ``false`` turns it off).
@@ -82,7 +97,7 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     if not every:
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
-    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by)
+    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by, folder=folder)
 
 
 @dataclass

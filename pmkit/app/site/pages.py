@@ -467,13 +467,13 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
 def _history(site: Site, charts: Charts) -> None:
     """Burn-up, S-curve, EAC, CPI/SPI and problems over the commits, and the baseline-change log."""
     history = site.history
-    rows = [r for r in (history.rows if history is not None else []) if r["valid"]]
+    every = history.points if history is not None else []  # (a commit without the program folder is no point)
+    rows = [r for r in every if r["valid"]]
 
     def points(key: str, scale: Decimal = Decimal(1)) -> list[tuple[dt.date, Decimal]]:
         return [(dt.date.fromisoformat(r["date"]), Decimal(str(r[key])) * scale) for r in rows
                 if r.get(key) is not None]
 
-    every = history.rows if history is not None else []
     counts = [(dt.date.fromisoformat(r["date"]), r) for r in every]
     made = {
         "burnup": charts.add("charts/history-burnup.svg", lambda c: c.line_chart(
