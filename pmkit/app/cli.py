@@ -560,12 +560,31 @@ def report(directory: Path | None, rev: str | None, period: str, as_of: dt.date 
         raise click.UsageError(f"period {period} begins after the status date {status_date}: it has no figures yet")
     day = report_date(period, status_date)
     model, document = _figures(program, day, no_cache, "report")
-    text = render_report(document, period, narrative_record(model, period), transfer_records(model, first, day),
-                         status_date)
+    narrative, later = narrative_record(model, period), False
+    if narrative is None and program.rev is None and (document.get("provenance") or {}).get("revision"):
+        # A month's narrative is written after the month: the figures are those of the
+        # revision in force on its last day, the narrative the files' as they stand.
+        narrative = _narrative_now(program, period, day, no_cache)
+        later = narrative is not None
+    text = render_report(document, period, narrative, transfer_records(model, first, day), status_date, later)
     if output is not None:
         _write(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def _narrative_now(program: Program, period: str, day: dt.date, no_cache: bool) -> dict[str, Any] | None:
+    """The period's narrative in the files as they stand, if they validate without error."""
+    from pmkit.app.render.report import narrative_of
+    from pmkit.domain.model import status_report
+
+    try:
+        result = program.validate(day, use_cache=not no_cache, need_index=True)
+    except OSError:
+        return None
+    if result.errors or result.index is None or period not in result.index.reports:
+        return None
+    return narrative_of(status_report(result.index.reports[period].data))
 
 
 # --- the status site: pmkit site build | serve ---------------------------------------

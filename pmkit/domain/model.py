@@ -619,6 +619,11 @@ def _risk(ident: str, d: dict[str, Any]) -> Risk:
                 d.get("mitigation"))
 
 
+def status_report(d: dict[str, Any]) -> StatusReport:
+    """A schema-valid status report record (reports/<period>.yaml) as the model holds it."""
+    return _report(d)
+
+
 def _report(d: dict[str, Any]) -> StatusReport:
     entries = tuple(
         ReportEntry(e["team"], e["rag"], e["summary"], tuple(e.get("done", [])), tuple(e.get("next", [])),

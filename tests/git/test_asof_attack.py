@@ -101,3 +101,23 @@ def test_an_explicit_rev_that_does_not_validate_points_at_validate_of_that_rev(r
     done = pmkit(repo.root, "status", "--rev", "HEAD~1")
     assert done.returncode == 1
     assert "`pmkit validate --rev HEAD~1`" in done.stderr and "last commit on or before" not in done.stderr
+
+
+def test_a_narrative_written_after_the_month_is_in_that_months_report(repo: Repo) -> None:
+    """The May narrative is committed on June 3, after the revision in force on May 31: the
+    May report must still carry it (the figures are May's, the narrative is about May),
+    not say `reports/2026-05.yaml` does not exist while it is right there."""
+    june = (MINIMAL / "reports" / "2026-06.yaml").read_text(encoding="utf-8")
+    assert "period: 2026-06" in june
+    repo.write("program/reports/2026-05.yaml", june.replace("period: 2026-06", "period: 2026-05"))
+    written = repo.commit("May report", "2026-06-03T12:00:00+00:00")
+    may = repo.git("rev-parse", f"{written}~1").strip()  # the first commit, of 2026-05-01
+    done = pmkit(repo.root, "report", "--period", "2026-05")
+    assert done.returncode == 0, done.stderr
+    assert f"Figures from revision {may[:12]} of 2026-05-01" in done.stdout  # May's figures
+    assert "does not exist" not in done.stdout
+    assert "Narrative by Ann Lee." in done.stdout and "Build on track." in done.stdout
+    assert "The teams' narratives are from `reports/2026-05.yaml` as it stands" in done.stdout
+    # an explicit --rev is obeyed as given: that revision has no May narrative
+    given = pmkit(repo.root, "report", "--period", "2026-05", "--rev", may)
+    assert given.returncode == 0 and "does not exist" in given.stdout

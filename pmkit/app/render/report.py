@@ -24,7 +24,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from pmkit.domain.model import Model
+from pmkit.domain.model import Model, StatusReport
 from pmkit.app.render import Column, Table, facts, provenance_lines, templates
 from pmkit.app.render.views import COUNTS, gap, planned, transfer_table
 from pmkit.core.vocabulary import IN_PROCESS_STAGES, OPEN_STATUSES, minor_digits, money_text
@@ -63,8 +63,11 @@ def transfer_records(model: Model, first: dt.date, last: dt.date) -> list[dict[s
 def narrative_record(model: Model, period: str) -> dict[str, Any] | None:
     """The period's status report (reports/<period>.yaml) as JSON-ready data, or None."""
     found = model.reports.get(period)
-    if found is None:
-        return None
+    return None if found is None else narrative_of(found)
+
+
+def narrative_of(found: StatusReport) -> dict[str, Any]:
+    """A status report as JSON-ready data."""
     return {"period": found.period, "author": found.author, "entries": [
         {"team": e.team, "rag": e.rag, "summary": e.summary, "done": list(e.done), "next": list(e.next),
          "blockers": list(e.blockers)} for e in found.entries]}
@@ -191,15 +194,17 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
 
 
 def report(document: dict[str, Any], period: str, narrative: dict[str, Any] | None,
-           transfers: list[dict[str, Any]], status_date: dt.date | None = None) -> str:
+           transfers: list[dict[str, Any]], status_date: dt.date | None = None,
+           narrative_later: bool = False) -> str:
     """The Markdown status report of a period (see the module docstring).
 
     ``status_date``: the report's status date. Where the figures come from
     (the revision in force on their day, in git) and whether undated values
     are later than that day is the document's ``provenance``, which the report
-    states as every view does."""
+    states as every view does. ``narrative_later``: the narrative is the files' as they
+    stand, later than that revision (written after the month, as narratives are)."""
     return templates().get_template("report.md.j2").render(
-        context(document, period, narrative, transfers, status_date))
+        context(document, period, narrative, transfers, status_date), narrative_later=narrative_later)
 
 
 __all__ = ["narrative_record", "period_bounds", "report", "report_date", "transfer_records"]
