@@ -32,6 +32,7 @@ record appeared or disappeared).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -82,12 +83,27 @@ def _as_date(text: str | None) -> dt.date | None:
         return None
 
 
+#: what a person means as a date, well formed or not (2026-3-1, 2026-02-30, 2026-13-45)
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _revision(repo: Repository, text: str, option: str) -> str:
+    """The commit ``text`` names; a mistyped date is said to be one, not an unknown revision."""
+    try:
+        return repo.resolve(text)
+    except GitError:
+        if _DATE_LIKE.fullmatch(text):
+            raise GitError(f"{option} {text}: not a date in the form YYYY-MM-DD (e.g. 2026-03-01), "
+                           "nor a revision") from None
+        raise
+
+
 def steps(repo: Repository, since: str | None = None, until: str | None = None, by: str = "commit") -> list[Step]:
     """The commits of the series, oldest first (see the module docstring)."""
     until_day = _as_date(until)
     if (until is None or until_day is not None) and not repo.has_commits():
         return []  # nothing committed yet: an empty history (a named --until revision is still looked up)
-    tip = repo.resolve(until) if until is not None and until_day is None else repo.resolve("HEAD")
+    tip = _revision(repo, until, "--until") if until is not None and until_day is None else repo.resolve("HEAD")
     chosen = _log(repo, tip)
     if until_day is not None:
         chosen = [s for s in chosen if s.day <= until_day]
@@ -95,7 +111,7 @@ def steps(repo: Repository, since: str | None = None, until: str | None = None, 
     if since_day is not None:
         chosen = [s for s in chosen if s.day >= since_day]
     elif since is not None:
-        start = repo.resolve(since)
+        start = _revision(repo, since, "--since")
         shas = [s.sha for s in chosen]
         if start not in shas:
             raise GitError(f"{since} is not on the current branch's first-parent line up to {tip[:12]}")

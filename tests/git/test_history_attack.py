@@ -107,3 +107,11 @@ def test_commits_before_the_program_folder_existed_count_no_error_and_are_not_dr
     data = load_history(repo.root / "program", use_cache=False, by="commit")
     assert [r["subject"] for r in data.points] == ["rename to program/", "June"]
     assert data.invalid == 0 and data.before == 2
+
+
+def test_a_mistyped_date_is_said_to_be_one_not_an_unknown_revision(repo: Repo) -> None:
+    for option, value in (("--since", "2026-13-45"), ("--until", "2026-3-1"), ("--since", "2026-02-30")):
+        done = pmkit(repo.root, "history", option, value)
+        assert done.returncode == 2, done.stdout
+        assert f"{option} {value}: not a date in the form YYYY-MM-DD" in done.stderr, done.stderr
+    assert "unknown revision 'nosuch'" in pmkit(repo.root, "history", "--since", "nosuch").stderr
