@@ -77,7 +77,7 @@ def test_burn_chart_runs_to_the_program_end_with_plan_and_forecast():
     assert abs((ys[1000] - forecast[-1][1]) - per_unit * 333.33) < 0.2
     assert abs((ys[300] - forecast[0][1]) - per_unit * 100) < 0.2  # the forecast starts at AC 400
     desc = re.search(r"<desc[^>]*>([^<]+)</desc>", svg).group(1)  # type: ignore[union-attr]
-    assert "Planned value reaches 1,000.00 USD by Jun 2026." in desc
+    assert "Planned value reaches 1,000.00 USD by Apr 2026." in desc  # the task ends on 2026-04-11
     assert "Forecast at completion (EAC): 1,333.33 USD by Jun 2026." in desc
 
 

@@ -555,6 +555,10 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
         planned_total=money(plan_values[-1], digits) if plan_values else None,
         eac=None if eac is None else money(eac, digits), eac_short=None if eac is None else compact(eac),
         end_month=_month_name(axis[-1]),
+        # the month the plan reaches its total (the axis may run on to a later as-of date or
+        # expense), and the program's end, where the forecast is drawn to
+        plan_month=_month_name(next(m for m, v in plan if v == plan_values[-1])) if plan else None,
+        forecast_month=_month_name(_month_of(end)) if end is not None else _month_name(axis[-1]),
         budget_y=_n(budget_y), budget_short=compact(budget), show_budget=budget != 0,
         last=points[-1] if points else None,
         last_text=compact(total) + ("" if spent_pct is None else f" ({percent(spent_pct)})"),
