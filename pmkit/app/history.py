@@ -23,10 +23,12 @@ computes one, and a commit that does not change the folder on a day already
 computed costs nothing. The baseline log reads only the commits that change
 the folder.
 
-``--baselines``: every change between consecutive valid commits to a budget
-line's baseline, a project's start or end, or a milestone's due date, with
-the commit, author, day, and the old and new values (``null`` when the
-record appeared or disappeared).
+``--baselines``: every change between consecutive commits whose records load
+(valid ones, and those where only a rule fails: a baseline raised past the
+funding is logged at its own commit) to a budget line's baseline, a
+project's start or end, or a milestone's due date, with the commit, author,
+day, and the old and new values (``null`` when the record appeared or
+disappeared).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmkit.app.pipeline import Extent, figures_of
+from pmkit.app.pipeline import Extent, start_figures_of
 from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
@@ -291,8 +293,9 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
                            "program": None, "projects": {}, "baselines": {}}
     try:
         with repo.source(step.sha, folder, memory=memory) as source:
-            computed = figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}", memory=memory,
-                                  extent=EXTENT)
+            underway = start_figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}",
+                                        memory=memory, extent=EXTENT)
+            computed = underway.finish()
     except GitStopped as exc:
         out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
     except GitMissing:
@@ -314,6 +317,11 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             # projects each are read back (and held) without repeating the names.
             out["projects"] = {str(pid): tuple(_figures_of(rollup, pid).values()) for pid in rollup.sections["projects"]}
             out["baselines"] = _baselines_of(rollup)
+        elif underway.built is not None:
+            # No figures from a program with errors, but its records were loaded and schema-valid:
+            # their baselines are what the commit says (a baseline raised past the funding is an
+            # error of budget-over-funding, and the audit trail must name that commit).
+            out["baselines"] = _baselines_of(underway.built[1])
     return out
 
 
@@ -445,17 +453,17 @@ def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
 
 def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True,
                      each: Callable[[Step], None] | None = None) -> list[dict[str, Any]]:
-    """Every change of a baseline, project date or milestone due date between consecutive valid commits
-    (only the commits that changed the program folder are read: see :func:`touching`). ``each``
+    """Every change of a baseline, project date or milestone due date between consecutive commits
+    whose records load (only the commits that changed the program folder are read: see :func:`touching`). ``each``
     is told of each step read, once its row is (a progress line)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
     for step, s in summaries(repo, folder, touching(repo, folder, chosen), use_cache):
         if each is not None:
             each(step)
-        if not s["valid"]:
-            continue
         now = s["baselines"]
+        if not now:  # (a commit whose records could not be loaded: compared from the next that can)
+            continue
         if before is not None:
             for item, old, new in _compare(before, now):
                 changes.append({"commit": step.sha, "date": step.day.isoformat(), "author": step.author,

@@ -115,3 +115,31 @@ def test_a_mistyped_date_is_said_to_be_one_not_an_unknown_revision(repo: Repo) -
         assert done.returncode == 2, done.stdout
         assert f"{option} {value}: not a date in the form YYYY-MM-DD" in done.stderr, done.stderr
     assert "unknown revision 'nosuch'" in pmkit(repo.root, "history", "--since", "nosuch").stderr
+
+
+def test_a_baseline_raised_past_the_funding_is_logged_at_its_own_commit_and_author(repo: Repo) -> None:
+    """Bob raises payroll labour from 100,000 to 120,000: the total budget, 260,000, now exceeds
+    the 250,000 of funding (budget-over-funding, an error), until Cy adds funding. The audit
+    trail must name Bob's commit, not Cy's (the first valid one after it)."""
+    repo.edit("program/projects/payroll.yaml", "labor: 100000.00", "labor: 120000.00")
+    raised = _commit_as(repo, "Bob", "raise payroll labour", "2026-06-01T12:00:00+00:00")
+    repo.edit("program/budget/funding.yaml", "amount: 50000.00", "amount: 70000.00")
+    _commit_as(repo, "Cy", "more grant", "2026-06-05T12:00:00+00:00")
+    rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
+    assert [(r["valid"], r["errors"]) for r in rows] == [(True, 0), (False, 1), (True, 0)]
+    changes = json.loads(pmkit(repo.root, "history", "--baselines", "--format", "json").stdout)["changes"]
+    assert [(c["commit"], c["author"], c["project"], c["item"], c["old"], c["new"]) for c in changes] == [
+        (raised, "Bob", "payroll", "labor", "100000.00", "120000.00")]
+
+
+def _commit_as(repo: Repo, author: str, message: str, date: str) -> str:
+    import os
+
+    repo.git("add", "-A")
+    os.environ["GIT_COMMITTER_DATE"] = os.environ["GIT_AUTHOR_DATE"] = date
+    try:
+        repo.git("-c", f"user.name={author}", "-c", "user.email=x@example.org", "commit", "-q", "-m", message,
+                 f"--author={author} <x@example.org>")
+    finally:
+        del os.environ["GIT_COMMITTER_DATE"], os.environ["GIT_AUTHOR_DATE"]
+    return repo.git("rev-parse", "HEAD").strip()
