@@ -458,7 +458,14 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
     is told of each step read, once its row is (a progress line)."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
-    for step, s in summaries(repo, folder, touching(repo, folder, chosen), use_cache):
+    # The first commit of a range (--since) is compared with the one before it, which is read
+    # for that alone: otherwise the changes it made would never be listed.
+    reference = _parent_step(repo, chosen[0]) if chosen else None
+    reads = touching(repo, folder, chosen)
+    for step, s in summaries(repo, folder, [reference, *reads] if reference is not None else reads, use_cache):
+        if step is reference:
+            before = s["baselines"] or None
+            continue
         if each is not None:
             each(step)
         now = s["baselines"]
@@ -470,6 +477,17 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
                                 "subject": step.subject, **item, "old": old, "new": new})
         before = now
     return changes
+
+
+def _parent_step(repo: Repository, step: Step) -> Step | None:
+    """The commit before ``step`` on the first-parent line (None for a root commit, or one
+    whose parent a shallow clone does not hold)."""
+    done = subprocess.run(["git", "log", "-1", "--format=%H%x00%cI%x00%an%x00%s", f"{step.sha}^1", "--"],
+                          cwd=repo.root, capture_output=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    sha, date, author, subject = done.stdout.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
+    return Step(sha, dt.date.fromisoformat(date[:10]), author, subject)
 
 
 def _compare(old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Any, Any]]:

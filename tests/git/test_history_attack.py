@@ -143,3 +143,17 @@ def _commit_as(repo: Repo, author: str, message: str, date: str) -> str:
     finally:
         del os.environ["GIT_COMMITTER_DATE"], os.environ["GIT_AUTHOR_DATE"]
     return repo.git("rev-parse", "HEAD").strip()
+
+
+def test_baseline_changes_since_a_revision_or_date_include_the_first_commit_of_the_range(repo: Repo) -> None:
+    """`--baselines --since HEAD~1` asks what HEAD changed: HEAD is compared with its parent,
+    not taken as the starting point (which listed nothing)."""
+    repo.edit("program/projects/infra.yaml", "labor: 40000.00", "labor: 45000.00")
+    raised = repo.commit("infra labour", "2026-06-10T12:00:00+00:00")
+    for since in ("HEAD~1", "2026-06-01", "2026-06-10"):
+        changes = json.loads(pmkit(repo.root, "history", "--baselines", "--since", since, "--format", "json").stdout)
+        assert [(c["commit"], c["item"], c["old"], c["new"]) for c in changes["changes"]] == [
+            (raised, "labor", "40000.00", "45000.00")], since
+    # the range after the change holds none
+    assert json.loads(pmkit(repo.root, "history", "--baselines", "--since", "2026-06-11", "--format",
+                            "json").stdout)["changes"] == []
