@@ -429,7 +429,7 @@ def _show_view(name: str, directory: Path | None, rev: str | None, by: str, as_o
         view = views.budget(document, by, transfer_records(model, dt.date.min, day))
     else:
         view = getattr(views, name)(document, by)
-    view.notes = provenance_lines(document)
+    view.notes = provenance_lines(document, by_date=rev is None)
     click.echo(render(view, fmt, terminal_width()), nl=False)
 
 
@@ -566,7 +566,8 @@ def report(directory: Path | None, rev: str | None, period: str, as_of: dt.date 
         # revision in force on its last day, the narrative the files' as they stand.
         narrative = _narrative_now(program, period, day, no_cache)
         later = narrative is not None
-    text = render_report(document, period, narrative, transfer_records(model, first, day), status_date, later)
+    text = render_report(document, period, narrative, transfer_records(model, first, day), status_date, later,
+                         by_date=program.rev is None)
     if output is not None:
         _write(output, text)
     else:
@@ -646,7 +647,7 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
             commit = program.repo.commit(program.rev)
         elif as_of is not None:
             program, commit = in_force(program, as_of, _status_date(program))
-        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date())
+        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date(), rev is None)
                   if commit is not None and program.repo is not None else None)
         with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
             refusal = before_start_of_folder(folder or directory, as_of)

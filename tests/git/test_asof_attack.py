@@ -121,3 +121,24 @@ def test_a_narrative_written_after_the_month_is_in_that_months_report(repo: Repo
     # an explicit --rev is obeyed as given: that revision has no May narrative
     given = pmkit(repo.root, "report", "--period", "2026-05", "--rev", may)
     assert given.returncode == 0 and "does not exist" in given.stdout
+
+
+def test_an_explicit_rev_is_not_called_the_last_commit_on_or_before_the_date(repo: Repo, tmp_path: Path) -> None:
+    """`--rev` names a revision whatever came after it: "the last commit on or before D"
+    would be false when later commits precede D."""
+    first = repo.git("rev-parse", "HEAD").strip()  # 2026-05-01
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June", "2026-06-01T12:00:00+00:00")  # before the as-of date 2026-06-30
+    status = pmkit(repo.root, "status", "--rev", first)
+    assert status.returncode == 0, status.stderr
+    assert f"Figures from revision {first[:12]} of 2026-05-01, as given by --rev." in status.stdout
+    assert "last commit on or before" not in status.stdout
+    report = pmkit(repo.root, "report", "--period", "2026-06", "--rev", first)
+    assert "as given by --rev" in report.stdout and "last commit on or before" not in report.stdout
+    out = tmp_path / "site"
+    assert pmkit(repo.root, "site", "build", "--rev", first, "-o", str(out)).returncode == 0
+    dashboard = (out / "index.html").read_text(encoding="utf-8")
+    assert "as given by --rev" in dashboard and "last commit on or before" not in dashboard
+    # chosen by the date, the clause stands
+    dated = pmkit(repo.root, "status", "--as-of", "2026-05-20")
+    assert f"Figures from revision {first[:12]} of 2026-05-01, the last commit on or before 2026-05-20." in dated.stdout

@@ -90,13 +90,15 @@ class View:
     notes: list[str] = field(default_factory=list)  # where the figures come from (provenance_lines)
 
 
-def provenance_lines(document: dict[str, Any]) -> list[str]:
-    """The revision the figures were read from and the undated-values note, as sentences."""
+def provenance_lines(document: dict[str, Any], by_date: bool = True) -> list[str]:
+    """The revision the figures were read from and the undated-values note, as sentences.
+    ``by_date``: the revision is the one in force on the as-of date (false: named by --rev,
+    whatever came after it)."""
     prov = document.get("provenance") or {}
     lines = []
     if prov.get("revision"):
-        lines.append(f"Figures from revision {prov['revision'][:12]} of {prov['revision_date']}, "
-                     f"the last commit on or before {document['as_of']}.")
+        why = f", the last commit on or before {document['as_of']}" if by_date else ", as given by --rev"
+        lines.append(f"Figures from revision {prov['revision'][:12]} of {prov['revision_date']}{why}.")
     if prov.get("note"):
         lines.append(prov["note"])
     return lines

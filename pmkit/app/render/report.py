@@ -80,7 +80,8 @@ def _name(document: dict[str, Any], person: str | None) -> str | None:
 
 
 def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | None,
-            transfers: list[dict[str, Any]], status_date: dt.date | None = None) -> dict[str, Any]:
+            transfers: list[dict[str, Any]], status_date: dt.date | None = None,
+            by_date: bool = True) -> dict[str, Any]:
     """Everything report.md.j2 shows: tables of the document's figures and the narrative."""
     first, last = period_bounds(period)
     as_of = document["as_of"]
@@ -182,7 +183,7 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
         "as_of": as_of, "status_date": status_date.isoformat() if status_date else None, "currency": document["currency"], "program": program,
         # where the figures come from (the revision in force on the day, in git) and whether
         # undated values are later than it: the same sentences as every view's
-        "provenance": provenance_lines(document),
+        "provenance": provenance_lines(document, by_date),
         "author": _name(document, (narrative or {}).get("author")), "has_narrative": narrative is not None,
         "headline": headline, "teams": teams, "vendors": vendors, "projects": projects,
         "hit": hit, "missed": missed, "upcoming": upcoming,
@@ -195,16 +196,17 @@ def context(document: dict[str, Any], period: str, narrative: dict[str, Any] | N
 
 def report(document: dict[str, Any], period: str, narrative: dict[str, Any] | None,
            transfers: list[dict[str, Any]], status_date: dt.date | None = None,
-           narrative_later: bool = False) -> str:
+           narrative_later: bool = False, by_date: bool = True) -> str:
     """The Markdown status report of a period (see the module docstring).
 
     ``status_date``: the report's status date. Where the figures come from
     (the revision in force on their day, in git) and whether undated values
     are later than that day is the document's ``provenance``, which the report
     states as every view does. ``narrative_later``: the narrative is the files' as they
-    stand, later than that revision (written after the month, as narratives are)."""
+    stand, later than that revision (written after the month, as narratives are).
+    ``by_date``: the revision is the one in force on the day (false: given by --rev)."""
     return templates().get_template("report.md.j2").render(
-        context(document, period, narrative, transfers, status_date), narrative_later=narrative_later)
+        context(document, period, narrative, transfers, status_date, by_date), narrative_later=narrative_later)
 
 
 __all__ = ["narrative_record", "period_bounds", "report", "report_date", "transfer_records"]

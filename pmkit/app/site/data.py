@@ -64,15 +64,17 @@ class Origin:
     folder: str  # the program folder, relative to the root
     commit: str  # the full sha
     date: dt.date  # its committer day
+    by_date: bool = True  # the revision in force on the as-of date (false: named by --rev)
 
-    def as_option(self) -> dict[str, str]:
+    def as_option(self) -> dict[str, Any]:
         """As the plugin's ``origin`` option holds it."""
-        return {"root": str(self.root), "folder": self.folder, "commit": self.commit, "date": self.date.isoformat()}
+        return {"root": str(self.root), "folder": self.folder, "commit": self.commit, "date": self.date.isoformat(),
+                "by_date": self.by_date}
 
     @classmethod
     def from_option(cls, value: dict[str, Any]) -> Origin:
         return cls(Path(str(value["root"])), str(value["folder"]), str(value["commit"]),
-                   dt.date.fromisoformat(str(value["date"])))
+                   dt.date.fromisoformat(str(value["date"])), bool(value.get("by_date", True)))
 
 
 def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
@@ -109,6 +111,7 @@ class SiteData:
     model: Model | None = None
     document: dict[str, Any] | None = None  # pmkit.rollup.as_json
     history: HistoryData | None = None
+    origin: Origin | None = None  # the commit the files were exported from, if any
 
     @property
     def errors(self) -> int:
@@ -135,7 +138,7 @@ def load(program_dir: Path, as_of: dt.date | None = None, use_cache: bool = True
     findings = redact(result.findings, collect(program_dir)) if result.findings else []
     return SiteData(program_dir, computed.as_of, findings, result.files, computed.model, computed.document,
                     _history(program_dir, use_cache, history, history_since, origin)
-                    if computed.document is not None else None)
+                    if computed.document is not None else None, origin)
 
 
 def _history(program_dir: Path, use_cache: bool, by: str | None, since: dt.date | None,

@@ -42,7 +42,8 @@ def loaded_and_rendered(program_dir: Path, as_of: dt.date | None, use_cache: boo
     from pmkit.app.site.pages import in_reading_order
 
     data = load(program_dir, as_of, use_cache=use_cache, history=history, history_since=history_since, origin=origin)
-    paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of, data.history)
+    paths, rendered = in_reading_order(data.model, data.document, data.findings, data.as_of, data.history,
+                                       by_date=origin is None or origin.by_date)
     yield Plan(paths, data.as_of, data.errors, len(data.findings) - data.errors)
     yield from rendered
 

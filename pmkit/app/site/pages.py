@@ -144,8 +144,9 @@ class Site:
     """Shared lookups and the output being built."""
 
     def __init__(self, model: Model | None, document: dict[str, Any] | None, findings: list[Finding],
-                 as_of: dt.date, history: Any = None) -> None:
+                 as_of: dt.date, history: Any = None, by_date: bool = True) -> None:
         self.history = history  # pmkit.app.site.data.HistoryData, or None when not loaded
+        self.by_date = by_date  # the revision the document names is the one in force on as_of
         self.model = model
         self.doc = document
         self.findings = sorted(findings)
@@ -318,15 +319,16 @@ class Charts:
 
 
 def render_site(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
-                as_of: dt.date, history: Any = None) -> dict[str, str]:
+                as_of: dt.date, history: Any = None, by_date: bool = True) -> dict[str, str]:
     """Every generated page and chart of the status site, keyed by relative path.
 
     With a validation error among ``findings`` (or no model or rollup), no
     figure is shown: every navigation page says so and the data-quality page
     lists the findings. ``history``: the History page's series
-    (``pmkit.app.site.data.HistoryData``).
+    (``pmkit.app.site.data.HistoryData``). ``by_date``: a revision the
+    document names is the one in force on ``as_of`` (false: given by --rev).
     """
-    site = Site(model, rollup_document, findings, as_of, history)
+    site = Site(model, rollup_document, findings, as_of, history, by_date)
     if model is None or rollup_document is None or site.errors:
         _render_unavailable(site)
     else:
@@ -335,7 +337,8 @@ def render_site(model: Model | None, rollup_document: dict[str, Any] | None, fin
 
 
 def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None, findings: list[Finding],
-                     as_of: dt.date, history: Any = None) -> tuple[list[str], Iterator[dict[str, str]]]:
+                     as_of: dt.date, history: Any = None,
+                     by_date: bool = True) -> tuple[list[str], Iterator[dict[str, str]]]:
     """``render_site``'s pages and charts, rendered group by group in the order
     MkDocs reads them (sorted paths), and every path they will have, known
     before anything is rendered (MkDocs needs the list of files first).
@@ -343,9 +346,9 @@ def in_reading_order(model: Model | None, rollup_document: dict[str, Any] | None
     So a child can render each page while MkDocs converts the one before
     (``pmkit.app.site.plugin``). Together the groups are ``render_site``'s pages.
     """
-    site = Site(model, rollup_document, findings, as_of, history)
+    site = Site(model, rollup_document, findings, as_of, history, by_date)
     if model is None or rollup_document is None or site.errors:
-        pages = render_site(model, rollup_document, findings, as_of, history)
+        pages = render_site(model, rollup_document, findings, as_of, history, by_date)
         return list(pages), iter([pages])
     others, projects, _ = _units(site)
     units = sorted([*others, *projects], key=lambda unit: unit[0])
@@ -461,7 +464,7 @@ def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
               manager=site.person(model.program.manager), objectives=objectives, rows=rows, rag_counts=counts,
               late=late, problems=_open_risks(site)[:5], risks=doc["risks"], charts={"progress": progress, "burn": burn},
               # the revision the figures were read from (in git), or that undated values are later than the day
-              provenance=provenance_lines(doc))
+              provenance=provenance_lines(doc, site.by_date))
 
 
 def _history(site: Site, charts: Charts) -> None:
