@@ -296,6 +296,9 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             underway = start_figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}",
                                         memory=memory, extent=EXTENT)
             computed = underway.finish()
+            # every file read and met its schema (git's own findings: an object missing, a
+            # file too large, a link out): only then do the records stand for the commit
+            whole = underway.checking.loaded_ok and not source.findings
     except GitStopped as exc:
         out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
     except GitMissing:
@@ -317,7 +320,7 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             # projects each are read back (and held) without repeating the names.
             out["projects"] = {str(pid): tuple(_figures_of(rollup, pid).values()) for pid in rollup.sections["projects"]}
             out["baselines"] = _baselines_of(rollup)
-        elif underway.built is not None:
+        elif underway.built is not None and whole:
             # No figures from a program with errors, but its records were loaded and schema-valid:
             # their baselines are what the commit says (a baseline raised past the funding is an
             # error of budget-over-funding, and the audit trail must name that commit).

@@ -157,3 +157,22 @@ def test_baseline_changes_since_a_revision_or_date_include_the_first_commit_of_t
     # the range after the change holds none
     assert json.loads(pmkit(repo.root, "history", "--baselines", "--since", "2026-06-11", "--format",
                             "json").stdout)["changes"] == []
+
+
+def test_a_commit_whose_file_git_cannot_read_logs_no_false_baseline_removal(repo: Repo) -> None:
+    """A blob missing from the object store (a broken or partial clone): the project is not
+    loaded at that commit, which must not read as "its baselines were removed" in the log."""
+    import os
+
+    repo.edit("program/projects/payroll.yaml", "labor: 100000.00", "labor: 120000.00")
+    repo.commit("raise payroll labour", "2026-06-01T12:00:00+00:00")
+    repo.edit("program/budget/funding.yaml", "amount: 50000.00", "amount: 70000.00")
+    repo.commit("more grant", "2026-06-05T12:00:00+00:00")
+    oid = repo.git("rev-parse", "HEAD:program/projects/payroll.yaml").strip()
+    os.remove(repo.root / ".git" / "objects" / oid[:2] / oid[2:])  # loose objects: no pack holds it
+    done = pmkit(repo.root, "history", "--baselines", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    assert not any(c["new"] is None for c in changes), changes
+    rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
+    assert [r["valid"] for r in rows] == [True, False, False]  # the unreadable file is an error, not skipped
