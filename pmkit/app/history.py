@@ -299,6 +299,7 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             # every file read and met its schema (git's own findings: an object missing, a
             # file too large, a link out): only then do the records stand for the commit
             whole = underway.checking.loaded_ok and not source.findings
+            missing = list(source.missing)
     except GitStopped as exc:
         out["errors"], out["note"] = 1, f"{UNREADABLE}: {exc}"
     except GitMissing:
@@ -312,6 +313,10 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
     else:
         result = computed.result
         out["errors"], out["warnings"] = result.errors, result.warnings
+        if missing:
+            # the repository's fault, not the commit's: not kept, so a repaired repository is read again
+            out["note"] = f"{UNREADABLE}: git holds no object for {', '.join(missing[:3])}" + (
+                f" and {len(missing) - 3} more" if len(missing) > 3 else "")
         rollup = computed.rollup
         if rollup is not None:
             out["valid"] = True

@@ -234,6 +234,9 @@ class GitSource:
         self.folder = folder.strip("/")
         self.max_bytes = max_bytes
         self.findings: list[Finding] = []
+        #: files whose object git does not hold (a broken or partial clone): what this
+        #: source reads is not the commit's content, so nothing read from it is kept
+        self.missing: list[str] = []
         self._entries = self._list()
         self._reader: BlobReader | None = None
         self._cache: dict[str, bytes] = {}
@@ -357,6 +360,7 @@ class GitSource:
             return None
         data = self._blobs([entry.oid])[0]
         if data is None:
+            self.missing.append(path)
             self._report(UNREADABLE, path, f"git holds no object {entry.oid[:12]} for this file at {self.rev}",
                          hint="a partial or shallow clone: run `git fetch --unshallow`")
             return None

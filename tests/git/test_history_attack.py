@@ -169,6 +169,7 @@ def test_a_commit_whose_file_git_cannot_read_logs_no_false_baseline_removal(repo
     repo.edit("program/budget/funding.yaml", "amount: 50000.00", "amount: 70000.00")
     repo.commit("more grant", "2026-06-05T12:00:00+00:00")
     oid = repo.git("rev-parse", "HEAD:program/projects/payroll.yaml").strip()
+    content = (repo.root / "program" / "projects" / "payroll.yaml").read_bytes()
     os.remove(repo.root / ".git" / "objects" / oid[:2] / oid[2:])  # loose objects: no pack holds it
     done = pmkit(repo.root, "history", "--baselines", "--format", "json")
     assert done.returncode == 0, done.stderr
@@ -176,3 +177,14 @@ def test_a_commit_whose_file_git_cannot_read_logs_no_false_baseline_removal(repo
     assert not any(c["new"] is None for c in changes), changes
     rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
     assert [r["valid"] for r in rows] == [True, False, False]  # the unreadable file is an error, not skipped
+    assert rows[2]["note"] == "could not be read: git holds no object for projects/payroll.yaml"
+    # the repository repaired (the object written back), the next run reads the commits again:
+    # nothing of the broken run was kept as the commits' rows
+    import subprocess
+
+    subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=content, check=True,
+                   capture_output=True)
+    rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
+    assert [r["valid"] for r in rows] == [True, False, True]
+    changes = json.loads(pmkit(repo.root, "history", "--baselines", "--format", "json").stdout)["changes"]
+    assert [(c["subject"], c["new"]) for c in changes] == [("raise payroll labour", "120000.00")]
