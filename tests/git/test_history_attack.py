@@ -188,3 +188,17 @@ def test_a_commit_whose_file_git_cannot_read_logs_no_false_baseline_removal(repo
     assert [r["valid"] for r in rows] == [True, False, True]
     changes = json.loads(pmkit(repo.root, "history", "--baselines", "--format", "json").stdout)["changes"]
     assert [(c["subject"], c["new"]) for c in changes] == [("raise payroll labour", "120000.00")]
+
+
+def test_the_site_of_a_shallow_clone_says_its_history_is_cut(repo: Repo, tmp_path: Path) -> None:
+    from pmkit.app.site.data import load_history
+
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
+    repo.commit("June", "2026-06-01T12:00:00+00:00")
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    assert load_history(clone / "program", use_cache=False).shallow is True
+    assert load_history(repo.root / "program", use_cache=False).shallow is False
+    out = tmp_path / "site"
+    assert pmkit(clone, "site", "build", "-o", str(out)).returncode == 0
+    assert "shallow clone" in (out / "history.html").read_text(encoding="utf-8")

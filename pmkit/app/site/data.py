@@ -27,6 +27,7 @@ class HistoryData:
     reason: str | None = None  # one sentence when there is nothing to draw
     by: str = "month"  # the step: commit, day, week or month
     folder: str = ""  # the program folder, relative to the repository's root
+    shallow: bool = False  # a shallow clone: the series begins where the clone was cut
 
     @property
     def invalid(self) -> int:
@@ -99,7 +100,8 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     if not every:
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
-    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by, folder=folder)
+    return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by, folder=folder,
+                       shallow=repo.is_shallow())
 
 
 @dataclass
