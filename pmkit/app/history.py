@@ -43,6 +43,7 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
+from pmkit.engine.validate import collecting_seldom
 from pmkit.ingest.gitsource import GitError, GitStopped, Repository
 
 ROW_VERSION = "5"
@@ -332,6 +333,12 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     ``detail``: a row with its detail weighs 60 KB at scale 0.1). A row is
     the same whoever computes it: a function of the folder's tree and the day.
     """
+    with collecting_seldom():  # (the workers forked below inherit it)
+        yield from _summaries(repo, folder, chosen, use_cache, detail)
+
+
+def _summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool,
+               detail: bool) -> Iterator[tuple[Step, dict[str, Any]]]:
     trees = folder_trees(repo, folder, chosen)
     cache = row_cache(use_cache, repo)
     todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]
