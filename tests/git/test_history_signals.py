@@ -182,16 +182,16 @@ def test_a_row_that_failed_for_want_of_memory_is_not_kept_but_computed_again(
     fresh = history.series(repo, "program", history.steps(repo), all_projects=True, use_cache=False)
     monkeypatch.setenv("PMKIT_JOBS", "3")
     monkeypatch.setattr(history, "MIN_STEPS_PER_WORKER", 2)
-    figures_of, me, calls = history.figures_of, os.getpid(), []
+    start_figures_of, me, calls = history.start_figures_of, os.getpid(), []
 
     def short_of_memory(*args: object, **kwargs: object) -> object:
         calls.append(1)
         if os.getpid() != me and len(calls) == 2:
             raise MemoryError
-        return figures_of(*args, **kwargs)  # type: ignore[arg-type]
+        return start_figures_of(*args, **kwargs)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patch:
-        patch.setattr(history, "figures_of", short_of_memory)
+        patch.setattr(history, "start_figures_of", short_of_memory)
         failed = history.series(repo, "program", history.steps(repo), all_projects=True)
     assert [row["note"] for row in failed if row["note"] and "MemoryError" in row["note"]] == \
         ["could not be read: MemoryError", "could not be read: MemoryError"]  # one per worker
