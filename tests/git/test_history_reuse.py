@@ -140,3 +140,36 @@ def test_a_series_collects_seldom_and_leaves_the_collector_as_it_found_it(long_f
         seen.append(gc.get_threshold())
     assert seen and all(threshold[0] > before[0] for threshold in seen)
     assert gc.get_threshold() == before
+
+
+def test_date_findings_reused_per_file_version_follow_the_program_and_the_file(tmp_path: Path) -> None:
+    """date-order and outside-project-dates work a file's findings out once per version; a
+    changed program period or name, or a changed file, must show as a fresh run shows it."""
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    day = dt.date(2026, 5, 31)
+    memory: dict[tuple[str, str], object] = {}
+
+    def codes(found: list) -> list:
+        return sorted((f.file, f.line, f.code, f.message) for f in found
+                      if f.code in ("date-order", "outside-project-dates"))
+
+    def both() -> tuple[list, list]:
+        return (codes(start_directory(program, day, memory=memory).finish().findings),
+                codes(start_directory(program, day).finish().findings))
+
+    kept, fresh = both()
+    assert kept == fresh == []
+    top = program / "program.yaml"
+    top.write_text(top.read_text(encoding="utf-8").replace("start: 2025-07-01", "start: 2025-08-01", 1),
+                   encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any(code == "outside-project-dates" for _, _, code, _ in kept)
+    top.write_text(top.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any("Renamed" in message for *_, message in kept)
+    sso = program / "projects" / "identity-sso.yaml"
+    sso.write_text(sso.read_text(encoding="utf-8").replace("end: 2026-06-30", "end: 2025-06-30", 1), encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any(code == "date-order" and file == "projects/identity-sso.yaml"
+                                 for file, _, code, _ in kept)
