@@ -214,7 +214,7 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
         if memo is not None:
             memo[(ident, step.day.isoformat())] = kept
         return kept
-    out = _computed_row(repo, folder, step, use_cache, ident, memory, run)
+    out = _computed_row(repo, folder, step, use_cache, ident, memory, run, tree)
     if not (out["note"] or "").startswith(UNREADABLE):
         # (an unforeseen failure may be this run's, not the commit's: out of memory in
         # one of several processes, too many open files; it is not kept, but tried again)
@@ -260,11 +260,11 @@ UNREADABLE = "could not be read"
 
 
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
-                  memory: RecentMemory | None, run: str = "") -> dict[str, Any]:
+                  memory: RecentMemory | None, run: str = "", tree: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
-        with repo.source(step.sha, folder, memory=memory) as source:
+        with repo.source(step.sha, folder, memory=memory, tree=tree) as source:
             # The rules run here, not in a forked child beside the model and rollup: the
             # run of commits beside this one keeps the other core busy, and a forked child
             # of a process this size cost some 100 ms of copied pages a commit.
