@@ -48,6 +48,7 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
+from pmkit.engine.validate import collecting_seldom
 from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository
 
 ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
@@ -235,7 +236,7 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
         if memo is not None:
             memo[(ident, step.day.isoformat())] = kept
         return kept
-    out = _computed_row(repo, folder, step, use_cache, ident, memory, run)
+    out = _computed_row(repo, folder, step, use_cache, ident, memory, run, tree)
     if not (out["note"] or "").startswith(UNREADABLE):
         # (an unforeseen failure may be this run's, not the commit's: out of memory in
         # one of several processes, too many open files; it is not kept, but tried again)
@@ -288,13 +289,16 @@ def absent(row: dict[str, Any]) -> bool:
 
 
 def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, ident: str,
-                  memory: RecentMemory | None, run: str = "") -> dict[str, Any]:
+                  memory: RecentMemory | None, run: str = "", tree: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"ident": ident, "valid": False, "errors": 0, "warnings": 0, "note": None,
                            "program": None, "projects": {}, "baselines": {}}
     try:
-        with repo.source(step.sha, folder, memory=memory) as source:
+        with repo.source(step.sha, folder, memory=memory, tree=tree) as source:
+            # The rules run here, not in a forked child beside the model and rollup: the
+            # run of commits beside this one keeps the other core busy, and a forked child
+            # of a process this size cost some 100 ms of copied pages a commit.
             underway = start_figures_of(source, step.day, use_cache, f"history\0{repo.root}\0{folder}{run}",
-                                        memory=memory, extent=EXTENT)
+                                        memory=memory, extent=EXTENT, rules_in_child=False)
             computed = underway.finish()
             # every file read and met its schema (git's own findings: an object missing, a
             # file too large, a link out): only then do the records stand for the commit
@@ -379,6 +383,12 @@ def summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool
     ``detail``: a row with its detail weighs 60 KB at scale 0.1). A row is
     the same whoever computes it: a function of the folder's tree and the day.
     """
+    with collecting_seldom():  # (the workers forked below inherit it)
+        yield from _summaries(repo, folder, chosen, use_cache, detail)
+
+
+def _summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: bool,
+               detail: bool) -> Iterator[tuple[Step, dict[str, Any]]]:
     trees = folder_trees(repo, folder, chosen)
     cache = row_cache(use_cache, repo)
     todo = [i for i, step in enumerate(chosen) if not _is_kept(cache, repo, folder, step, trees, detail)]

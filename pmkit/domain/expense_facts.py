@@ -22,6 +22,7 @@ A valid program has no such keys, so no expense record is touched at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -265,11 +266,81 @@ def spent(ix: Index) -> dict[Line, Decimal]:
 
 
 def _spent(ix: Index) -> dict[Line, Decimal]:
-    total: dict[Line, Decimal] = {}
-    for facts in ix.expense_facts():
-        for line, amount in facts.lines.items():
-            total[line] = total[line] + amount if line in total else amount
-    return total
+    return _line_sums([facts.lines for facts in ix.expense_facts()])
+
+
+@dataclass
+class _Sums:
+    """Lines summed over files' ``lines`` (kept alive here, so that their ids stay theirs)."""
+
+    parts: list[dict[Line, Decimal]]
+    total: dict[Line, Decimal]
+    #: how many of the parts name each line (a line stays while one does)
+    holders: dict[Line, int]
+
+
+#: the last sums worked out in this process: the next version of the program
+#: (the next commit of ``pmkit history``, a diff's other side) shares most of
+#: its files' facts with one of them, the very same dicts
+_RECENT: list[_Sums] = []
+#: how many sums to keep, and at most how many parts may differ from one for an update
+RECENT_SUMS, MAX_PARTS_UPDATED = 2, 4
+
+
+def _line_sums(parts: list[dict[Line, Decimal]]) -> dict[Line, Decimal]:
+    """Every line any part names -> its amounts added up: the sums kept for a
+    version whose parts were mostly these, updated with the few parts that
+    differ, else added up afresh. Equal either way (and so in value, not
+    necessarily in exponent): the amounts are exact decimals of at most 16
+    digits (the money schema), far within the 28 digits of exact arithmetic."""
+    here = Counter(id(part) for part in parts)  # (two files of the same content may share their facts)
+    for sums in _RECENT:
+        there = Counter(id(part) for part in sums.parts)
+        gone = _extra(sums.parts, there - here)
+        new = _extra(parts, here - there)
+        if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2):
+            total, holders = dict(sums.total), dict(sums.holders)
+            for part in gone:
+                _take(total, holders, part)
+            for part in new:
+                _add(total, holders, part)
+            return _kept(_Sums(parts, total, holders), sums)
+    total, holders = {}, {}
+    for part in parts:
+        _add(total, holders, part)
+    return _kept(_Sums(parts, total, holders), None)
+
+
+def _extra(parts: list[dict[Line, Decimal]], times: Counter[int]) -> list[dict[Line, Decimal]]:
+    """The parts ``times`` counts by id, each as many times."""
+    by_id = {id(part): part for part in parts}
+    return [by_id[ident] for ident, n in times.items() for _ in range(n)]
+
+
+def _add(total: dict[Line, Decimal], holders: dict[Line, int], part: dict[Line, Decimal]) -> None:
+    for line, amount in part.items():
+        if line in total:
+            total[line] += amount
+            holders[line] += 1
+        else:
+            total[line], holders[line] = amount, 1
+
+
+def _take(total: dict[Line, Decimal], holders: dict[Line, int], part: dict[Line, Decimal]) -> None:
+    for line, amount in part.items():
+        if holders[line] == 1:
+            del total[line], holders[line]
+        else:
+            total[line] -= amount
+            holders[line] -= 1
+
+
+def _kept(sums: _Sums, replacing: _Sums | None) -> dict[Line, Decimal]:
+    if replacing is not None:
+        _RECENT.remove(replacing)
+    _RECENT.insert(0, sums)
+    del _RECENT[RECENT_SUMS:]
+    return sums.total
 
 
 def expense_ids(ix: Index) -> list[str]:

@@ -112,6 +112,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collecting_seldom(young: int = 20_000) -> Iterator[None]:
+    """Collect the youngest objects every ``young`` allocations instead of 700,
+    while one program after another is built (``pmkit history``). Each
+    commit's model and rollup allocate hundreds of thousands of objects that
+    live until the next commit, so most frequent collections find nothing to
+    free: at scale 0.1 they cost 18-24 ms a commit, and 2-3 ms so."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 class Checking:
     """A validation under way: every file loaded and indexed (``index``), the
     rules started. ``finish()`` waits for them and gives the ``Result``.

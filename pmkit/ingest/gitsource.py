@@ -148,9 +148,12 @@ class Repository:
         return None
 
     def source(self, rev: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES,
-               memory: dict[tuple[str, str], object] | None = None) -> GitSource:
-        """The files of ``folder`` (relative to the root) at ``rev``; ``memory``: see ``GitSource``."""
-        return GitSource(self, self.resolve(rev), folder, max_bytes, rev, memory)
+               memory: dict[tuple[str, str], object] | None = None, tree: str | None = None) -> GitSource:
+        """The files of ``folder`` (relative to the root) at ``rev``; ``memory``: see ``GitSource``.
+        ``tree``: the folder's tree id at ``rev``, a full commit id, when the caller knows them
+        (``pmkit history`` asks them of every commit at once): two git processes fewer."""
+        commit = rev if tree is not None else self.resolve(rev)
+        return GitSource(self, commit, folder, max_bytes, rev, memory, tree)
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,8 @@ class GitSource:
     """The YAML files of a program folder at one commit, paths relative to the folder."""
 
     def __init__(self, repo: Repository, commit: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                 rev: str | None = None, memory: dict[tuple[str, str], object] | None = None) -> None:
+                 rev: str | None = None, memory: dict[tuple[str, str], object] | None = None,
+                 tree: str | None = None) -> None:
         """``memory``: blobs kept by the caller across sources, under ``("blob", oid)``
         (``pmkit history`` reads one commit after another: a blob the commit before
         read is not read again; an object id names its content, so a blob never changes)."""
@@ -237,24 +241,14 @@ class GitSource:
         #: files whose object git does not hold (a broken or partial clone): what this
         #: source reads is not the commit's content, so nothing read from it is kept
         self.missing: list[str] = []
-        self._entries = self._list()
+        self._entries = self._list(tree)
         self._reader: BlobReader | None = None
         self._cache: dict[str, bytes] = {}
         self._memory = memory
 
     # --- the tree ---------------------------------------------------------------------
-    def _list(self) -> dict[str, Entry]:
-        shown = self.folder or "the repository root"
-        spec = f"{self.commit}:{self.folder}" if self.folder else f"{self.commit}^{{tree}}"
-        kind = _git(self.repo.root, "cat-file", "-t", spec, check=False)
-        if kind.returncode != 0:
-            raise GitMissing(f"{shown} does not exist at {self.rev}")
-        what = kind.stdout.strip()
-        if what == b"commit":
-            raise GitError(f"{shown} is a git submodule at {self.rev}; pmkit reads a program folder of this "
-                           "repository, not of a submodule")
-        if what != b"tree":
-            raise GitError(f"{shown} is a file at {self.rev}, not a program folder")
+    def _list(self, tree: str | None) -> dict[str, Entry]:
+        spec = tree if tree is not None else self._tree_spec()
         # No sizes here (``-l`` opens every object: 5 x the listing in a repository
         # of loose objects); ``_sized`` asks them of the blobs about to be read.
         out = _git(self.repo.root, "ls-tree", "-r", "-t", "-z", "--full-tree", spec).stdout
@@ -267,6 +261,21 @@ class GitSource:
             path = raw.decode("utf-8", "surrogateescape")
             entries[path] = Entry(mode, kind_, oid, None)
         return entries
+
+    def _tree_spec(self) -> str:
+        """What names the folder's tree at the commit, once git says it is a folder."""
+        shown = self.folder or "the repository root"
+        spec = f"{self.commit}:{self.folder}" if self.folder else f"{self.commit}^{{tree}}"
+        kind = _git(self.repo.root, "cat-file", "-t", spec, check=False)
+        if kind.returncode != 0:
+            raise GitMissing(f"{shown} does not exist at {self.rev}")
+        what = kind.stdout.strip()
+        if what == b"commit":
+            raise GitError(f"{shown} is a git submodule at {self.rev}; pmkit reads a program folder of this "
+                           "repository, not of a submodule")
+        if what != b"tree":
+            raise GitError(f"{shown} is a file at {self.rev}, not a program folder")
+        return spec
 
     def _sized(self, paths: Iterable[str]) -> None:
         """Give the blob entries at ``paths`` their size, before any is read (a blob

@@ -78,5 +78,10 @@ def _project(project: Record, program: Record | None) -> Iterator[Finding]:
 
 
 def check(ix: Index) -> Iterator[Finding]:
+    program = ix.program
+    period = "" if program is None else f"{program.data['start']}..{program.data['end']} {program.data.get('name')}"
     for pid in sorted(ix.projects):
-        yield from _project(ix.projects[pid], ix.program)
+        project = ix.projects[pid]
+        # a project's findings depend on its file and the program's dates and name only:
+        # worked out once per file version and program period
+        yield from ix.derived(project.doc, f"outside-project-dates {period}", lambda: list(_project(project, program)))

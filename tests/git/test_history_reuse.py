@@ -11,6 +11,7 @@ computation of that version gives.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,72 @@ def test_history_rows_equal_each_commit_computed_alone(long_file_story: Repo, tm
     assert reused == alone
     assert alone[3]["program"]["actual"] != alone[2]["program"]["actual"]  # the correction counts
 
+
+
+def test_a_person_is_reused_while_the_dates_of_the_projects_it_allocates_hold(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    # an allocation without dates takes its project's: Ben's to identity-sso
+    ben = program / "staff" / "ben-achebe.yaml"
+    ben.write_text(ben.read_text(encoding="utf-8").replace("    from: 2025-10-01\n    to: 2026-06-30\n", "", 1),
+                   encoding="utf-8")
+    day = dt.date(2026, 5, 31)
+    memory: dict[tuple[str, str], object] = {}
+    first = domain.build(start_directory(program, day, memory=memory).index, spent_as_of=day)
+    again = domain.build(start_directory(program, day, memory=memory).index, spent_as_of=day)
+    assert again.people["ben-achebe"] is first.people["ben-achebe"]
+    assert again.people == first.people
+
+    sso = program / "projects" / "identity-sso.yaml"
+    sso.write_text(sso.read_text(encoding="utf-8").replace("end: 2026-06-30", "end: 2026-09-30", 1), encoding="utf-8")
+    moved = domain.build(start_directory(program, day, memory=memory).index, spent_as_of=day)
+    fresh = domain.build(start_directory(program, day).index, spent_as_of=day)
+    assert moved.people == fresh.people
+    (to_sso,) = [a for a in moved.people["ben-achebe"].allocations if a.project == "identity-sso"]
+    assert (to_sso.start, to_sso.end) == (dt.date(2025, 7, 1), dt.date(2026, 9, 30))
+    assert moved.people["aisha-bello"] is first.people["aisha-bello"]  # her projects' dates held
+
+
+def test_a_series_collects_seldom_and_leaves_the_collector_as_it_found_it(long_file_story: Repo) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    repo = Repository(long_file_story.root)
+    seen = []
+    for _ in history.summaries(repo, "program", history.steps(repo), use_cache=False):
+        seen.append(gc.get_threshold())
+    assert seen and all(threshold[0] > before[0] for threshold in seen)
+    assert gc.get_threshold() == before
+
+
+def test_date_findings_reused_per_file_version_follow_the_program_and_the_file(tmp_path: Path) -> None:
+    """date-order and outside-project-dates work a file's findings out once per version; a
+    changed program period or name, or a changed file, must show as a fresh run shows it."""
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    day = dt.date(2026, 5, 31)
+    memory: dict[tuple[str, str], object] = {}
+
+    def codes(found: list) -> list:
+        return sorted((f.file, f.line, f.code, f.message) for f in found
+                      if f.code in ("date-order", "outside-project-dates"))
+
+    def both() -> tuple[list, list]:
+        return (codes(start_directory(program, day, memory=memory).finish().findings),
+                codes(start_directory(program, day).finish().findings))
+
+    kept, fresh = both()
+    assert kept == fresh == []
+    top = program / "program.yaml"
+    top.write_text(top.read_text(encoding="utf-8").replace("start: 2025-07-01", "start: 2025-08-01", 1),
+                   encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any(code == "outside-project-dates" for _, _, code, _ in kept)
+    top.write_text(top.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any("Renamed" in message for *_, message in kept)
+    sso = program / "projects" / "identity-sso.yaml"
+    sso.write_text(sso.read_text(encoding="utf-8").replace("end: 2026-06-30", "end: 2025-06-30", 1), encoding="utf-8")
+    kept, fresh = both()
+    assert kept == fresh and any(code == "date-order" and file == "projects/identity-sso.yaml"
+                                 for file, _, code, _ in kept)

@@ -193,3 +193,21 @@ def test_milestones_sorted_by_due_then_project_then_id():
     m = model(project("b", milestones=(milestone("z", "2026-06-01", project="b"), milestone("a", "2026-05-01", project="b"))),
               project("a", milestones=(milestone("y", "2026-06-01", project="a"),)))
     assert [(r.project, r.id) for r in schedule.milestones(m, AS_OF)] == [("b", "a"), ("a", "y"), ("b", "z")]
+
+
+def test_to_decimal_equals_a_division_in_a_60_digit_local_context() -> None:
+    """The fast path (the context's own ``divide``) against the plain one, digit for digit:
+    terminating and repeating fractions, tiny and huge, negative, integers."""
+    import random
+    from decimal import Context, localcontext
+    from fractions import Fraction
+
+    rnd = random.Random(7)
+    values = [Fraction(1, 3), Fraction(-2, 7), Fraction(5), Fraction(0), Fraction(1, 2**70), Fraction(10**80, 3)]
+    values += [Fraction(rnd.randint(-10 ** rnd.randint(1, 70), 10 ** rnd.randint(1, 70)),
+                        rnd.randint(1, 10 ** rnd.randint(1, 40))) for _ in range(20_000)]
+    for value in values:
+        with localcontext(Context(prec=60)):
+            plain = Decimal(value.numerator) / Decimal(value.denominator)
+        assert str(to_decimal(value)) == str(plain), value
+    assert to_decimal(None) is None
