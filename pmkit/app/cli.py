@@ -687,14 +687,24 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
     """
     from pmkit.app.site.export import ExportRefused, export
 
-    from pmkit.app.asof import before_start_of_folder
+    from pmkit.app.asof import before_start_of_folder, in_force
+    from pmkit.app.site.data import Origin
+    from pmkit.app.site.revision import exported
+    from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, None)
-    refusal = before_start_of_folder(program.directory, as_of)
-    if refusal is not None:
-        raise click.UsageError(refusal)
     try:
-        done = export(program.directory, output, as_of, use_cache=not no_cache)
+        # --as-of D in git: the files of the revision in force on D, as `site build` reads them
+        program, commit = in_force(program, as_of, _status_date(program)) if as_of is not None else (program, None)
+        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date())
+                  if commit is not None and program.repo is not None else None)
+        with exported(program) as folder:
+            refusal = before_start_of_folder(folder or program.directory, as_of)
+            if refusal is not None:
+                raise click.UsageError(refusal)
+            done = export(folder or program.directory, output, as_of, use_cache=not no_cache, origin=origin)
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
     except ExportRefused as exc:
         raise click.UsageError(str(exc)) from exc
     except OSError as exc:

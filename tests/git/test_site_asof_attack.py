@@ -72,3 +72,23 @@ def test_a_date_before_the_program_starts_is_refused_by_the_site_too(tmp_path: P
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         assert "2025-06-01 is before the program starts (2026-01-01)" in done.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_the_exported_site_draws_the_history_and_reads_the_revision_in_force(repo: Repo, tmp_path: Path) -> None:
+    """`pmkit site export` writes the same pages as the build: its History page was "not
+    loaded for this build" in a repository, and a past --as-of read today's files."""
+    first = repo.git("rev-parse", "HEAD").strip()
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 90")
+    repo.commit("June progress", "2026-06-20T12:00:00+00:00")
+    out = tmp_path / "export"
+    done = pmkit(repo.root, "site", "export", str(out))
+    assert done.returncode == 0, done.stderr
+    history = " ".join((out / "docs" / "history.md").read_text(encoding="utf-8").split())
+    assert "not loaded" not in history and "2 points" in history
+    past = tmp_path / "past"
+    done = pmkit(repo.root, "site", "export", str(past), "--as-of", "2026-05-15")
+    assert done.returncode == 0, done.stderr
+    dashboard = (past / "docs" / "index.md").read_text(encoding="utf-8")
+    assert f"Figures from revision {first[:12]} of 2026-05-01" in dashboard
+    assert "59.3%" in dashboard and "81.9%" not in dashboard
+    assert "1 point." in " ".join((past / "docs" / "history.md").read_text(encoding="utf-8").split())

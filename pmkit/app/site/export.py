@@ -18,10 +18,14 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from pmkit.app.site.build import DEFAULT, base_config
+
+if TYPE_CHECKING:
+    from pmkit.app.site.data import Origin
 
 MARKER = ".pmkit-export"
 SITE_CSS = "stylesheets/pmkit-site.css"
@@ -67,14 +71,18 @@ def _check_target(folder: Path) -> None:
                             "give an empty or new folder")
 
 
-def export(program_dir: Path, folder: Path, as_of: dt.date | None = None, use_cache: bool = True) -> Exported:
-    """Write the site of ``program_dir`` as a docs folder and mkdocs.yml into ``folder``."""
+def export(program_dir: Path, folder: Path, as_of: dt.date | None = None, use_cache: bool = True,
+           origin: Origin | None = None) -> Exported:
+    """Write the site of ``program_dir`` as a docs folder and mkdocs.yml into ``folder``.
+    The History page is the plugin's by default (the last commit of each month);
+    ``origin``: the commit ``program_dir``'s files were exported from (``data.Origin``)."""
     from pmkit.app.site.data import load
     from pmkit.app.site.pages import render_site
 
     _check_target(folder)
-    data = load(program_dir, as_of, use_cache)
-    pages = render_site(data.model, data.document, data.findings, data.as_of, data.history)
+    data = load(program_dir, as_of, use_cache, history="month", origin=origin)
+    pages = render_site(data.model, data.document, data.findings, data.as_of, data.history,
+                        by_date=origin is None or origin.by_date)
     docs = folder / "docs"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("Written by `pmkit site export`: the next export replaces docs/ and mkdocs.yml.\n",
