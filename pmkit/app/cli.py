@@ -663,8 +663,10 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
         raise IOProblem(f"cannot build the site: {exc.filename or ''} {exc.strerror}") from exc
     click.echo(f"Built the status site of {program.shown}{' at ' + rev if rev else ''} in {built.site_dir}: open {built.site_dir / 'index.html'}")
     if built.errors:
+        # (from a revision, the errors are that revision's: the working tree may validate)
+        check = f"pmkit validate --rev {origin.commit[:12]}" if origin is not None else "pmkit validate"
         click.echo(f"pmkit site build: {count(built.errors, 'validation error')}: the site shows no figures until they "
-                   "are fixed (`pmkit validate`).", err=True)
+                   f"are fixed (`{check}`).", err=True)
         sys.exit(EXIT_FINDINGS)
 
 

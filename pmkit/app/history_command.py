@@ -13,7 +13,6 @@ import click
 from pmkit.app import history as hist
 from pmkit.app.render import Column, Table, as_csv, grid
 from pmkit.core.wording import count
-from pmkit.ingest.gitsource import Repository
 
 SERIES_COLUMNS = [
     Column("commit", "Commit"), Column("date", "Date"), Column("project", "Project"), Column("valid", "Valid", "bool"),
@@ -125,24 +124,28 @@ def run(program_dir: Path, since: str | None, until: str | None, by: str, projec
         if baselines:
             changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step)
             return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
-        rows = hist.series(repo, folder, chosen, project, all_projects, use_cache, each=progress.step)
+        seen: set[str] = set()  # the projects of the valid commits (to name them if --project is none of them)
+
+        def each(step: hist.Step, row: dict[str, Any]) -> None:
+            progress.step(step)
+            if row["valid"]:
+                seen.update(row.get("projects") or {})
+
+        rows = hist.series(repo, folder, chosen, project, all_projects, use_cache, each=each)
     finally:
         progress.end()
     if project is not None:
-        _known_project(repo, folder, chosen, rows, project, use_cache)
+        _known_project(rows, project, seen)
     document = {"folder": folder, "by": by, "project": project, "all_projects": all_projects, "rows": rows}
     return render(rows, fmt, document)
 
 
-def _known_project(repo: Repository, folder: str, chosen: list[hist.Step], rows: list[dict[str, Any]],
-                   project: str, use_cache: bool) -> None:
+def _known_project(rows: list[dict[str, Any]], project: str, seen: set[str]) -> None:
     """Refuse a ``--project`` that no valid commit of the series has: a table of dashes
-    would hide the typo. (A project some commits lack is fine: their rows say so.)"""
+    would hide the typo. (A project some commits lack is fine: their rows say so.)
+    ``seen``: the projects of the valid commits."""
     valid = [row for row in rows if row["valid"]]
-    if not valid or any(row["progress"] is not None or not (row["note"] or "").startswith("no project")
-                        for row in valid):
+    if not valid or project in seen:
         return
-    known = sorted({pid for step, s in hist.summaries(repo, folder, chosen, use_cache) if s["valid"]
-                    for pid in s.get("projects") or {}})
     raise UnknownProject(f"no project {project!r} in any commit of the series; its projects: "
-                         f"{', '.join(known) or 'none'}")
+                         f"{', '.join(sorted(seen)) or 'none'}")
