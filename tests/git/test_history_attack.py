@@ -9,7 +9,11 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
+
 from .conftest import MINIMAL, Repo, pmkit
+
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "history.schema.json"
 
 
 def test_an_empty_repository_has_an_empty_history_not_an_unknown_revision(tmp_path: Path) -> None:
@@ -98,7 +102,9 @@ def test_commits_before_the_program_folder_existed_count_no_error_and_are_not_dr
     repo.commit("rename to program/", "2026-05-01T12:00:00+00:00")
     repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")
     repo.commit("June", "2026-06-01T12:00:00+00:00")
-    rows = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)["rows"]
+    document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(document)
+    rows = document["rows"]
     assert [(r["valid"], r["errors"]) for r in rows] == [(False, 0), (False, 0), (True, 0), (True, 0)]
     assert rows[0]["note"] == rows[1]["note"] == "the program folder is not in this commit"
     table = pmkit(repo.root, "history").stdout
