@@ -28,12 +28,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pmkit.domain.index import Index, Record
 
 Line = tuple[str, str]  # (project id, category)
+P = TypeVar("P")
 
 ZERO = Decimal(0)
 
@@ -311,7 +312,7 @@ def _line_sums(parts: list[dict[Line, Decimal]]) -> dict[Line, Decimal]:
     return _kept(_Sums(parts, total, holders), None)
 
 
-def _extra(parts: list[dict[Line, Decimal]], times: Counter[int]) -> list[dict[Line, Decimal]]:
+def _extra(parts: list[P], times: Counter[int]) -> list[P]:
     """The parts ``times`` counts by id, each as many times."""
     by_id = {id(part): part for part in parts}
     return [by_id[ident] for ident, n in times.items() for _ in range(n)]
@@ -369,8 +370,35 @@ def id_set(ix: Index) -> tuple[set[str], bool]:
 
 def _id_set(ix: Index) -> tuple[set[str], bool]:
     files = ix.expense_facts()
-    ids: set[str] = set().union(*(facts.id_set for facts in files))
-    return ids, len(ids) != sum(len(facts.ids) for facts in files)
+    return _id_union([facts.id_set for facts in files], sum(len(facts.ids) for facts in files))
+
+
+#: the last union worked out in this process, of these parts, when no id repeated in them
+_LAST_UNION: list[tuple[list[frozenset[str]], set[str]]] = []
+
+
+def _id_union(parts: list[frozenset[str]], count: int) -> tuple[set[str], bool]:
+    """The union of the files' id sets and whether an id repeats (``count``: every id,
+    repeats included). When no id repeated in the last union's parts, they are
+    disjoint: the union of parts that differ in a few is that union less the
+    parts gone plus the new ones (a history's next commit: one file's ids changed)."""
+    ids: set[str] | None = None
+    if _LAST_UNION:
+        before, union = _LAST_UNION[0]
+        here, there = Counter(id(part) for part in parts), Counter(id(part) for part in before)
+        gone, new = _extra(before, there - here), _extra(parts, here - there)
+        if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2):
+            ids = set(union)
+            for part in gone:
+                ids.difference_update(part)
+            ids.update(*new)
+    if ids is None:
+        ids = set().union(*parts)
+    repeats = len(ids) != count
+    _LAST_UNION[:] = [] if repeats else [(parts, ids)]
+    return ids, repeats
+
+
 
 
 def known_expense_ids(ix: Index) -> set[str]:
