@@ -21,6 +21,7 @@ A valid program has no such keys, so no expense record is touched at all.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -232,6 +233,43 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
     facts.ids_text = SEP.join(ids)
     facts.amounts_text = SEP.join(amounts)
     return facts
+
+
+def advanced(facts: FileFacts, records: list[Record], day: dt.date) -> FileFacts | None:
+    """``file_facts(facts.path, records, facts.broken_ids, day)``, from the facts of the
+    same records as of an earlier day: only the amounts depend on the day, so the
+    expenses dated after that day and on or before ``day`` are added to its sums (the
+    next commit of ``pmkit history``: a day's expenses). None for an earlier ``day``,
+    or when a refund is among them (which lines had one is then worked out afresh).
+
+    The sums equal the fresh ones, exponents too: each is 0 plus the same exact amounts."""
+    if day <= facts.as_of or not records:
+        return None
+    dated: tuple[list[str], list[tuple[Line, Decimal, str | None]]] = facts._kept("by_date", lambda: _by_date(records))
+    days, entries = dated
+    added = entries[bisect.bisect_right(days, facts.as_of.isoformat()):bisect.bisect_right(days, day.isoformat())]
+    if any(amount < 0 for _, amount, _ in added):
+        return None
+    lines, contracts, refunded = dict(facts.lines), dict(facts.contracts), dict(facts.refunded_lines)
+    for line, amount, contract in added:
+        lines[line] += amount
+        if line in refunded and amount > 0:
+            refunded[line] += amount
+        if contract is not None:
+            contracts[contract] += amount
+    moved = replace(facts, as_of=day, lines=lines, contracts=contracts, refunded_lines=refunded)
+    moved._derived = facts._derived  # (the same file version)
+    return moved
+
+
+def _by_date(records: list[Record]) -> tuple[list[str], list[tuple[Line, Decimal, str | None]]]:
+    """The valid expenses' dates, in order, and each one's line, amount and contract."""
+    rows = sorted(((r.data["date"], i) for i, r in enumerate(records)))
+    entries = []
+    for _, i in rows:
+        data = records[i].data
+        entries.append(((data["project"], data["category"]), data["amount"], data.get("contract")))
+    return [when for when, _ in rows], entries
 
 
 # ------------------------------------------------------------ the reduce side
