@@ -10,6 +10,7 @@ expense dates, month ends and milestone due dates.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import random
 import shutil
 from pathlib import Path
@@ -97,3 +98,36 @@ def test_validate_day_after_day_with_a_cache_equals_a_fresh_run(tmp_path: Path, 
                                   need_index=False).findings == fresh, day
         assert start_directory(program, as_of=day, use_cache=True, cache_dir=whole).finish().findings == fresh, day
     assert any(validate_directory(program, as_of=day, use_cache=False).findings for day in days)
+
+
+def test_facts_carried_from_day_to_day_find_a_line_overspent_on_the_day_it_is(tmp_path: Path):
+    """Day after day through a month, with one cache: an expense file's facts are carried
+    from the day before (``expense_facts.advanced``). A budget line set to tip over in the
+    middle of the month must be found overspent from that very day, as a fresh run finds."""
+    from pmkit.domain.ledger import ledger
+
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    may = program / "budget" / "expenses" / "2026-05.yaml"
+    may.write_text(may.read_text(encoding="utf-8") + "".join(
+        f"\n  - id: exp-2026-05-t{day}\n    date: 2026-05-{day:02d}\n    project: citizen-portal\n"
+        f"    category: travel\n    amount: 10.00\n" for day in (8, 15, 22)), encoding="utf-8")
+    books = ledger(start_directory(program, as_of=dt.date(2026, 5, 14), use_cache=False).index)
+    line = books.get(("citizen-portal", "travel"))
+    # the budget that the expense of the 15th, and every one after it, goes over
+    budget = line.actual + line.committed - line.transfers_in + line.transfers_out + Decimal("5.00")
+    project = program / "projects" / "citizen-portal.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("  travel: 5000\n", f"  travel: {budget}\n", 1),
+                       encoding="utf-8")
+
+    def overspent(found: list) -> bool:
+        return any(f.code == "line-overspent" and "`travel`" in f.message and "citizen-portal" in f.message
+                   for f in found)
+
+    days = [dt.date(2026, 5, 1) + dt.timedelta(days=n) for n in range(31)]
+    cache, seen = tmp_path / "cache", []
+    for day in days:
+        fresh = start_directory(program, as_of=day, use_cache=False).finish().findings
+        assert start_directory(program, as_of=day, use_cache=True, cache_dir=cache).finish().findings == fresh, day
+        seen.append(overspent(fresh))
+    assert seen == [day >= dt.date(2026, 5, 15) for day in days]

@@ -59,3 +59,36 @@ def test_sums_handed_out_are_never_changed_by_a_later_update() -> None:
     second = expense_facts._line_sums([a, {("p", "x"): Decimal(7)}, c, a])
     assert first == snapshot == {("p", "x"): Decimal("5.00"), ("q", "y"): Decimal(3), ("r", "z"): Decimal(4)}
     assert second == {("p", "x"): Decimal("10.00"), ("r", "z"): Decimal(4)}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_id_unions_updated_version_after_version_equal_unions_made_afresh(seed: int) -> None:
+    """``_id_union`` (the expense ids of every file, and whether one repeats) against a fresh
+    union, while files change, come and go, and ids repeat within a file or across files."""
+    rnd = random.Random(seed)
+    expense_facts._LAST_UNION.clear()
+
+    def ids() -> tuple[frozenset[str], int]:
+        chosen = [f"e{rnd.randrange(3000 if rnd.random() < 0.1 else 10**9)}" for _ in range(rnd.randrange(0, 20))]
+        if chosen and rnd.random() < 0.05:
+            chosen.append(chosen[0])  # an id twice in one file
+        return frozenset(chosen), len(chosen)
+
+    files = [ids() for _ in range(rnd.randrange(2, 12))]
+    updated = 0
+    for _ in range(60):
+        parts, count = [part for part, _ in files], sum(n for _, n in files)
+        known = bool(expense_facts._LAST_UNION)
+        union, repeats = expense_facts._id_union(parts, count)
+        assert union == set().union(*parts) and repeats == (len(union) != count)
+        updated += known
+        files = list(files)
+        for _ in range(rnd.randrange(0, 3)):
+            move = rnd.random()
+            if move < 0.6 and files:
+                files[rnd.randrange(len(files))] = ids()
+            elif move < 0.8:
+                files.insert(rnd.randrange(len(files) + 1), ids())
+            elif len(files) > 1:
+                del files[rnd.randrange(len(files))]
+    assert updated >= 10

@@ -21,6 +21,7 @@ A valid program has no such keys, so no expense record is touched at all.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -28,12 +29,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pmkit.domain.index import Index, Record
 
 Line = tuple[str, str]  # (project id, category)
+P = TypeVar("P")
 
 ZERO = Decimal(0)
 
@@ -233,6 +235,43 @@ def file_facts(path: str, records: Iterable[Record], broken_ids: list[str], as_o
     return facts
 
 
+def advanced(facts: FileFacts, records: list[Record], day: dt.date) -> FileFacts | None:
+    """``file_facts(facts.path, records, facts.broken_ids, day)``, from the facts of the
+    same records as of an earlier day: only the amounts depend on the day, so the
+    expenses dated after that day and on or before ``day`` are added to its sums (the
+    next commit of ``pmkit history``: a day's expenses). None for an earlier ``day``,
+    or when a refund is among them (which lines had one is then worked out afresh).
+
+    The sums equal the fresh ones, exponents too: each is 0 plus the same exact amounts."""
+    if day <= facts.as_of or not records:
+        return None
+    dated: tuple[list[str], list[tuple[Line, Decimal, str | None]]] = facts._kept("by_date", lambda: _by_date(records))
+    days, entries = dated
+    added = entries[bisect.bisect_right(days, facts.as_of.isoformat()):bisect.bisect_right(days, day.isoformat())]
+    if any(amount < 0 for _, amount, _ in added):
+        return None
+    lines, contracts, refunded = dict(facts.lines), dict(facts.contracts), dict(facts.refunded_lines)
+    for line, amount, contract in added:
+        lines[line] += amount
+        if line in refunded and amount > 0:
+            refunded[line] += amount
+        if contract is not None:
+            contracts[contract] += amount
+    moved = replace(facts, as_of=day, lines=lines, contracts=contracts, refunded_lines=refunded)
+    moved._derived = facts._derived  # (the same file version)
+    return moved
+
+
+def _by_date(records: list[Record]) -> tuple[list[str], list[tuple[Line, Decimal, str | None]]]:
+    """The valid expenses' dates, in order, and each one's line, amount and contract."""
+    rows = sorted(((r.data["date"], i) for i, r in enumerate(records)))
+    entries = []
+    for _, i in rows:
+        data = records[i].data
+        entries.append(((data["project"], data["category"]), data["amount"], data.get("contract")))
+    return [when for when, _ in rows], entries
+
+
 # ------------------------------------------------------------ the reduce side
 
 
@@ -311,7 +350,7 @@ def _line_sums(parts: list[dict[Line, Decimal]]) -> dict[Line, Decimal]:
     return _kept(_Sums(parts, total, holders), None)
 
 
-def _extra(parts: list[dict[Line, Decimal]], times: Counter[int]) -> list[dict[Line, Decimal]]:
+def _extra(parts: list[P], times: Counter[int]) -> list[P]:
     """The parts ``times`` counts by id, each as many times."""
     by_id = {id(part): part for part in parts}
     return [by_id[ident] for ident, n in times.items() for _ in range(n)]
@@ -369,8 +408,35 @@ def id_set(ix: Index) -> tuple[set[str], bool]:
 
 def _id_set(ix: Index) -> tuple[set[str], bool]:
     files = ix.expense_facts()
-    ids: set[str] = set().union(*(facts.id_set for facts in files))
-    return ids, len(ids) != sum(len(facts.ids) for facts in files)
+    return _id_union([facts.id_set for facts in files], sum(len(facts.ids) for facts in files))
+
+
+#: the last union worked out in this process, of these parts, when no id repeated in them
+_LAST_UNION: list[tuple[list[frozenset[str]], set[str]]] = []
+
+
+def _id_union(parts: list[frozenset[str]], count: int) -> tuple[set[str], bool]:
+    """The union of the files' id sets and whether an id repeats (``count``: every id,
+    repeats included). When no id repeated in the last union's parts, they are
+    disjoint: the union of parts that differ in a few is that union less the
+    parts gone plus the new ones (a history's next commit: one file's ids changed)."""
+    ids: set[str] | None = None
+    if _LAST_UNION:
+        before, union = _LAST_UNION[0]
+        here, there = Counter(id(part) for part in parts), Counter(id(part) for part in before)
+        gone, new = _extra(before, there - here), _extra(parts, here - there)
+        if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2):
+            ids = set(union)
+            for part in gone:
+                ids.difference_update(part)
+            ids.update(*new)
+    if ids is None:
+        ids = set().union(*parts)
+    repeats = len(ids) != count
+    _LAST_UNION[:] = [] if repeats else [(parts, ids)]
+    return ids, repeats
+
+
 
 
 def known_expense_ids(ix: Index) -> set[str]:

@@ -214,6 +214,11 @@ class CachedFacts:
         key = self.keys.get(path)
         return kept_facts(self.cache, key, path, day) if key else None
 
+    def earlier(self, path: str) -> FileFacts | None:
+        key = self.keys.get(path)
+        facts = self.cache.load("facts", facts_key(self.cache, key)) if key else None
+        return facts if isinstance(facts, FileFacts) and facts.path == path else None
+
     def keep(self, path: str, facts: FileFacts) -> None:
         key = self.keys.get(path)
         if key:

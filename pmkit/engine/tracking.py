@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from pmkit.core.kinds import KINDS
-from pmkit.domain.expense_facts import FileFacts
+from pmkit.domain.expense_facts import FileFacts, advanced
 from pmkit.domain.index import Index, Record
 from pmkit.ingest.loader import Document
 
@@ -52,6 +52,9 @@ class FactsStore(Protocol):
 
     def keep(self, path: str, facts: FileFacts) -> None:
         """Keep a file's facts (for its bytes now)."""
+
+    def earlier(self, path: str) -> FileFacts | None:
+        """The file's facts as kept for its bytes now, whatever their day (or None)."""
 
 
 class DerivedStore(Protocol):
@@ -117,7 +120,11 @@ class TrackedIndex(Index):
             return super()._file_facts(path, records, broken_ids, day)
         found = self.facts_store.facts(path, day)
         if found is None:
-            found = super()._file_facts(path, records, broken_ids, day)
+            # a later day than the facts kept: the days between add their expenses (``advanced``)
+            before = self.facts_store.earlier(path)
+            found = advanced(before, records, day) if before is not None else None
+            if found is None:
+                found = super()._file_facts(path, records, broken_ids, day)
             self.facts_store.keep(path, found)
         return found
 

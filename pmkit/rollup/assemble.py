@@ -205,8 +205,9 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
     for pid, project in model.projects.items():
         figures = per_project.get(pid) or Budget.of(LineFigures())
         t = own[pid]
+        progress, planned = t.progress, t.planned  # (each a sum over the tasks' spans: once)
         if project.counted:
-            basis = evm.project_basis(figures.current, figures.actual, t.progress, t.planned)
+            basis = evm.project_basis(figures.current, figures.actual, progress, planned)
             bases.append(basis)
             earned = evm.figures(basis)
             if forecasts:
@@ -221,7 +222,7 @@ def sections(model: Model, as_of: dt.date, forecasts: bool = True, plan_by_month
         counts = schedule.milestone_counts(project, as_of)
         projects[pid] = ProjectFigures(
             project.name, project.status, project.counted, project.owner, project.team, project.start, project.end,
-            to_decimal(t.progress), to_decimal(t.planned), t.tasks, t.effort, figures,
+            to_decimal(progress), to_decimal(planned), t.tasks, t.effort, figures,
             lines_of.get(pid, {}), earned, timed,
             counts.late, counts, fte_by_project.get(pid, ZERO), problems.get(pid, 0), list(project.depends_on),
         )

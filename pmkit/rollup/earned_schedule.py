@@ -255,9 +255,28 @@ def plan_of(spans: tuple[tuple[int, int, Decimal], ...]) -> PlanCurve:
     return PlanCurve.of_spans(spans)
 
 
+#: id(tasks) -> (the tasks, their plan): a project's typed tasks are the same tuple
+#: while its file is (``Index.derived``), so a history's next commit need not build
+#: and hash its spans again to find the plan; the tuple is held, so its id stays its own
+_PLAN_OF_TASKS: dict[int, tuple[Sequence[Task], PlanCurve]] = {}
+
+
+def _plan_of_tasks(tasks: Sequence[Task]) -> PlanCurve:
+    if type(tasks) is not tuple:  # (a list may change under the same id)
+        return plan_of(tuple(spans_of(tasks)))
+    kept = _PLAN_OF_TASKS.get(id(tasks))
+    if kept is not None and kept[0] is tasks:
+        return kept[1]
+    plan = plan_of(tuple(spans_of(tasks)))
+    if len(_PLAN_OF_TASKS) >= 8192:  # (as plan_of's own bound)
+        _PLAN_OF_TASKS.clear()
+    _PLAN_OF_TASKS[id(tasks)] = (tasks, plan)
+    return plan
+
+
 def project_part(bac: Decimal, tasks: Sequence[Task]) -> tuple[Fraction, PlanCurve] | None:
     """A project's share of a PV curve: None without tasks, effort or budget."""
-    plan = plan_of(tuple(spans_of(tasks)))
+    plan = _plan_of_tasks(tasks)
     if plan.total == 0 or bac == 0:
         return None
     return Fraction(bac) / Fraction(plan.total), plan

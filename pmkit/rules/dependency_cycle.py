@@ -83,10 +83,10 @@ def _tasks(ix: Index) -> Iterator[Finding]:
     edges: dict[TaskKey, list[tuple[TaskKey, Where]]] = {}
     for pid in sorted(ix.projects):
         project = ix.projects[pid]
-        for i, task, j, value in task_dependencies(project):
-            target = resolve(pid, value)
-            if target in known:
-                edges.setdefault((pid, task["id"]), []).append((target, (project, ("tasks", i, "depends_on", j))))
+        # a project's dependencies depend on its file alone: read once per version
+        for source, target, at in ix.derived(project.doc, "task-dependency-edges", lambda: _edges(pid, project)):
+            if target[0] == pid or target in known:
+                edges.setdefault(source, []).append((target, at))
     # only tasks with dependencies can start a circle; dicts keep insertion order
     for cycle, (record, path) in closing_edges(list(edges), edges):
         same = {p for p, _ in cycle} == {record.id}
@@ -96,6 +96,18 @@ def _tasks(ix: Index) -> Iterator[Finding]:
                 else f"tasks{where} depend on each other in a circle: {_circle(names)}")
         yield record.finding(
             CODE, what, "remove or redirect one of these dependencies (→ reads \"depends on\")", at=path)
+
+
+def _edges(pid: str, project: Record) -> list[tuple[TaskKey, TaskKey, Where]]:
+    """Each task dependency of the project, in file order: those on its own tasks when the
+    task exists, all those on other projects' tasks (whether those exist is another file's)."""
+    own = {task["id"] for task in project.data.get("tasks", [])}
+    out: list[tuple[TaskKey, TaskKey, Where]] = []
+    for i, task, j, value in task_dependencies(project):
+        target = resolve(pid, value)
+        if target[0] != pid or target[1] in own:
+            out.append(((pid, task["id"]), target, (project, ("tasks", i, "depends_on", j))))
+    return out
 
 
 def check(ix: Index) -> Iterator[Finding]:

@@ -173,3 +173,41 @@ def test_date_findings_reused_per_file_version_follow_the_program_and_the_file(t
     kept, fresh = both()
     assert kept == fresh and any(code == "date-order" and file == "projects/identity-sso.yaml"
                                  for file, _, code, _ in kept)
+
+
+def test_dependency_findings_reused_per_file_version_follow_the_other_projects(tmp_path: Path) -> None:
+    """task-before-dependency and dependency-cycle read a project's dependencies once per file
+    version; what they find across projects must follow the other project's file."""
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    day = dt.date(2026, 5, 31)
+    memory: dict[tuple[str, str], object] = {}
+    wanted = ("task-before-dependency", "dependency-cycle")
+
+    def both() -> tuple[list, list]:
+        def codes(found: list) -> list:
+            return sorted((f.file, f.line, f.code, f.message) for f in found if f.code in wanted)
+        return (codes(start_directory(program, day, memory=memory).finish().findings),
+                codes(start_directory(program, day).finish().findings))
+
+    def edit(path: str, old: str, new: str) -> None:
+        file = program / "projects" / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    assert both() == ([], [])
+    # the pilot the portal's sign-in depends on now ends after the sign-in starts: only sso's file changes
+    edit("identity-sso.yaml", "    start: 2026-01-05\n    end: 2026-04-17\n", "    start: 2026-01-05\n    end: 2026-05-08\n")
+    kept, fresh = both()
+    assert kept == fresh and [(f, c) for f, _, c, _ in kept] == [("projects/citizen-portal.yaml",
+                                                                  "task-before-dependency")]
+    # a circle through both projects, closed by sso's file alone
+    edit("identity-sso.yaml", "    progress: 100\n    depends_on: [idp-build]\n\n  - id: pam",
+         "    progress: 100\n    depends_on: [idp-build, citizen-portal/ciam-integration]\n\n  - id: pam")
+    kept, fresh = both()
+    assert kept == fresh and any(code == "dependency-cycle" for _, _, code, _ in kept)
+    # the pilot renamed: the portal's dependency names no task any more, so neither finding
+    edit("identity-sso.yaml", "  - id: ciam-pilot\n", "  - id: ciam-trial\n")
+    kept, fresh = both()
+    assert kept == fresh and not any(code == "dependency-cycle" for _, _, code, _ in kept)

@@ -83,3 +83,23 @@ def test_measure_equals_the_plain_computation():
         assert es.measure(parts, ev, START, as_of) == plain_measure(parts, ev, START, as_of)
         checked += 1
     assert checked == 150 and ties > 30
+
+
+def test_a_projects_plan_found_by_its_tasks_tuple_is_the_plan_of_those_tasks() -> None:
+    """``project_part`` keeps each tasks tuple's plan: the same tuple again (the next commit of
+    a history) gets it back, any other tuple or list its own, equal to a curve built afresh."""
+    rng = random.Random(11)
+    es._PLAN_OF_TASKS.clear()
+    tuples = [tuple(_tasks(rng, rng.randrange(1, 30))) for _ in range(40)]
+    first = [es.project_part(Decimal(1000), tasks) for tasks in tuples]
+    for _ in range(3):
+        for tasks, part in zip(tuples, first):
+            again = es.project_part(Decimal(1000), tasks)
+            assert again is not None and part is not None and again[1] is part[1]
+    changed = list(tuples[0])
+    for tasks in (tuples[1:] + [changed, tuple(changed[:-1])]):
+        part = es.project_part(Decimal(1000), tasks)
+        fresh = es.PlanCurve(tasks)
+        assert part is not None and part[1].total == fresh.total
+        assert all(part[1].at(day) == fresh.at_fractions(day) for day in range(START.toordinal() - 2,
+                                                                               START.toordinal() + 800, 17))
