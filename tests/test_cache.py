@@ -122,3 +122,21 @@ def test_a_cache_folder_removed_during_a_run_is_made_again(tmp_path: Path):
     cache.write("files", second, {"n": 2})
     assert cache.directory == folder
     assert FileCache(folder, "settings").load("files", second) == {"n": 2}
+
+
+def test_an_entry_read_from_disk_is_kept_in_the_runs_memory(tmp_path: Path):
+    """Another process of the run wrote it (a history's worker checked the file first): the
+    next version of the program that asks gets the same object again, not a new unpickling,
+    so the document and all derived from it are reused (a history's main process rebuilt
+    every such project at every commit, and held each rebuilt plan)."""
+    from pmkit.engine.cache import FileCache, RecentMemory
+
+    writer = FileCache(tmp_path / "cache", "settings")
+    writer.store("files", "k" * 40, {"outcome": [1, 2, 3]})
+    memory = RecentMemory()
+    reader = FileCache(tmp_path / "cache", "settings", memory=memory)
+    first = reader.load("files", "k" * 40)
+    assert first == {"outcome": [1, 2, 3]} and memory[("files", "k" * 40)] is first
+    memory.step()
+    assert reader.load("files", "k" * 40) is first
+    assert FileCache(tmp_path / "cache", "settings").load("files", "k" * 40) is not first  # no memory: read again

@@ -286,9 +286,14 @@ class FileCache:
         if not hmac.compare_digest(tag, self._tag(section, key, body)):
             return None  # not made by this user's pmkit (planted, swapped or damaged): never unpickled
         try:
-            return pickle.loads(body)
+            value = pickle.loads(body)
         except Exception:  # noqa: BLE001 - whatever an entry holds, a bad one is a miss
             return None
+        # Kept in memory too: the next version of the program asks again (a history's
+        # next commit, a file another process of the run checked first), and the same
+        # object again is what keeps its document and all derived from it.
+        self.remember(section, key, value)
+        return value
 
     def has(self, section: str, key: str) -> bool:
         """Whether something is stored under ``key`` (unread: ``load`` may still refuse it)."""
