@@ -58,6 +58,19 @@ def repo(tmp_path: Path) -> Repo:
     return made
 
 
+def broken_in_june(repo: Repo) -> str:
+    """A status date of September, then a commit on June 10 whose program does not validate
+    (a progress of 150) and its fix on July 1: the revision in force on June 20 is broken
+    while the working tree validates. Its sha."""
+    repo.edit("program/program.yaml", "status_date: 2026-06-30", "status_date: 2026-09-30")
+    repo.commit("September status", "2026-05-02T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 150")
+    broken = repo.commit("typo", "2026-06-10T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 150", "progress: 60")
+    repo.commit("fix", "2026-07-01T12:00:00+00:00")
+    return broken
+
+
 def pmkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command in a child process, with its own cache folder."""
     env = {**os.environ, "PMKIT_CACHE_DIR": str(cwd.parent / "cache"), "NO_COLOR": "1"}

@@ -7,18 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
-from .conftest import MINIMAL, Repo, pmkit
+from .conftest import MINIMAL, Repo, broken_in_june, pmkit
 
 
 def test_a_revision_in_force_that_does_not_validate_is_named_in_the_refusal(repo: Repo) -> None:
     """The working tree validates; the commit in force on the date does not. The refusal
     must say the errors are that revision's (not point at a `pmkit validate` that passes)."""
-    repo.edit("program/program.yaml", "status_date: 2026-06-30", "status_date: 2026-09-30")
-    repo.commit("September status", "2026-05-02T12:00:00+00:00")
-    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 150")
-    broken = repo.commit("typo", "2026-06-10T12:00:00+00:00")
-    repo.edit("program/projects/payroll.yaml", "progress: 150", "progress: 60")
-    repo.commit("fix", "2026-07-01T12:00:00+00:00")
+    broken = broken_in_june(repo)
     assert pmkit(repo.root, "validate").returncode == 0
     for command in ("rollup", "status", "budget"):
         done = pmkit(repo.root, command, "--as-of", "2026-06-20")

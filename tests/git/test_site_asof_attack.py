@@ -10,7 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .conftest import MINIMAL, Repo, pmkit
+from .conftest import MINIMAL, Repo, broken_in_june, pmkit
 
 
 def text_of(page: Path) -> str:
@@ -96,12 +96,7 @@ def test_the_exported_site_draws_the_history_and_reads_the_revision_in_force(rep
 
 def test_a_site_for_a_day_whose_revision_does_not_validate_points_at_that_revision(repo: Repo,
                                                                                    tmp_path: Path) -> None:
-    repo.edit("program/program.yaml", "status_date: 2026-06-30", "status_date: 2026-09-30")
-    repo.commit("September status", "2026-05-02T12:00:00+00:00")
-    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 150")
-    broken = repo.commit("typo", "2026-06-10T12:00:00+00:00")
-    repo.edit("program/projects/payroll.yaml", "progress: 150", "progress: 60")
-    repo.commit("fix", "2026-07-01T12:00:00+00:00")
+    broken = broken_in_june(repo)
     done = pmkit(repo.root, "site", "build", "--as-of", "2026-06-20", "-o", str(tmp_path / "site"))
     assert done.returncode == 1
     assert f"`pmkit validate --rev {broken[:12]}`" in done.stderr, done.stderr
