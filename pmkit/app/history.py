@@ -49,7 +49,7 @@ from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.engine.validate import collecting_seldom
-from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository
+from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository, folder_spec
 
 ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
@@ -64,17 +64,22 @@ class Step:
     subject: str
 
 
+#: a commit as ``git log`` writes it for a ``Step`` (``_step``)
+LOG_FORMAT = "--format=%H%x00%cI%x00%an%x00%s"
+
+
+def _step(line: str) -> Step:
+    sha, date, author, subject = line.split("\0", 3)
+    return Step(sha, dt.date.fromisoformat(date[:10]), author, subject)
+
+
 def _log(repo: Repository, tip: str) -> list[Step]:
     try:
-        out = subprocess.run(["git", "log", "--first-parent", "--format=%H%x00%cI%x00%an%x00%s", tip, "--"],
+        out = subprocess.run(["git", "log", "--first-parent", LOG_FORMAT, tip, "--"],
                              cwd=repo.root, capture_output=True, check=True).stdout.decode("utf-8", "replace")
     except subprocess.CalledProcessError as exc:
         raise GitError(f"git log failed: {exc.stderr.decode('utf-8', 'replace').strip()}") from exc
-    steps = []
-    for line in out.splitlines():
-        sha, date, author, subject = line.split("\0", 3)
-        steps.append(Step(sha, dt.date.fromisoformat(date[:10]), author, subject))
-    return steps[::-1]
+    return [_step(line) for line in out.splitlines()][::-1]
 
 
 def _as_date(text: str | None) -> dt.date | None:
@@ -184,7 +189,7 @@ def folder_trees(repo: Repository, folder: str, chosen: list[Step]) -> dict[str,
     a commit without the folder is left out."""
     if not chosen:
         return {}
-    names = "".join(f"{s.sha}:{folder}\n" if folder else f"{s.sha}^{{tree}}\n" for s in chosen)
+    names = "".join(f"{folder_spec(s.sha, folder)}\n" for s in chosen)
     try:
         out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=repo.root, input=names.encode(),
                              capture_output=True, check=True).stdout.decode("utf-8", "replace").splitlines()
@@ -500,12 +505,10 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
 def _parent_step(repo: Repository, step: Step) -> Step | None:
     """The commit before ``step`` on the first-parent line (None for a root commit, or one
     whose parent a shallow clone does not hold)."""
-    done = subprocess.run(["git", "log", "-1", "--format=%H%x00%cI%x00%an%x00%s", f"{step.sha}^1", "--"],
-                          cwd=repo.root, capture_output=True)
+    done = subprocess.run(["git", "log", "-1", LOG_FORMAT, f"{step.sha}^1", "--"], cwd=repo.root, capture_output=True)
     if done.returncode != 0 or not done.stdout.strip():
         return None
-    sha, date, author, subject = done.stdout.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
-    return Step(sha, dt.date.fromisoformat(date[:10]), author, subject)
+    return _step(done.stdout.decode("utf-8", "replace").rstrip("\n"))
 
 
 def _compare(old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Any, Any]]:

@@ -332,12 +332,10 @@ def _line_sums(parts: list[dict[Line, Decimal]]) -> dict[Line, Decimal]:
     differ, else added up afresh. Equal either way (and so in value, not
     necessarily in exponent): the amounts are exact decimals of at most 16
     digits (the money schema), far within the 28 digits of exact arithmetic."""
-    here = Counter(id(part) for part in parts)  # (two files of the same content may share their facts)
     for sums in _RECENT:
-        there = Counter(id(part) for part in sums.parts)
-        gone = _extra(sums.parts, there - here)
-        new = _extra(parts, here - there)
-        if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2):
+        changed = _changed(sums.parts, parts)
+        if changed is not None:
+            gone, new = changed
             total, holders = dict(sums.total), dict(sums.holders)
             for part in gone:
                 _take(total, holders, part)
@@ -348,6 +346,15 @@ def _line_sums(parts: list[dict[Line, Decimal]]) -> dict[Line, Decimal]:
     for part in parts:
         _add(total, holders, part)
     return _kept(_Sums(parts, total, holders), None)
+
+
+def _changed(before: list[P], parts: list[P]) -> tuple[list[P], list[P]] | None:
+    """The parts of ``before`` that ``parts`` no longer holds and those it holds anew, by
+    identity (two files of the same content may share their facts: counted, not set),
+    when they are few enough for an update to pay; else None."""
+    here, there = Counter(id(part) for part in parts), Counter(id(part) for part in before)
+    gone, new = _extra(before, there - here), _extra(parts, here - there)
+    return (gone, new) if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2) else None
 
 
 def _extra(parts: list[P], times: Counter[int]) -> list[P]:
@@ -420,23 +427,18 @@ def _id_union(parts: list[frozenset[str]], count: int) -> tuple[set[str], bool]:
     repeats included). When no id repeated in the last union's parts, they are
     disjoint: the union of parts that differ in a few is that union less the
     parts gone plus the new ones (a history's next commit: one file's ids changed)."""
-    ids: set[str] | None = None
-    if _LAST_UNION:
-        before, union = _LAST_UNION[0]
-        here, there = Counter(id(part) for part in parts), Counter(id(part) for part in before)
-        gone, new = _extra(before, there - here), _extra(parts, here - there)
-        if len(gone) + len(new) <= min(MAX_PARTS_UPDATED, len(parts) // 2):
-            ids = set(union)
-            for part in gone:
-                ids.difference_update(part)
-            ids.update(*new)
-    if ids is None:
-        ids = set().union(*parts)
+    changed = _changed(_LAST_UNION[0][0], parts) if _LAST_UNION else None
+    if changed is None:
+        ids: set[str] = set().union(*parts)
+    else:
+        gone, new = changed
+        ids = set(_LAST_UNION[0][1])
+        for part in gone:
+            ids.difference_update(part)
+        ids.update(*new)
     repeats = len(ids) != count
     _LAST_UNION[:] = [] if repeats else [(parts, ids)]
     return ids, repeats
-
-
 
 
 def known_expense_ids(ix: Index) -> set[str]:

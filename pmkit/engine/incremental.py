@@ -194,10 +194,14 @@ def facts_key(cache: FileCache, file_key: str) -> str:
 
 def kept_facts(cache: FileCache, file_key: str, path: str, day: dt.date) -> FileFacts | None:
     """A file's kept facts, if they hold on ``day``."""
+    facts = stored_facts(cache, file_key, path)
+    return facts.on(day) if facts is not None and facts.holds_on(day) else None
+
+
+def stored_facts(cache: FileCache, file_key: str, path: str) -> FileFacts | None:
+    """A file's kept facts, whatever their day."""
     facts = cache.load("facts", facts_key(cache, file_key))
-    if isinstance(facts, FileFacts) and facts.path == path and facts.holds_on(day):
-        return facts.on(day)
-    return None
+    return facts if isinstance(facts, FileFacts) and facts.path == path else None
 
 
 @dataclass
@@ -216,8 +220,7 @@ class CachedFacts:
 
     def earlier(self, path: str) -> FileFacts | None:
         key = self.keys.get(path)
-        facts = self.cache.load("facts", facts_key(self.cache, key)) if key else None
-        return facts if isinstance(facts, FileFacts) and facts.path == path else None
+        return stored_facts(self.cache, key, path) if key else None
 
     def keep(self, path: str, facts: FileFacts) -> None:
         key = self.keys.get(path)

@@ -112,9 +112,12 @@ class Repository:
 
     def has_folder(self, rev: str, folder: str) -> bool:
         """Whether ``folder`` (relative to the root; '' the root) is a folder at commit ``rev``."""
-        spec = f"{rev}:{folder}" if folder else f"{rev}^{{tree}}"
+        return self.kind_at(folder_spec(rev, folder)) == b"tree"
+
+    def kind_at(self, spec: str) -> bytes | None:
+        """git's type of the object ``spec`` names (``b"tree"``, ``b"blob"``, ``b"commit"``), None if none."""
         done = _git(self.root, "cat-file", "-t", spec, check=False)
-        return done.returncode == 0 and done.stdout.strip() == b"tree"
+        return done.stdout.strip() if done.returncode == 0 else None
 
     def resolve(self, rev: str) -> str:
         """The commit ``rev`` names (a branch, tag, ``HEAD~3``, a sha)."""
@@ -154,6 +157,11 @@ class Repository:
         (``pmkit history`` asks them of every commit at once): two git processes fewer."""
         commit = rev if tree is not None else self.resolve(rev)
         return GitSource(self, commit, folder, max_bytes, rev, memory, tree)
+
+
+def folder_spec(rev: str, folder: str) -> str:
+    """What names ``folder`` (relative to the root; '' the root) at ``rev`` for git."""
+    return f"{rev}:{folder}" if folder else f"{rev}^{{tree}}"
 
 
 @dataclass(frozen=True)
@@ -265,11 +273,10 @@ class GitSource:
     def _tree_spec(self) -> str:
         """What names the folder's tree at the commit, once git says it is a folder."""
         shown = self.folder or "the repository root"
-        spec = f"{self.commit}:{self.folder}" if self.folder else f"{self.commit}^{{tree}}"
-        kind = _git(self.repo.root, "cat-file", "-t", spec, check=False)
-        if kind.returncode != 0:
+        spec = folder_spec(self.commit, self.folder)
+        what = self.repo.kind_at(spec)
+        if what is None:
             raise GitMissing(f"{shown} does not exist at {self.rev}")
-        what = kind.stdout.strip()
         if what == b"commit":
             raise GitError(f"{shown} is a git submodule at {self.rev}; pmkit reads a program folder of this "
                            "repository, not of a submodule")
