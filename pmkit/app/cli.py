@@ -17,6 +17,7 @@ from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they use when they run
+    from pmkit.app.site.data import Origin
     from pmkit.app.locate import Program
     from pmkit.domain.model import Model
 
@@ -631,28 +632,17 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
     """
     from mkdocs.exceptions import MkDocsException
 
-    from pmkit.app.asof import before_start_of_folder, in_force
     from pmkit.app.site import progress
     from pmkit.app.site.build import build
-    from pmkit.app.site.data import Origin
     from pmkit.app.site.revision import exported
     from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, rev)
     directory = program.directory
     try:
-        # --as-of D in git: the files of the revision in force on D, as every view reads them
-        commit = None
-        if program.rev is not None and program.repo is not None:
-            commit = program.repo.commit(program.rev)
-        elif as_of is not None:
-            program, commit = in_force(program, as_of, _status_date(program))
-        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date(), rev is None)
-                  if commit is not None and program.repo is not None else None)
+        program, origin = _site_origin(program, as_of)
         with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
-            refusal = before_start_of_folder(folder or directory, as_of)
-            if refusal is not None:
-                raise click.UsageError(refusal)
+            _refuse_before_start(folder or directory, as_of)
             built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
                           config_dir=directory if folder else None, origin=origin)
     except GitError as exc:
@@ -668,6 +658,34 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
         click.echo(f"pmkit site build: {count(built.errors, 'validation error')}: the site shows no figures until they "
                    f"are fixed (`{check}`).", err=True)
         sys.exit(EXIT_FINDINGS)
+
+
+def _site_origin(program: Program, as_of: dt.date | None) -> tuple[Program, Origin | None]:
+    """The program a site is built from, and where its files come from in git: the
+    revision given by --rev, else for --as-of D the revision in force on D (as every
+    view reads it), else the working tree (None)."""
+    from pmkit.app.asof import in_force
+    from pmkit.app.site.data import Origin
+
+    commit = None
+    if program.rev is not None and program.repo is not None:
+        commit = program.repo.commit(program.rev)
+        by_date = False
+    elif as_of is not None:
+        program, commit = in_force(program, as_of, _status_date(program))
+        by_date = True
+    if commit is None or program.repo is None:
+        return program, None
+    return program, Origin(program.repo.root, program.folder, commit.sha, commit.date.date(), by_date)
+
+
+def _refuse_before_start(folder: Path, as_of: dt.date | None) -> None:
+    """A date before the program's start has no figures: refused before MkDocs starts."""
+    from pmkit.app.asof import before_start_of_folder
+
+    refusal = before_start_of_folder(folder, as_of)
+    if refusal is not None:
+        raise click.UsageError(refusal)
 
 
 @site.command("export")
@@ -689,21 +707,14 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
     """
     from pmkit.app.site.export import ExportRefused, export
 
-    from pmkit.app.asof import before_start_of_folder, in_force
-    from pmkit.app.site.data import Origin
     from pmkit.app.site.revision import exported
     from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, None)
     try:
-        # --as-of D in git: the files of the revision in force on D, as `site build` reads them
-        program, commit = in_force(program, as_of, _status_date(program)) if as_of is not None else (program, None)
-        origin = (Origin(program.repo.root, program.folder, commit.sha, commit.date.date())
-                  if commit is not None and program.repo is not None else None)
+        program, origin = _site_origin(program, as_of)
         with exported(program) as folder:
-            refusal = before_start_of_folder(folder or program.directory, as_of)
-            if refusal is not None:
-                raise click.UsageError(refusal)
+            _refuse_before_start(folder or program.directory, as_of)
             done = export(folder or program.directory, output, as_of, use_cache=not no_cache, origin=origin)
     except GitError as exc:
         raise GitProblem(str(exc)) from exc

@@ -144,8 +144,7 @@ def _known_project(rows: list[dict[str, Any]], project: str, seen: set[str]) -> 
     """Refuse a ``--project`` that no valid commit of the series has: a table of dashes
     would hide the typo. (A project some commits lack is fine: their rows say so.)
     ``seen``: the projects of the valid commits."""
-    valid = [row for row in rows if row["valid"]]
-    if not valid or project in seen:
+    if project in seen or not any(row["valid"] for row in rows):
         return
     raise UnknownProject(f"no project {project!r} in any commit of the series; its projects: "
                          f"{', '.join(sorted(seen)) or 'none'}")

@@ -442,7 +442,7 @@ def build(index: Index, spent_as_of: Date | None = None, also: Iterable[Date] = 
     for ident, rec in sorted(index.risks.items()):
         model.risks[ident] = _risk(ident, rec.data)
     for ident, rec in sorted(index.reports.items()):
-        model.reports[ident] = _report(rec.data)
+        model.reports[ident] = status_report(rec.data)
     model.funding = [_funding(r.data) for r in index.funding]
     model.transfers = sorted((_transfer(r.data) for r in index.transfers), key=lambda t: (t.date, t.id))
     if spent_as_of is None:
@@ -640,10 +640,6 @@ def _risk(ident: str, d: dict[str, Any]) -> Risk:
 
 def status_report(d: dict[str, Any]) -> StatusReport:
     """A schema-valid status report record (reports/<period>.yaml) as the model holds it."""
-    return _report(d)
-
-
-def _report(d: dict[str, Any]) -> StatusReport:
     entries = tuple(
         ReportEntry(e["team"], e["rag"], e["summary"], tuple(e.get("done", [])), tuple(e.get("next", [])),
                     tuple(e.get("blockers", [])))
