@@ -193,7 +193,9 @@ class BlobReader:
             try:
                 proc.stdin.write(request)  # type: ignore[union-attr]
                 proc.stdin.flush()  # type: ignore[union-attr]
-            except OSError:
+            except (OSError, ValueError):
+                # git is gone (a broken pipe), or the reader was closed meanwhile (Ctrl-C:
+                # ``close`` shuts the pipe under this write): nobody waits for the rest
                 pass
 
         writer = threading.Thread(target=write, daemon=True)

@@ -201,3 +201,30 @@ def test_a_reader_closed_while_git_still_writes_a_blob_ends_it_and_returns(repo:
         proc.kill()
     assert not alive, "closing the reader waited for ever"
     assert proc.poll() is not None  # git ended
+
+
+def test_a_reader_closed_before_its_requests_writer_runs_leaves_no_traceback(repo: Repo) -> None:
+    """Ctrl-C just after ``read_many`` started its requests' writer: ``close`` shuts git's
+    input before that thread writes, and its write fails on a closed file. That thread's
+    end must be quiet: its traceback reached the terminal of a stopped `pmkit history`.
+    (Here the close comes first for sure: the read finds the reader closed.)"""
+    import threading
+
+    from pmkit.ingest.gitsource import BlobReader
+
+    oid = repo.git("rev-parse", "HEAD:program/program.yaml").strip()
+    uncaught: list[BaseException | None] = []
+    before, threading.excepthook = threading.excepthook, lambda args: uncaught.append(args.exc_value)
+    try:
+        reader = BlobReader(repo.root)
+        reader.close()
+        try:
+            reader.read_many([oid])
+        except ValueError:
+            pass  # (this thread's own read of the closed pipe: the caller's, stopped anyway)
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and thread.name.endswith("(write)"):
+                thread.join(20)
+    finally:
+        threading.excepthook = before
+    assert uncaught == [], uncaught
