@@ -26,12 +26,14 @@ import pickle
 import stat
 import sys
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pmkit import __version__
 from pmkit.engine.files import FileOutcome
+from pmkit.ingest.loader.yaml12 import PositionTable
 
 FORMAT = 2
 
@@ -362,6 +364,27 @@ class FileCache:
                     os.unlink(tmp)  # a full disk must not leave half-written entries behind
                 except OSError:
                     pass
+
+
+@dataclass(frozen=True)
+class KeptPositions:
+    """A document's ``PositionStore``: its positions on disk under the file's
+    cache key (which names its path, bytes and depth limit) and pmkit's code
+    (a mended parser must not leave stale lines behind), written by the
+    process that first needed them, HMAC-tagged like every entry."""
+
+    cache: FileCache
+    key: str
+
+    def _slot(self) -> str:
+        return self.cache.digest("positions", self.key, code_fingerprint())
+
+    def load(self) -> PositionTable | None:
+        table = self.cache.load("positions", self._slot())
+        return table if isinstance(table, dict) else None
+
+    def keep(self, table: PositionTable) -> None:
+        self.cache.store("positions", self._slot(), table)
 
 
 class _Signing:

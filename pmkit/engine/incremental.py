@@ -29,7 +29,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from pmkit import rules as checks
-from pmkit.engine.cache import FileCache, code_fingerprint
+from pmkit.engine.cache import FileCache, KeptPositions, code_fingerprint
 from pmkit.engine.memo import Memo
 from pmkit.engine.tracking import AS_OF, TrackedIndex
 from pmkit.engine.files import FileOutcome
@@ -110,8 +110,9 @@ class LazyProgram:
         outcome = self._outcome(path)
         if outcome is None or outcome.data is None:
             return None
+        store = KeptPositions(self.cache, self.entries[path].key) if self.cache.directory is not None else None
         return Document(path, BY_NAME[outcome.kind or ""], outcome.data, partial(self._bytes, path),
-                        self.max_depth), outcome.invalid
+                        self.max_depth, store=store), outcome.invalid
 
     def _bytes(self, path: str) -> bytes:
         """A file's bytes, read again only when a finding needs a position in it."""

@@ -21,7 +21,7 @@ from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
 from pmkit.core.vocabulary import minor_digits
-from pmkit.engine.cache import FileCache, default_dir
+from pmkit.engine.cache import FileCache, KeptPositions, default_dir
 from pmkit.engine.files import FileOutcome, Settings, check_file
 from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.incremental import (CachedFacts, incremental_run, kind_digests, program_id, rule_memo,
@@ -243,7 +243,8 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     for source, outcome, key in zip(sources, outcomes, keys):
         loaded.files += 1
         assert outcome is not None
-        _collect(loaded, invalid, source, outcome, settings, file_cache.memory if key else None, key)
+        _collect(loaded, invalid, source, outcome, settings, file_cache.memory if key else None, key,
+                 KeptPositions(file_cache, key) if key and file_cache.directory is not None else None)
     day = as_of or settings.status_date or dt.date.today()
     # Expense files' facts are kept with the file (a new day re-works the current month's only).
     by_path = {source.path: key for source, key in zip(sources, keys)}
@@ -279,11 +280,11 @@ class KeptDerived:
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,
              outcome: FileOutcome, settings: Settings, memory: dict[tuple[str, str], object] | None = None,
-             key: str = "") -> None:
+             key: str = "", store: KeptPositions | None = None) -> None:
     """Add one file's outcome. With ``memory``, a document met before (same
     path, bytes and settings: the same ``key``) is the same object again, so
     what was derived from it (``Index.derived``: records that point at it) is
-    not worked out twice."""
+    not worked out twice. ``store``: where the document's positions are kept."""
     loaded.findings.extend(outcome.findings)
     if outcome.kind is None:
         return
@@ -296,7 +297,7 @@ def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: Source
     if isinstance(known, Document) and known.path == source.path and known.data is outcome.data:
         document = known
     else:
-        document = Document(source.path, kind, outcome.data, source.data, settings.max_depth)
+        document = Document(source.path, kind, outcome.data, source.data, settings.max_depth, store=store)
         if memory is not None:
             memory[("documents", key)] = document
     loaded.documents.append(document)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
@@ -39,13 +39,24 @@ INVALID_FILE_ID = Code(
 )
 
 
+class PositionStore(Protocol):
+    """Where a document's positions, once worked out, are kept for the next
+    run that meets the same file version (the engine's cache)."""
+
+    def load(self) -> PositionTable | None: ...
+
+    def keep(self, table: PositionTable) -> None: ...
+
+
 @dataclass
 class Document:
     """One parsed record file.
 
     Positions are worked out only when a finding needs one: re-parsing the
     few files that have findings costs far less than keeping a line and
-    column for every value of a 100 MB program.
+    column for every value of a 100 MB program. With a ``store``, the
+    positions of a file version are parsed once, ever: a late milestone is
+    found again at every commit of ``pmkit history`` and every ``--rev``.
     """
 
     path: str
@@ -58,12 +69,18 @@ class Document:
     entries: Entries | None = field(default=None, repr=False)
     #: when entries of the last parse were reused: the positions of those parsed anew
     fresh: list[int] | None = field(default=None, repr=False)
+    store: PositionStore | None = field(default=None, repr=False, compare=False)
 
     @property
     def positions(self) -> PositionTable:
         if self._positions is None:
-            source = self.source if isinstance(self.source, bytes) else self.source()
-            self._positions = parse(self.path, source, self.max_depth).positions
+            kept = self.store.load() if self.store is not None else None
+            if kept is None:
+                source = self.source if isinstance(self.source, bytes) else self.source()
+                kept = parse(self.path, source, self.max_depth).positions
+                if self.store is not None:
+                    self.store.keep(kept)
+            self._positions = kept
         return self._positions
 
     @property
