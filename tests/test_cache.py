@@ -140,3 +140,39 @@ def test_an_entry_read_from_disk_is_kept_in_the_runs_memory(tmp_path: Path):
     memory.step()
     assert reader.load("files", "k" * 40) is first
     assert FileCache(tmp_path / "cache", "settings").load("files", "k" * 40) is not first  # no memory: read again
+
+
+def test_positions_are_parsed_once_per_file_version(program, tmp_path: Path, monkeypatch):
+    """A finding's line and column in a file version met before come from the cache: the rules
+    of a new commit (history, --rev, diff) in a fresh process located every late milestone by
+    parsing its project file again. The lines are the same as a parse gives."""
+    import pmkit.ingest.loader as loader
+
+    cache = tmp_path / "cache"
+    program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
+    cold = validate_directory(program.root, use_cache=True, cache_dir=cache, name="first")
+    assert [(f.code, f.line, f.column) for f in cold.findings] == [("unknown-reference", 3, 8)]
+    assert len(list((cache / "positions").rglob("*.pickle"))) == 1
+    parses: list[str] = []
+    real = loader.parse
+    monkeypatch.setattr(loader, "parse", lambda path, *a, **k: parses.append(path) or real(path, *a, **k))
+    # another rule memo (another name): the rules run again, in a run with nothing in memory
+    warm = validate_directory(program.root, use_cache=True, cache_dir=cache, name="second")
+    assert warm.findings == cold.findings and parses == []
+    no_cache = validate_directory(program.root, name="third")
+    # without a cache every file is parsed to be checked, and the file with a finding once more
+    assert no_cache.findings == cold.findings and parses.count("projects/infra.yaml") == 2
+
+
+def test_a_tampered_positions_entry_is_parsed_again(program, tmp_path: Path):
+    """Positions are a pickle like every entry: one this user's pmkit did not make is never
+    unpickled (nor trusted), and the file is parsed for its lines instead."""
+    cache = tmp_path / "cache"
+    program.replace("projects/infra.yaml", "owner: bob", "owner: bobb")
+    validate_directory(program.root, use_cache=True, cache_dir=cache, name="first")
+    (entry,) = (cache / "positions").rglob("*.pickle")
+    import pickle
+
+    entry.write_bytes(bytes(32) + pickle.dumps({("owner",): (90, 9, 90, 90)}))
+    again = validate_directory(program.root, use_cache=True, cache_dir=cache, name="second")
+    assert [(f.code, f.line, f.column) for f in again.findings] == [("unknown-reference", 3, 8)]
