@@ -17,7 +17,6 @@ from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they use when they run
-    from pmkit.app.site.data import Origin
     from pmkit.app.locate import Program
     from pmkit.domain.model import Model
 
@@ -634,13 +633,13 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
 
     from pmkit.app.site import progress
     from pmkit.app.site.build import build
-    from pmkit.app.site.revision import exported
+    from pmkit.app.site.revision import exported, site_origin
     from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, rev)
     directory = program.directory
     try:
-        program, origin = _site_origin(program, as_of)
+        program, origin = site_origin(program, as_of)
         with exported(program) as folder, progress.active():  # (a revision: its files in a temporary folder)
             _refuse_before_start(folder or directory, as_of)
             built = build(folder or directory, output, as_of, strict, use_cache=not no_cache,
@@ -658,25 +657,6 @@ def site_build(directory: Path | None, rev: str | None, output: Path | None, as_
         click.echo(f"pmkit site build: {count(built.errors, 'validation error')}: the site shows no figures until they "
                    f"are fixed (`{check}`).", err=True)
         sys.exit(EXIT_FINDINGS)
-
-
-def _site_origin(program: Program, as_of: dt.date | None) -> tuple[Program, Origin | None]:
-    """The program a site is built from, and where its files come from in git: the
-    revision given by --rev, else for --as-of D the revision in force on D (as every
-    view reads it), else the working tree (None)."""
-    from pmkit.app.asof import in_force
-    from pmkit.app.site.data import Origin
-
-    commit = None
-    if program.rev is not None and program.repo is not None:
-        commit = program.repo.commit(program.rev)
-        by_date = False
-    elif as_of is not None:
-        program, commit = in_force(program, as_of, _status_date(program))
-        by_date = True
-    if commit is None or program.repo is None:
-        return program, None
-    return program, Origin(program.repo.root, program.folder, commit.sha, commit.date.date(), by_date)
 
 
 def _refuse_before_start(folder: Path, as_of: dt.date | None) -> None:
@@ -707,12 +687,12 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
     """
     from pmkit.app.site.export import ExportRefused, export
 
-    from pmkit.app.site.revision import exported
+    from pmkit.app.site.revision import exported, site_origin
     from pmkit.ingest.gitsource import GitError
 
     program = _program(directory, None)
     try:
-        program, origin = _site_origin(program, as_of)
+        program, origin = site_origin(program, as_of)
         with exported(program) as folder:
             _refuse_before_start(folder or program.directory, as_of)
             done = export(folder or program.directory, output, as_of, use_cache=not no_cache, origin=origin)
@@ -732,26 +712,50 @@ def site_export(output: Path, directory: Path | None, as_of: dt.date | None, no_
 
 @site.command("serve")
 @click.argument("directory", type=PROGRAM_DIR, default=".")
-@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today.")
+@click.option("--as-of", type=IsoDate(), help="Date of the figures. Default: status_date, else today. In git, a "
+              "date before the status date serves the revision in force on it (no live reload of the figures).")
 @click.option("--dev-addr", "-a", metavar="IP:PORT", help="Address to serve on. Default: 127.0.0.1:8000.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def site_serve(directory: Path, as_of: dt.date | None, dev_addr: str | None, open_browser: bool) -> None:
     """Serve the status site with live reload: edit a YAML file, the page rebuilds.
 
+    With --as-of a date before the status date, in a git repository, the
+    figures are those of the revision in force on that date (the last commit
+    on the current branch committed on or before it), as `pmkit site build
+    --as-of` builds them; stderr names that revision. Edits to the program's
+    files in the working tree are then not shown (they are not that
+    revision): serve without --as-of to watch them. Hand-written pages still
+    reload.
+
     \b
     Examples:
       pmkit site serve program
       pmkit site serve program -a 0.0.0.0:8080
+      pmkit site serve program --as-of 2026-06-30
     """
     from mkdocs.exceptions import MkDocsException
 
     from pmkit.app.site.build import serve
+    from pmkit.app.site.revision import exported, origin_sentence, site_origin
+    from pmkit.ingest.gitsource import GitError
 
-    directory = _program_dir(directory)
+    program = _program(_program_dir(directory), None)
     try:
-        serve(directory, as_of, dev_addr, open_browser)
+        program, origin = site_origin(program, as_of)
+        with exported(program) as folder:  # (a revision: its files in a temporary folder)
+            _refuse_before_start(folder or directory, as_of)
+            if origin is not None:
+                click.echo(f"pmkit site serve: {origin_sentence(origin, as_of)}; edits to the program's files in "
+                           "the working tree are not shown (serve without --as-of to watch them)", err=True)
+            serve(folder or directory, as_of, dev_addr, open_browser, config_dir=directory if folder else None,
+                  origin=origin)
+    except GitError as exc:
+        raise GitProblem(str(exc)) from exc
     except MkDocsException as exc:
         raise click.ClickException(f"the site cannot be served: {exc}") from exc
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise IOProblem(f"cannot serve the site: {where}{exc.strerror or exc}") from exc
 
 
 # --- pmkit diff (pmkit/app/diff.py, diff_command.py) ----------------------------------

@@ -225,8 +225,10 @@ def build(program_dir: Path, output: Path | None = None, as_of: dt.date | None =
 
 
 def serve(program_dir: Path, as_of: dt.date | None = None, dev_addr: str | None = None,
-          open_in_browser: bool = False) -> None:
-    """``mkdocs serve`` of a program: rebuilds when a file of the program changes."""
+          open_in_browser: bool = False, config_dir: Path | None = None, origin: Origin | None = None) -> None:
+    """``mkdocs serve`` of a program: rebuilds when a file of the program or a hand-written
+    page changes. ``config_dir`` and ``origin``: as for ``build`` (a revision exported to a
+    temporary folder, which then does not change: its figures do not reload)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     logger = logging.getLogger("mkdocs")
@@ -235,6 +237,6 @@ def serve(program_dir: Path, as_of: dt.date | None = None, dev_addr: str | None 
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-    with site_config(program_dir, as_of) as (config_file, plugins):
+    with site_config(program_dir, as_of, config_dir=config_dir, origin=origin) as (config_file, plugins):
         mkdocs_serve(config_file=str(config_file), plugins=plugins, dev_addr=dev_addr,
                      open_in_browser=open_in_browser)

@@ -7,9 +7,20 @@ plugins:
   - pmkit:
       program: program      # the program directory, relative to mkdocs.yml
       as_of: 2026-10-31     # optional; default: program.yaml status_date, else today
+                            # (in git, a date before the status date reads the revision in force on it)
       history: month        # the History page's step: commit, day, week, month (default) or false
       history_since: 2026-01-01  # optional: the History page starts at this date
 ```
+
+With ``as_of`` a date before the working tree's status date, and the program
+folder in a git work tree, the figures are those of the revision in force on
+that date (``revision.site_origin``, as ``pmkit site build --as-of`` finds it):
+its files are exported to a temporary folder for the build (kept across
+``mkdocs serve`` rebuilds while the revision stays the same, removed on
+shutdown) and the dashboard names the revision. Outside git, or before the
+first commit, the working tree is read and the site says that undated values
+are the files' of today. ``pmkit site build``/``serve`` give the revision
+they found as the ``origin`` option; the plugin then looks for none itself.
 
 The History page reads the repository's history (each distinct file version is
 parsed once and cached); ``history: false`` skips git entirely and the page
@@ -42,6 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -123,6 +135,8 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.history = "month"
         self.history_since: dt.date | None = None
         self.origin: Origin | None = None
+        #: the revision in force exported for a plain build with ``as_of`` (its origin, its folder, the cleanup)
+        self.export: tuple[Origin, Path, ExitStack] | None = None
         self.nav_is_ours = False
         self.errors = self.warnings = 0  # of the last build's validation
         self.later: LaterPages | None = None  # pages a child is rendering
@@ -141,11 +155,14 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         self.history = _history_step(cast("bool | str", self.config.history))
         self.history_since = _as_date(cast("str | dt.date | None", self.config.history_since), "history_since")
         self.origin = _origin(self.config.origin)
+        watched = self.program_dir  # (the working tree's folder: its status date decides what is read)
+        if self.origin is None and self.as_of is not None:
+            self.program_dir, self.origin = self._in_force(self.program_dir, self.as_of)
         refusal = before_start_of_folder(self.program_dir, self.as_of)
         if refusal is not None:
             raise PluginError(f"pmkit: {refusal}")
-        if str(self.program_dir) not in config.watch:
-            config.watch.append(str(self.program_dir))
+        if str(watched) not in config.watch:
+            config.watch.append(str(watched))
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -157,6 +174,43 @@ class PmkitPlugin(BasePlugin[PmkitConfig]):
         if self.nav_is_ours:
             config.nav = navigation(config)
         return config
+
+    def _in_force(self, program_dir: Path, as_of: dt.date) -> tuple[Path, Origin | None]:
+        """The folder to read for figures as of ``as_of`` and the commit it holds (None: the
+        working tree's ``program_dir``), found as ``pmkit site build --as-of`` finds it."""
+        from pmkit.app.locate import Program
+        from pmkit.app.site.revision import exported, origin_sentence, site_origin
+        from pmkit.ingest.gitsource import GitError
+
+        try:
+            program, origin = site_origin(Program(program_dir, program_dir.as_posix()), as_of)
+            if origin is None:
+                self._drop_export()
+                return program_dir, None
+            if self.export is None or self.export[0] != origin:
+                self._drop_export()
+                stack = ExitStack()
+                folder = stack.enter_context(exported(program))
+                assert folder is not None  # (a revision: always exported)
+                self.export = (origin, folder, stack)
+        except GitError as exc:
+            self._drop_export()
+            raise PluginError(f"pmkit: {exc}") from exc
+        except OSError as exc:
+            self._drop_export()
+            raise PluginError(f"pmkit: cannot read {exc.filename or program_dir}: {exc.strerror}") from exc
+        log.info(f"pmkit: {origin_sentence(origin, as_of)} (as_of is before the status date of {program_dir}: "
+                 "edits to its files in the working tree are not shown)")
+        return self.export[1], origin
+
+    def _drop_export(self) -> None:
+        if self.export is not None:
+            self.export[2].close()
+        self.export = None
+
+    def on_shutdown(self) -> None:
+        self._close_later()
+        self._drop_export()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from pmkit.app.site.pages import NAV
