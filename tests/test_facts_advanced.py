@@ -76,3 +76,25 @@ def test_a_refund_among_the_days_added_is_worked_out_afresh() -> None:
     facts = file_facts("x.yaml", records, [], dt.date(2026, 3, 3))
     assert advanced(facts, records, dt.date(2026, 3, 4)) is not None
     assert advanced(facts, records, dt.date(2026, 3, 6)) is None
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_facts_of_a_version_with_expenses_appended_equal_facts_worked_out_afresh(seed: int) -> None:
+    """``appended``: the next version of a file, that version's records with more at the end
+    (a team's day of expenses), from the facts of the version before, on the same day."""
+    from pmkit.domain.expense_facts import appended
+
+    rnd = random.Random(seed)
+    records = _records(rnd, refunds=seed % 3 == 0)
+    cut = rnd.randrange(0, len(records))
+    day = START + dt.timedelta(days=rnd.randrange(-2, 45))
+    before = file_facts("budget/expenses/x.yaml", records[:cut], ["broken-1"], day)
+    fresh = file_facts("budget/expenses/x.yaml", records, ["broken-1"], day)
+    more = appended(before, records[cut:])
+    if before.refunded_lines or fresh.refunded_lines:
+        assert more is None  # a refund counted: worked out afresh
+        return
+    assert more is not None and more is not before
+    assert _shown(more) == _shown(fresh)
+    assert more.ids == fresh.ids and more.amounts == fresh.amounts
+    assert _shown(before) == _shown(file_facts("budget/expenses/x.yaml", records[:cut], ["broken-1"], day))

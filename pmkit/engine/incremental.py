@@ -223,6 +223,16 @@ class CachedFacts:
         key = self.keys.get(path)
         return stored_facts(self.cache, key, path) if key else None
 
+    def last_version(self, path: str) -> tuple[FileFacts, list[Record]] | None:
+        slot = ("facts-version", path)
+        last = self.cache.memory[slot] if self.cache.memory is not None and slot in self.cache.memory else None
+        return last if isinstance(last, tuple) else None
+
+    def note_version(self, path: str, facts: FileFacts, records: list[Record]) -> None:
+        # in memory only (a run over many versions: ``RecentMemory`` forgets a path no version names)
+        if self.cache.memory is not None:
+            self.cache.memory[("facts-version", path)] = (facts, records)
+
     def keep(self, path: str, facts: FileFacts) -> None:
         key = self.keys.get(path)
         if key:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from pmkit.core.kinds import KINDS
-from pmkit.domain.expense_facts import FileFacts, advanced
+from pmkit.domain.expense_facts import FileFacts, advanced, appended
 from pmkit.domain.index import Index, Record
 from pmkit.ingest.loader import Document
 
@@ -55,6 +55,13 @@ class FactsStore(Protocol):
 
     def earlier(self, path: str) -> FileFacts | None:
         """The file's facts as kept for its bytes now, whatever their day (or None)."""
+
+    def last_version(self, path: str) -> tuple[FileFacts, list[Record]] | None:
+        """The facts last given for this path in this process and the records they
+        are of, whatever the file's bytes (the version before, in ``pmkit history``)."""
+
+    def note_version(self, path: str, facts: FileFacts, records: list[Record]) -> None:
+        """Remember the facts given for a path and the records they are of (``last_version``)."""
 
 
 class DerivedStore(Protocol):
@@ -118,14 +125,18 @@ class TrackedIndex(Index):
     def _file_facts(self, path: str, records: list[Record], broken_ids: list[str], day: dt.date) -> FileFacts:
         if self.facts_store is None:
             return super()._file_facts(path, records, broken_ids, day)
-        found = self.facts_store.facts(path, day)
+        store = self.facts_store
+        found = store.facts(path, day)
         if found is None:
             # a later day than the facts kept: the days between add their expenses (``advanced``)
-            before = self.facts_store.earlier(path)
+            before = store.earlier(path)
             found = advanced(before, records, day) if before is not None else None
             if found is None:
+                found = _from_version_before(store.last_version(path), records, broken_ids, day)
+            if found is None:
                 found = super()._file_facts(path, records, broken_ids, day)
-            self.facts_store.keep(path, found)
+            store.keep(path, found)
+        store.note_version(path, found, records)
         return found
 
     def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
@@ -140,3 +151,24 @@ class TrackedIndex(Index):
         if self.lazy is None:
             return super()._unloaded_expenses(paths)
         return self.lazy.expense_records(self, paths)
+
+
+def _from_version_before(last: tuple[FileFacts, list[Record]] | None, records: list[Record],
+                         broken_ids: list[str], day: dt.date) -> FileFacts | None:
+    """A file's facts from those of its version before, when this version is that one's
+    records with more at the end (``appended``). The same records are the very same
+    objects: a re-parse reuses the entries it did not change (``loader.splice``)."""
+    if last is None:
+        return None
+    before, before_records = last
+    n = len(before_records)
+    if before.broken_ids != broken_ids or len(records) <= n or before.as_of > day:
+        return None
+    if any(new.data is not old.data for new, old in zip(records, before_records)):
+        return None
+    if before.as_of < day:
+        moved = before.on(day) if before.holds_on(day) else advanced(before, before_records, day)
+        if moved is None:
+            return None
+        before = moved
+    return appended(before, records[n:])

@@ -106,6 +106,56 @@ def test_history_rows_equal_each_commit_computed_alone(long_file_story: Repo, tm
 
 
 
+def _invoiced(i: int, date: str, amount: str, invoice: str, refund_of: str | None = None) -> str:
+    return (f"  - id: v{i}\n    date: {date}\n    project: payroll\n    category: contractors\n"
+            f"    amount: {amount}\n    vendor: acme\n    contract: acme-build\n    invoice: {invoice}\n" + (f"    refund_of: {refund_of}\n" if refund_of else ""))
+
+
+def test_a_version_with_expenses_appended_takes_its_facts_from_the_version_before(
+        repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day's expenses appended to a long file (what a team does): the facts of the new
+    version are the last version's plus the new records (``expense_facts.appended``), on
+    days that move and with invoices, future dates and refunds among them, the same rows as
+    each commit computed alone."""
+    from pmkit.engine import tracking
+
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))  # splices need entry layouts kept
+    entries = [_entry(i, f"{10 + i % 7}.{i % 100:02d}") for i in range(2200)]
+    repo.write(BIG, "expenses:\n" + "".join(entries))
+    repo.commit("the May expenses", "2026-05-20T12:00:00+00:00")
+    def correcting(text: str) -> str:
+        return text.replace("    amount: 13.03\n", "    amount: 130.30\n", 1)
+
+    appends = [
+        ("an invoice", _invoiced(1, "2026-05-21", "500.00", "MIS-9001"), "2026-05-21"),
+        ("two days later, dated ahead", _invoiced(2, "2026-06-15", "700.5", "MIS-9002"), "2026-05-23"),
+        ("one corrected in the middle", _invoiced(3, "2026-05-23", "20.00", "MIS-9005"), "2026-05-24"),
+        ("an id used twice", _entry(7), "2026-05-25"),
+        ("the same invoice again", _invoiced(4, "2026-05-23", "10.000", "mis-9001 "), "2026-05-26"),
+        ("a refund", _invoiced(5, "2026-05-24", "-100.00", "MIS-9003", refund_of="v1"), "2026-05-27"),
+        ("after the refund", _invoiced(6, "2026-05-25", "42.00", "MIS-9004"), "2026-05-28"),
+    ]
+    for subject, text, day in appends:
+        path = repo.root / BIG
+        before = path.read_text(encoding="utf-8")
+        path.write_text((correcting(before) if subject.startswith("one corrected") else before) + text,
+                        encoding="utf-8")
+        repo.commit(subject, f"{day}T12:00:00+00:00")
+    given: list[bool] = []
+    real = tracking.appended
+    monkeypatch.setattr(tracking, "appended", lambda *a: given.append(real(*a) is not None) or real(*a))
+    repository = Repository.find(repo.root)
+    steps = history.steps(repository)
+    reused = [_figures(row) for _, row in history.summaries(repository, "program", steps, use_cache=True)]
+    alone = [_figures(history.summary(repository, "program", step, use_cache=False)) for step in steps]
+    assert reused == alone
+    # from the version before: the invoice, the one dated ahead, the id used twice, the repeated
+    # invoice; afresh: the refund and what follows it; not tried: a version that changed an entry
+    assert given == [True, True, True, True, False, False], given
+    # (the repository's first commit, the long file, then one row per commit)
+    assert [(row["valid"], row["errors"]) for row in alone] == [(True, 0)] * 5 + [(False, 1)] + [(False, 2)] * 3
+
+
 def test_a_person_is_reused_while_the_dates_of_the_projects_it_allocates_hold(tmp_path: Path) -> None:
     program = tmp_path / "program"
     shutil.copytree(EXAMPLE, program)
