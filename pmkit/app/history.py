@@ -48,7 +48,7 @@ from pmkit.core.procs import Stream, alone, jobs
 from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
-from pmkit.engine.validate import collecting_seldom
+from pmkit.engine.validate import collecting_seldom, recall_versions_before
 from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository, folder_spec
 
 ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
@@ -216,7 +216,7 @@ DETAIL = ("projects", "baselines")
 def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: str | None = None,
             memo: dict[tuple[str, str], dict[str, Any]] | None = None,
             memory: RecentMemory | None = None, detail: bool = True,
-            cache: FileCache | None = None, run: str = "") -> dict[str, Any]:
+            cache: FileCache | None = None, run: str = "", before: tuple[str, str] | None = None) -> dict[str, Any]:
     """Plain data for one commit: counts, program and project figures, baselines (cached).
 
     The figures are a function of the program folder's files and the day
@@ -229,7 +229,8 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     row's ``DETAIL`` too (without it a row read from the cache may lack them).
     ``cache``: the rows' cache (``row_cache``), made here if not given.
     ``run``: names the run of commits this one belongs to in the rule cache
-    ("" for the run that ends the series, see ``summaries``)."""
+    ("" for the run that ends the series, see ``summaries``). ``before``: the
+    commit before this one in the series and its folder's tree, when known."""
     cache = cache or row_cache(use_cache, repo)
     ident = _ident(step, tree)
     known = memo.get((ident, step.day.isoformat())) if memo is not None else None
@@ -241,6 +242,8 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
         if memo is not None:
             memo[(ident, step.day.isoformat())] = kept
         return kept
+    if before is not None and tree is not None and memory is not None and not memory and not memory.older:
+        _recall(repo, folder, before, tree, use_cache, memory)
     out = _computed_row(repo, folder, step, use_cache, ident, memory, run, tree)
     if not (out["note"] or "").startswith(UNREADABLE):
         # (an unforeseen failure may be this run's, not the commit's: out of memory in
@@ -250,6 +253,23 @@ def summary(repo: Repository, folder: str, step: Step, use_cache: bool, tree: st
     if memo is not None:
         memo[(ident, step.day.isoformat())] = out
     return out
+
+
+def _recall(repo: Repository, folder: str, before: tuple[str, str], tree: str, use_cache: bool,
+            memory: RecentMemory) -> None:
+    """The first commit a process computes: the files it changed, as the commit before had
+    them (from the cache, if a run before computed that commit), so that a long list file
+    re-parses only its new entries (a run after one new commit: a day's expenses appended
+    to a month of them), as it does from one commit to the next within a run."""
+    sha, before_tree = before
+    changed = repo.changed_paths(before_tree, tree)
+    if not changed:
+        return
+    try:
+        with repo.source(sha, folder, memory=memory, tree=before_tree) as source:
+            recall_versions_before(source, changed, use_cache, memory)
+    except GitError:
+        pass  # (only a shortcut: the commit is computed all the same)
 
 
 def row_cache(use_cache: bool, repo: Repository) -> FileCache:
@@ -401,7 +421,8 @@ def _summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: boo
     # The rule memo the next run starts from is the one the last commit leaves:
     # every run but the one ending the series keeps its own.
     names = [f"\0run {k}" for k in range(len(runs) - 1)] + [""]
-    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail, name),
+    workers = [Stream(partial(_compute_run, repo, folder, [chosen[i] for i in run], use_cache, trees, detail, name,
+                              _before(chosen, run[0], trees)),
                       unbounded=True) for run, name in zip(runs[1:], names[1:])]
     worker_of = {i: w for w, run in enumerate(runs[1:]) for i in run}
     memory = RecentMemory()
@@ -414,13 +435,20 @@ def _summaries(repo: Repository, folder: str, chosen: list[Step], use_cache: boo
             else:
                 with alone() if workers else nullcontext():
                     s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache,
-                                names[0])
+                                names[0], _before(chosen, i, trees))
                 memory.step()
                 memo = {key: row for key, row in memo.items() if row is s}
             yield step, s
     finally:
         for worker in workers:
             worker.close()
+
+
+def _before(chosen: list[Step], i: int, trees: dict[str, str]) -> tuple[str, str] | None:
+    """The step before ``chosen[i]`` and its folder's tree (None for the first, or without the folder)."""
+    if i == 0 or chosen[i - 1].sha not in trees:
+        return None
+    return chosen[i - 1].sha, trees[chosen[i - 1].sha]
 
 
 def _is_kept(cache: FileCache, repo: Repository, folder: str, step: Step, trees: dict[str, str],
@@ -443,13 +471,15 @@ def _runs(todo: list[int], workers: int) -> list[list[int]]:
 
 
 def _compute_run(repo: Repository, folder: str, run: list[Step], use_cache: bool, trees: dict[str, str],
-                 detail: bool, run_name: str) -> Iterator[dict[str, Any]]:
-    """A worker's rows: its run of steps, in order, as ``summaries`` computes its own."""
+                 detail: bool, run_name: str, before: tuple[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """A worker's rows: its run of steps, in order, as ``summaries`` computes its own
+    (``before``: the step before the run's first, and its folder's tree)."""
     cache = row_cache(use_cache, repo)
     memory = RecentMemory()
     memo: dict[tuple[str, str], dict[str, Any]] = {}
-    for step in run:
-        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache, run_name)
+    for k, step in enumerate(run):
+        s = summary(repo, folder, step, use_cache, trees.get(step.sha), memo, memory, detail, cache, run_name,
+                    before if k == 0 else None)
         memory.step()
         memo = {key: row for key, row in memo.items() if row is s}
         # held by the caller until its turn comes (``Stream(unbounded=True)``): the head alone, if that is all it reads

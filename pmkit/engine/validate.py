@@ -419,6 +419,28 @@ def start_source(source: ProgramSource, as_of: dt.date | None = None, use_cache:
     return _and_source_findings(checking, source)
 
 
+def recall_versions_before(source: ProgramSource, paths: Iterable[str], use_cache: bool,
+                           memory: dict[tuple[str, str], object]) -> None:
+    """Put in ``memory`` the outcomes of ``paths`` as ``source`` holds them (the version
+    before, found in the cache), as the next version's checking would find them had this
+    process checked that version: a long list file then re-parses only its changed
+    entries (``check_file``'s ``previous``). The first commit ``pmkit history`` computes
+    after a run that computed the one before. Nothing is parsed here: a file whose
+    outcome is not in the cache is left out."""
+    settings = source_settings(source)
+    source.max_bytes = settings.max_bytes
+    where = source.repo.root / source.folder if isinstance(source, GitSource) else None
+    file_cache = FileCache(default_dir() if use_cache else None, settings_key(settings), where, memory)
+    if file_cache.directory is None:
+        return
+    present = set(source.paths())
+    for path in paths:
+        read = source.read(path) if path in present else None
+        outcome = file_cache.get(file_cache.key(path, read.data, read.oid)) if read is not None else None
+        if outcome is not None and outcome.entries is not None:
+            memory[("latest", path)] = outcome
+
+
 def _incremental(source: DirectorySource, settings: Settings, as_of: dt.date | None, file_cache: FileCache) -> Result:
     day = as_of or settings.status_date or dt.date.today()
     with _collector_paused():

@@ -114,6 +114,15 @@ class Repository:
         """Whether ``folder`` (relative to the root; '' the root) is a folder at commit ``rev``."""
         return self.kind_at(folder_spec(rev, folder)) == b"tree"
 
+    def changed_paths(self, old_tree: str, new_tree: str) -> list[str]:
+        """The files that differ between two trees (added, removed or changed), relative to them;
+        [] when git cannot tell (an object missing)."""
+        done = _git(self.root, "-c", "core.quotepath=off", "diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                    old_tree, new_tree, check=False)
+        if done.returncode != 0:
+            return []
+        return [name.decode("utf-8", "surrogateescape") for name in done.stdout.split(b"\0") if name]
+
     def kind_at(self, spec: str) -> bytes | None:
         """git's type of the object ``spec`` names (``b"tree"``, ``b"blob"``, ``b"commit"``), None if none."""
         done = _git(self.root, "cat-file", "-t", spec, check=False)

@@ -261,3 +261,24 @@ def test_dependency_findings_reused_per_file_version_follow_the_other_projects(t
     edit("identity-sso.yaml", "  - id: ciam-pilot\n", "  - id: ciam-trial\n")
     kept, fresh = both()
     assert kept == fresh and not any(code == "dependency-cycle" for _, _, code, _ in kept)
+
+
+def test_a_run_after_one_new_commit_reparses_only_the_new_entries_of_a_long_file(
+        long_file_story: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first commit a run computes takes the files it changed as the commit before had them
+    from the cache (``_recall``): a day's expenses appended to a long file are parsed alone,
+    as from one commit to the next within a run, and the row is the commit's alone."""
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = Repository.find(long_file_story.root)
+    path = long_file_story.root / BIG
+    path.write_text(path.read_text(encoding="utf-8") + _entry(6000, "77.70"), encoding="utf-8")
+    long_file_story.commit("one more", "2026-05-30T12:00:00+00:00")
+    steps = history.steps(repo)
+    list(history.summaries(repo, "program", steps[:-1], use_cache=True))  # the run before
+    spliced: list[bool] = []
+    real = splice.reparse
+    monkeypatch.setattr(splice, "reparse", lambda *a: spliced.append(real(*a) is not None) or real(*a))
+    rows = [_figures(row) for _, row in history.summaries(repo, "program", steps, use_cache=True)]
+    assert spliced == [True]  # one commit computed, its long file re-parsed from the version before
+    assert rows[-1] == _figures(history.summary(repo, "program", steps[-1], use_cache=False))
+    assert rows[-1]["program"]["actual"] != rows[-2]["program"]["actual"]
