@@ -159,12 +159,14 @@ class Index:
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:
         raise KeyError("expenses")
 
-    def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
+    def derived(self, doc: Document, name: str, compute: Callable[[], T], lasting: bool = False) -> T:
         """``compute()``, which must depend on nothing but the document as it was
         checked (its bytes, path and schema outcome) and ``name``: its entries as
         records, a project's typed model. The engine's index keeps it for the next
         version of the program in this process (``pmkit history``, the other side
-        of ``pmkit diff``), where the same file comes back; this one computes it."""
+        of ``pmkit diff``), where the same file comes back; this one computes it.
+        ``lasting``: the value is plain data (no record, no document, nothing
+        that names this run), so the engine may keep it for later runs too."""
         return compute()
 
     @property

@@ -473,7 +473,8 @@ def spent_by_file(index: Index, as_of: Date) -> Spending:
     for records in index.expense_records.values():
         if not records:
             continue
-        earliest, latest, whole = index.derived(records[0].doc, "spent", lambda: _whole_file(records))
+        earliest, latest, whole = index.derived(records[0].doc, "spent", lambda: _whole_file(records),
+                                                lasting=True)
         if earliest > as_of:
             continue
         part = whole if latest <= as_of else add_up(_spend_rows(records), as_of)

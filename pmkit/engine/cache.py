@@ -257,8 +257,13 @@ class FileCache:
         return digest.hexdigest()
 
     def _file(self, key: str, section: str) -> Path:
+        return Path(self._name(key, section))
+
+    def _name(self, key: str, section: str) -> str:
+        """``_file`` as text: joined, not built as a Path (30 us, and a history run reads
+        a row for each of a thousand commits, and 700 files' outcomes for the first)."""
         assert self.directory is not None
-        return self.directory / section / key[:2] / f"{key}.pickle"
+        return f"{os.fspath(self.directory)}{os.sep}{section}{os.sep}{key[:2]}{os.sep}{key}.pickle"
 
     def get(self, key: str) -> FileOutcome | None:
         outcome = self.load("files", key)
@@ -272,7 +277,7 @@ class FileCache:
             return None
         try:
             # Never a link, never waiting on a pipe, never reading a device.
-            fd = os.open(self._file(key, section), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+            fd = os.open(self._name(key, section), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
         except OSError:
             return None  # missing or unreadable: recompute
         try:
@@ -301,7 +306,7 @@ class FileCache:
         """Whether something is stored under ``key`` (unread: ``load`` may still refuse it)."""
         if self.memory is not None and (section, key) in self.memory:
             return True
-        return self.directory is not None and self._file(key, section).is_file()
+        return self.directory is not None and os.path.isfile(self._name(key, section))
 
     def _mac(self, section: str, key: str) -> hmac.HMAC:
         return hmac.new(self.secret, f"{FORMAT}/{section}/{key}\0".encode(), hashlib.sha256)

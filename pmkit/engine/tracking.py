@@ -70,6 +70,12 @@ class DerivedStore(Protocol):
     def of(self, doc: Document) -> dict[str, object] | None:
         """The values kept for this document (None: keep nothing)."""
 
+    def lasting(self, doc: Document, name: str) -> object | None:
+        """A plain-data value kept for this file version by an earlier run (None if none)."""
+
+    def keep_lasting(self, doc: Document, name: str, value: object) -> None:
+        """Keep a plain-data value of this file version for later runs."""
+
 
 @dataclass(eq=False)
 class TrackedIndex(Index):
@@ -139,12 +145,18 @@ class TrackedIndex(Index):
         store.note_version(path, found, records)
         return found
 
-    def derived(self, doc: Document, name: str, compute: Callable[[], T]) -> T:
-        kept = self.derived_store.of(doc) if self.derived_store is not None else None
-        if kept is None:
+    def derived(self, doc: Document, name: str, compute: Callable[[], T], lasting: bool = False) -> T:
+        store = self.derived_store
+        kept = store.of(doc) if store is not None else None
+        if store is None or kept is None:
             return compute()
         if name not in kept:
-            kept[name] = compute()
+            value = store.lasting(doc, name) if lasting else None
+            if value is None:
+                value = compute()
+                if lasting:
+                    store.keep_lasting(doc, name, value)
+            kept[name] = value
         return kept[name]  # type: ignore[return-value]
 
     def _unloaded_expenses(self, paths: set[str]) -> list[Record]:

@@ -21,7 +21,7 @@ from pmkit.domain.index import Index, build_index
 from pmkit.core.codes import Code
 from pmkit.core.findings import Finding, Severity
 from pmkit.core.vocabulary import minor_digits
-from pmkit.engine.cache import FileCache, KeptPositions, default_dir
+from pmkit.engine.cache import FileCache, KeptPositions, code_fingerprint, default_dir
 from pmkit.engine.files import FileOutcome, Settings, check_file
 from pmkit.engine.tracking import TrackedIndex
 from pmkit.engine.incremental import (CachedFacts, incremental_run, kind_digests, program_id, rule_memo,
@@ -249,7 +249,7 @@ def _load(sources: list[SourceFile], settings: Settings, as_of: dt.date | None,
     # Expense files' facts are kept with the file (a new day re-works the current month's only).
     by_path = {source.path: key for source, key in zip(sources, keys)}
     store = CachedFacts(file_cache, by_path) if cached else None
-    kept = KeptDerived(file_cache.memory, by_path) if cached and file_cache.memory is not None else None
+    kept = KeptDerived(file_cache.memory, by_path, file_cache) if cached and file_cache.memory is not None else None
     index = TrackedIndex(as_of=day, facts_store=store, derived_store=kept)
     return loaded, outcomes, keys, build_index(loaded, invalid, day, index)
 
@@ -260,12 +260,15 @@ class KeptDerived:
     names its bytes, path and settings, so its outcome (the entries that broke
     the schema included) and all derived from it are the same wherever it
     comes back. The values are kept with the document they were derived from
-    and given only for that very document (records point at it). In memory
-    only: never on disk, and nothing in it refers back to the store (no cycle
-    keeps a forgotten version alive)."""
+    and given only for that very document (records point at it). In memory,
+    and nothing in it refers back to the store (no cycle keeps a forgotten
+    version alive); the plain-data ones (``lasting``: a project's model, an
+    expense file's sums) on disk too, under the key and pmkit's code, for the
+    first commit of the next run."""
 
-    def __init__(self, memory: dict[tuple[str, str], object], keys: dict[str, str]) -> None:
-        self.memory, self.keys = memory, keys
+    def __init__(self, memory: dict[tuple[str, str], object], keys: dict[str, str],
+                 cache: FileCache | None = None) -> None:
+        self.memory, self.keys, self.cache = memory, keys, cache
 
     def of(self, doc: Document) -> dict[str, object] | None:
         key = self.keys.get(doc.path)
@@ -276,6 +279,21 @@ class KeptDerived:
         if not (isinstance(kept, tuple) and kept[0] is doc):
             kept = self.memory[slot] = (doc, {})
         return kept[1]
+
+    def _slot(self, doc: Document, name: str) -> str | None:
+        key = self.keys.get(doc.path)
+        if not key or self.cache is None or self.cache.directory is None:
+            return None
+        return self.cache.digest("derived", name, key, code_fingerprint())
+
+    def lasting(self, doc: Document, name: str) -> object | None:
+        slot = self._slot(doc, name)
+        return self.cache.load("lasting", slot) if slot is not None and self.cache is not None else None
+
+    def keep_lasting(self, doc: Document, name: str, value: object) -> None:
+        slot = self._slot(doc, name)
+        if slot is not None and self.cache is not None:
+            self.cache.write("lasting", slot, value)  # (in memory it is kept with the document)
 
 
 def _collect(loaded: Loaded, invalid: dict[str, set[int] | None], source: SourceFile,

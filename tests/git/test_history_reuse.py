@@ -63,6 +63,30 @@ def test_expenses_added_up_file_by_file_equal_every_row_added_up_on_any_day() ->
             assert all(record.doc is doc for record in index.expense_records[doc.path])
 
 
+def test_an_expense_files_sums_are_kept_for_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sums of a file version (``lasting``) come back from the cache in a run with nothing
+    in memory (the first commit of the next history run), equal to the plain sums; a file
+    changed since is added up anew."""
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE, program)
+    monkeypatch.setenv("PMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    day = dt.date(2026, 10, 31)
+    first = domain.build(start_directory(program, day, use_cache=True, memory={}).index, spent_as_of=day).spending
+    worked: list[int] = []
+    real = domain._whole_file
+    monkeypatch.setattr(domain, "_whole_file", lambda records: worked.append(len(records)) or real(records))
+    index = start_directory(program, day, use_cache=True, memory={}).index
+    again = domain.build(index, spent_as_of=day).spending
+    assert worked == [] and first is not None and again is not None
+    assert _shown(again) == _shown(first) == _shown(domain.add_up(domain._spend_rows(index.expenses), day))
+    may = program / "budget" / "expenses" / "2026-05.yaml"
+    may.write_text(may.read_text(encoding="utf-8").replace("amount: ", "amount: 1", 1), encoding="utf-8")
+    index = start_directory(program, day, use_cache=True, memory={}).index
+    changed = domain.build(index, spent_as_of=day).spending
+    assert changed is not None and len(worked) == 1
+    assert _shown(changed) == _shown(domain.add_up(domain._spend_rows(index.expenses), day)) != _shown(first)
+
+
 def _entry(i: int, amount: str = "10.00") -> str:
     return (f"  - id: m{i}\n    date: 2026-05-{1 + i % 28:02d}\n    project: payroll\n    category: labor\n"
             f"    amount: {amount}\n    description: Contractor hours, week {i}, with a long note to fill the file.\n")
