@@ -206,6 +206,20 @@ def row(key: str):
 
 
 @contextmanager
+def env_set(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` in this process's environment (so in its children) while the block runs."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+@contextmanager
 def cache_dir(prefix: str) -> Iterator[Callable[[], None]]:
     """A cache folder outside the repository (pmkit refuses one inside it),
     named by PMKIT_CACHE_DIR while the block runs; the block gets ``empty()``,
@@ -672,14 +686,21 @@ def history_cold(ctx: Context) -> Row:
 @row("history-next")
 def history_next(ctx: Context) -> Row:
     """``pmkit history --by commit`` again after one new commit (an expense appended), the cache
-    filled by an untimed run first; the commit is undone afterwards."""
+    filled by an untimed run first; the commit is undone afterwards.
+
+    Beside it, the least a new row needs: ``pmkit rollup --rev HEAD`` of that commit, timed with
+    a copy of the same cache made just before the history run (so neither finds what the other
+    worked out); kept as the row ``history-next-rollup``."""
     import datetime as dt
 
     root = history_repo(ctx)
     name = "pmkit history (after 1 new commit)"
     result = Row(name, note="cache filled by an untimed run; one expense appended and committed")
+    yardstick = Row("rollup --rev HEAD (same commit, same cache)",
+                    note="the new commit alone: a copy of the history row's cache")
     with cache_dir("pmkit-hist-next-cache-"):
         run_child(_history_cmd(ctx, root), cwd=root)
+        cache = Path(os.environ["PMKIT_CACHE_DIR"])
         for k in range(ctx.repeat):
             last = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, check=True, capture_output=True,
                                   text=True).stdout.strip()
@@ -687,10 +708,19 @@ def history_next(ctx: Context) -> Row:
             changed = _one_change(root / "program", 3 * (10**7 + time.time_ns() % 10**6))
             _git(root, day, "add", *[str(p.relative_to(root)) for p in changed])
             _git(root, day, "commit", "-q", "-m", "one more")
+            copy = Path(tempfile.mkdtemp(prefix="pmkit-hist-next-copy-")) / "cache"
             try:
+                shutil.copytree(cache, copy)
                 result.runs.append(run_child(_history_cmd(ctx, root), LOGS / f"{slugify(name)}.log", cwd=root))
+                rollup = [ctx.python, "-m", "pmkit", "rollup", "--rev", "HEAD", "--as-of", day, "--format", "json"]
+                with env_set("PMKIT_CACHE_DIR", str(copy)):
+                    yardstick.runs.append(run_child(rollup, LOGS / "history-next-rollup.log", cwd=root))
             finally:
                 _git(root, day, "reset", "-q", "--hard", "HEAD~1")
+                shutil.rmtree(copy.parent, ignore_errors=True)
+    # (a second row of the same rounds: run.py's rows give one each, so it is kept here)
+    ctx.results["history-next-rollup"] = merged(ctx.results.get("history-next-rollup"),
+                                                with_exit_note(yardstick, LOGS / "history-next-rollup.log"))
     return with_exit_note(result, LOGS / f"{slugify(name)}.log")
 
 
