@@ -22,7 +22,7 @@ from typing import Any
 from pmkit.app.pipeline import Figures, figures, figures_of, source_status_date, status_date
 from pmkit.core.findings import Finding
 from pmkit.engine.validate import Result, validate_directory, validate_source
-from pmkit.ingest.gitsource import GitError, GitSource, Repository
+from pmkit.ingest.gitsource import GitError, GitSource, NotRepository, Repository
 
 DEFAULT_FOLDER = "program"
 
@@ -117,7 +117,7 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
         return _given(directory, rev)
     try:
         repo = Repository.find(cwd)
-    except GitError:
+    except NotRepository:  # (a repository git refuses to read is said to be one: GitError)
         return _outside_git(cwd, rev)
     configured = configured_folder(repo.root)
     folder = configured or DEFAULT_FOLDER

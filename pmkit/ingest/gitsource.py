@@ -57,6 +57,30 @@ class GitMissing(GitError):
     """The program folder is not in the commit (it came later, or had another name then)."""
 
 
+class NotRepository(GitError):
+    """The folder is in no git repository at all (the only GitError that means "outside git")."""
+
+
+def _refusal(folder: Path, stderr: str) -> GitError:
+    """Why ``git rev-parse --show-toplevel`` failed in ``folder``, in one line: no repository
+    (``NotRepository``), or one git will not read (git's own words, and its fix)."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    first = lines[0].removeprefix("fatal: ") if lines else ""
+    if not lines or (first.startswith("not a git repository") and "(or any" in first):
+        return NotRepository(f"{folder} is not inside a git repository (no .git found above it)")
+    if first.startswith("not a git repository: "):
+        return GitError(f"{folder} has a .git file pointing at {first.removeprefix('not a git repository: ')}, "
+                        "which is not a git repository (was the repository it belongs to moved or deleted?)")
+    if "must be run in a work tree" in first:
+        return GitError(f"{folder} is in a bare repository (or inside a .git folder), which has no working tree "
+                        "for pmkit to find the program in: run pmkit in a clone with one (git clone)")
+    if "dubious ownership" in first:
+        fix = next((line for line in lines if "safe.directory" in line), "")
+        return GitError(f"git refuses the repository at {folder}: {first} (another user owns it); "
+                        f"if you trust it, run `{fix}`" if fix else f"git refuses the repository at {folder}: {first}")
+    return GitError(f"git cannot read the repository at {folder}: {first}")
+
+
 class GitStopped(GitError):
     """git stopped while it was being read (killed, out of memory): a failure of
     this run, not of the revision, which another run may read."""
@@ -95,7 +119,7 @@ class Repository:
         folder = folder if folder.is_dir() else folder.parent
         done = _git(folder, "rev-parse", "--show-toplevel", check=False)
         if done.returncode != 0:
-            raise GitError(f"{folder} is not inside a git repository (no .git found above it)")
+            raise _refusal(folder, done.stderr.decode("utf-8", "replace"))
         return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))
 
     def relative(self, folder: Path) -> str:

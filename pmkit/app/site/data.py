@@ -84,14 +84,16 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     of the repository holding the program, if any (``origin``: the repository and commit the
     program's files were exported from; the series ends at that commit)."""
     from pmkit.app import history
-    from pmkit.ingest.gitsource import GitError, Repository
+    from pmkit.ingest.gitsource import GitError, NotRepository, Repository
 
     try:
         repo, folder = ((Repository(origin.root), origin.folder) if origin is not None
                         else history.locate_repository(program_dir))
-    except (GitError, ValueError):
+    except (NotRepository, ValueError):
         return HistoryData(reason="The program is not in a git repository, so there is no history to draw: "
                                   "commit its files to git and each commit becomes a point here.")
+    except GitError as exc:
+        return HistoryData(reason=f"The repository's history cannot be read ({exc}), so there is none to draw.")
     try:
         every = history.steps(repo, since.isoformat() if since is not None else None,
                               origin.commit if origin is not None else None)
