@@ -108,20 +108,24 @@ def _revision(repo: Repository, text: str, option: str) -> str:
 
 def steps(repo: Repository, since: str | None = None, until: str | None = None, by: str = "commit") -> list[Step]:
     """The commits of the series, oldest first (see the module docstring)."""
-    until_day = _as_date(until)
+    until_day, since_day = _as_date(until), _as_date(since)
+    if since_day is not None and until_day is not None and since_day > until_day:
+        raise GitError(f"--since {since} is after --until {until}: give the earlier day first")
     if (until is None or until_day is not None) and not repo.has_commits():
         return []  # nothing committed yet: an empty history (a named --until revision is still looked up)
     tip = _revision(repo, until, "--until") if until is not None and until_day is None else repo.resolve("HEAD")
     chosen = _log(repo, tip)
     if until_day is not None:
         chosen = [s for s in chosen if s.day <= until_day]
-    since_day = _as_date(since)
     if since_day is not None:
         chosen = [s for s in chosen if s.day >= since_day]
     elif since is not None:
         start = _revision(repo, since, "--since")
         shas = [s.sha for s in chosen]
         if start not in shas:
+            if until is not None and start in {s.sha for s in _log(repo, repo.resolve("HEAD"))}:
+                raise GitError(f"--since {since} comes after --until {until} on the current branch: "
+                               "give the earlier revision first")
             raise GitError(f"{since} is not on the current branch's first-parent line up to {tip[:12]}")
         chosen = chosen[shas.index(start) + 1:]
     return bucket(chosen, by)

@@ -1,0 +1,42 @@
+"""`pmkit history --since/--until` given the wrong way round: a refusal that says so, not an
+empty table (dates) or a false "not on the current branch" (revisions)."""
+
+from __future__ import annotations
+
+from .conftest import Repo, pmkit
+
+
+def _three_commits(repo: Repo) -> None:
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("June", "2026-06-10T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 60", "progress: 70")
+    repo.commit("July", "2026-07-10T12:00:00+00:00")
+
+
+def test_since_a_day_after_until_is_refused(repo: Repo) -> None:
+    _three_commits(repo)
+    done = pmkit(repo.root, "history", "--since", "2026-07-01", "--until", "2026-06-01")
+    assert done.returncode == 2, done.stdout
+    assert "--since 2026-07-01 is after --until 2026-06-01" in done.stderr, done.stderr
+    # the same day on both sides is a range of that day
+    same = pmkit(repo.root, "history", "--since", "2026-06-10", "--until", "2026-06-10", "--format", "csv")
+    assert same.returncode == 0 and same.stdout.count("\n") == 2, same.stdout
+
+
+def test_since_a_revision_after_until_is_said_to_be_after_it(repo: Repo) -> None:
+    _three_commits(repo)
+    done = pmkit(repo.root, "history", "--since", "HEAD", "--until", "HEAD~2")
+    assert done.returncode == 2, done.stdout
+    assert "not on the current branch" not in done.stderr, done.stderr
+    assert "--since HEAD comes after --until HEAD~2" in done.stderr, done.stderr
+
+
+def test_a_revision_off_the_branch_is_still_said_to_be_off_it(repo: Repo) -> None:
+    _three_commits(repo)
+    repo.git("checkout", "-q", "-b", "side", "HEAD~1")
+    repo.edit("program/projects/payroll.yaml", "progress: 60", "progress: 65")
+    repo.commit("side", "2026-07-05T12:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    done = pmkit(repo.root, "history", "--since", "side")
+    assert done.returncode == 2
+    assert "side is not on the current branch's first-parent line" in done.stderr, done.stderr
