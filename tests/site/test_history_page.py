@@ -82,3 +82,12 @@ def test_the_history_option():
     assert (_history_step(True), _history_step(False), _history_step("week")) == ("month", "off", "week")
     with pytest.raises(PluginError, match="history 'yearly' is not one of"):
         _history_step("yearly")
+
+
+def test_the_history_note_is_styled_not_shown_as_markup(dated_repo: Path, tmp_path: Path):
+    _config(dated_repo, "")
+    code, output = build_site(dated_repo / "program", tmp_path / "out")
+    assert code == 0, output
+    html = (tmp_path / "out" / "history.html").read_text(encoding="utf-8")
+    assert "{ .pmkit-note }" not in html
+    assert '<p class="pmkit-note">What the program' in html
