@@ -50,6 +50,8 @@ class Side:
     commit: str | None  # None: the working tree
     files: dict[str, bytes]
     figures: Figures
+    #: the revision has no program folder (the change adds or removes the whole program)
+    absent: bool = False
 
     @property
     def findings(self) -> list[Finding]:
@@ -451,6 +453,11 @@ def compare(base: Side, head: Side, folder: str, as_of: dt.date,
     deltas: list[FigureDelta] = []
     if base.figures.document is not None and head.figures.document is not None:
         deltas = compare_figures(base.figures.document, head.figures.document)
+    elif base.absent or head.absent:
+        gone = next(s for s in (base, head) if s.absent)
+        note = (f"{gone.label} has no program folder {folder or '.'}/: the change "
+                f"{'adds' if gone is base else 'removes'} the whole program, so there are no figures to compare "
+                f"(every record and finding is {'new' if gone is base else 'gone'})")
     else:
         broken = [s.label for s in (base, head) if s.figures.document is None]
         note = (f"no figures for {' and '.join(broken)}: it has validation errors, so figure changes "

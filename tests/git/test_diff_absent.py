@@ -1,0 +1,49 @@
+"""`pmkit diff` where one side has no program folder: the pull request that adds the
+program (the first one a team opens once it adopts pmkit) and the one that removes it.
+The CI job posting the diff must not fail with "program does not exist at BASE"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+
+from .conftest import MINIMAL, Repo, pmkit
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "diff.schema.json").read_text())
+
+
+def _adding(tmp_path: Path) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "The planning repository.\n")
+    repo.commit("readme", "2026-04-01T12:00:00+00:00")
+    shutil.copytree(MINIMAL, repo.root / "program")
+    repo.commit("the program", "2026-05-01T12:00:00+00:00")
+    return repo
+
+
+def test_the_change_that_adds_the_program_lists_its_records_as_added(tmp_path: Path) -> None:
+    repo = _adding(tmp_path)
+    done = pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert "does not exist" not in done.stderr
+    assert "records added" in done.stdout and "removed" not in done.stdout.split("**Records**")[0]
+    assert "| added | project | payroll | program/projects/payroll.yaml |" in done.stdout
+    assert "HEAD&#126;1 has no program folder program/" in done.stdout, done.stdout
+    assert "validation errors" not in done.stdout
+    document = json.loads(pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "json").stdout)
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
+    assert {r["action"] for r in document["records"]} == {"added"}
+    assert document["figures"]["compared"] is False
+    # the working tree as the head works the same
+    assert pmkit(repo.root, "diff", "HEAD~1").returncode == 0
+
+
+def test_the_change_that_removes_the_program_lists_its_records_as_removed(tmp_path: Path) -> None:
+    repo = _adding(tmp_path)
+    done = pmkit(repo.root, "diff", "HEAD", "HEAD~1")
+    assert done.returncode == 0, done.stderr
+    assert "records removed" in done.stdout
+    assert "HEAD~1 has no program folder program/" in done.stdout, done.stdout
