@@ -30,6 +30,12 @@ from pmkit.ingest.gitsource import GitError, GitMissing, GitSource, Repository
 WORKING_TREE = "working tree"
 #: Rows of a table shown open; longer tables are folded (<details> in Markdown).
 OPEN_ROWS = 10
+#: The longest markdown diff, in UTF-8 bytes: GitHub refuses a comment over 65,536
+#: characters ("body is too long"), and the workflows cut the file at 60,000 bytes
+#: (``head -c``), which would end it mid-row with a <details> left open.
+COMMENT_MAX = 59_000
+#: The rows per table tried, in turn, while the markdown is longer than COMMENT_MAX.
+COMMENT_ROWS = (200, 100, 50, 20, 10, 0)
 
 
 # --- loading -----------------------------------------------------------------------
@@ -299,8 +305,17 @@ def render(diff: Diff, fmt: str) -> str:
     from pmkit.app.templates import derived
 
     env = derived({"md_cell": md_cell, "md_text": md_text, "plain": printable})
-    name = "diff/diff.md.j2" if fmt == "markdown" else "diff/diff.txt.j2"
-    return env.get_template(name).render(**_view(diff))
+    view = _view(diff)
+    if fmt != "markdown":
+        return env.get_template("diff/diff.txt.j2").render(**view)
+    template = env.get_template("diff/diff.md.j2")
+    view["again"] = f"pmkit diff {diff.base.label}" + (f" {diff.head.label}" if diff.head.commit else "")
+    text = template.render(**view, shown=None)
+    for shown in COMMENT_ROWS:  # fewer rows per table until GitHub takes the comment
+        if len(text.encode("utf-8")) <= COMMENT_MAX:
+            break
+        text = template.render(**view, shown=shown)
+    return text
 
 
 # --- the command ---------------------------------------------------------------------

@@ -47,3 +47,32 @@ def test_the_change_that_removes_the_program_lists_its_records_as_removed(tmp_pa
     assert done.returncode == 0, done.stderr
     assert "records removed" in done.stdout
     assert "HEAD~1 has no program folder program/" in done.stdout, done.stdout
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "program"
+#: GitHub refuses an issue comment whose body is longer than this (characters)
+GITHUB_COMMENT_MAX = 65536
+
+
+def test_a_large_change_is_a_comment_github_accepts(tmp_path: Path) -> None:
+    """Adding the example program is 583 records (150 KB of markdown): GitHub refuses such a
+    comment ("body is too long"), and the workflows' `head -c 60000` cut it mid-row, a
+    <details> left open and the footer lost. The markdown stays under the bound and says
+    what it left out."""
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "The planning repository.\n")
+    repo.commit("readme", "2026-04-01T12:00:00+00:00")
+    shutil.copytree(EXAMPLE, repo.root / "program")
+    repo.commit("the program", "2026-05-01T12:00:00+00:00")
+    done = pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) < GITHUB_COMMENT_MAX, len(done.stdout)
+    # the workflows cut the file at 60,000 bytes (head -c): the whole of it is under that
+    assert len(done.stdout.encode("utf-8")) < 60_000 - len("<!-- pmkit-diff -->\n")
+    assert done.stdout.rstrip().endswith("private fields are never shown</sub>")
+    assert "583 records added" in done.stdout
+    assert "more not shown here: pmkit diff HEAD&#126;1 HEAD lists them all" in done.stdout
+    assert "| added | expenses | exp-2025-07-001 |" in done.stdout  # the first rows are still there
+    # the other formats keep everything
+    document = json.loads(pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "json").stdout)
+    assert len(document["records"]) == 583
