@@ -51,7 +51,7 @@ from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.engine.validate import collecting_seldom
 from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository, folder_spec
 
-ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
+ROW_VERSION = "7"  # 6: a commit without the program folder has no error, note ABSENT; 7: BEFORE_START
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -292,6 +292,15 @@ UNREADABLE = "could not be read"
 ABSENT = "the program folder is not in this commit"
 
 
+#: the note of a row whose day is before the program's start (as ``rollup --as-of`` refuses it: no figures)
+BEFORE_START = "before the program starts"
+
+
+def before_start(row: dict[str, Any]) -> bool:
+    """Whether a row's day is before the program's start (valid, no figures)."""
+    return (row.get("note") or "").startswith(BEFORE_START)
+
+
 def absent(row: dict[str, Any]) -> bool:
     """Whether a row's commit has no program folder (before the program was committed)."""
     return row.get("note") == ABSENT
@@ -331,7 +340,14 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             out["note"] = f"{UNREADABLE}: git holds no object for {', '.join(missing[:3])}" + (
                 f" and {len(missing) - 3} more" if len(missing) > 3 else "")
         rollup = computed.rollup
-        if rollup is not None:
+        start = rollup.sections["program"].start if rollup is not None else None
+        if start is not None and step.day < start:
+            # as `pmkit rollup --as-of` refuses a day before the start: no figures for it (only
+            # the findings, and the baselines the commit says)
+            out["valid"] = True
+            out["note"] = f"{BEFORE_START} ({start}): no figures"
+            out["baselines"] = _baselines_of(rollup)
+        elif rollup is not None:
             out["valid"] = True
             out["program"] = _figures_of(rollup, None)
             # A tuple in PROGRAM_FIGURES order: a thousand rows of a few hundred
@@ -358,17 +374,18 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s.get("projects") or {}) if all_projects else [project]
-        if all_projects and not s["valid"]:
+        if all_projects and not keys:  # (no figures at this commit: one row that says why)
             keys = [None]
         for key in keys:
             kept = s["projects"].get(key) if key is not None else None
-            figures = s["program"] if key is None else dict(zip(PROGRAM_FIGURES, kept)) if kept else None
+            figures = ((None if all_projects else s["program"]) if key is None
+                       else dict(zip(PROGRAM_FIGURES, kept)) if kept else None)
             row: dict[str, Any] = {"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
                                    "subject": step.subject}
             if all_projects or project is not None:
                 row["project"] = key
             row.update({"valid": s["valid"], "errors": s["errors"], "warnings": s["warnings"], "note": s["note"]})
-            if s["valid"] and figures is None:
+            if s["valid"] and figures is None and not s["note"]:
                 row["note"] = f"no project {key} at this commit"
             row.update({name: (figures or {}).get(name) for name in PROGRAM_FIGURES})
             rows.append(row)

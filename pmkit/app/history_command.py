@@ -54,9 +54,13 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
     text = grid(table, "simple") + "\n"
     missing = [r for r in rows if hist.absent(r)]
     invalid = [r for r in rows if not r["valid"] and not hist.absent(r)]
+    early = {r["commit"]: r for r in rows if hist.before_start(r)}
     if missing:
         text += (f"\n{count(len(missing), 'commit')} without the program folder {document['folder'] or '.'}/ "
                  "(before it was committed, or while it had another name): no figures.\n")
+    if early:
+        text += (f"\n{count(len(early), 'commit')} before the program starts: no figures (as `pmkit rollup --as-of` "
+                 "refuses a day before the start).\n")
     if invalid:
         text += (f"\n{count(len(invalid), 'commit')} where the program does not validate: no figures (errors counted; "
                  "`pmkit validate --rev COMMIT` shows them).\n")

@@ -40,3 +40,36 @@ def test_a_revision_off_the_branch_is_still_said_to_be_off_it(repo: Repo) -> Non
     done = pmkit(repo.root, "history", "--since", "side")
     assert done.returncode == 2
     assert "side is not on the current branch's first-parent line" in done.stderr, done.stderr
+
+
+def test_a_commit_before_the_program_starts_has_no_figures_as_rollup_refuses_them(tmp_path) -> None:
+    """A plan committed before its start date (the planning phase): `pmkit rollup --rev C
+    --as-of DAY` refuses the day ("before the program starts"); the history row must not
+    show figures for it either (it showed 0% planned beside today's progress)."""
+    import json
+    import shutil
+
+    import jsonschema
+
+    from .conftest import MINIMAL
+    from .test_history_attack import SCHEMA
+
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(MINIMAL, repo.root / "program")
+    early = repo.commit("the plan, before the start", "2025-12-15T12:00:00+00:00")
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("January", "2026-01-20T12:00:00+00:00")
+    refused = pmkit(repo.root, "rollup", "--rev", early, "--as-of", "2025-12-15")
+    assert refused.returncode == 2 and "before the program starts" in refused.stderr
+    document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    first, second = document["rows"]
+    assert first["progress"] is None and first["planned"] is None and first["actual"] is None, first
+    assert "before the program starts (2026-01-01)" in first["note"]
+    assert second["progress"] is not None and second["note"] is None
+    table = pmkit(repo.root, "history")
+    assert "1 commit before the program starts" in table.stdout, table.stdout
+    projects = json.loads(pmkit(repo.root, "history", "--all-projects", "--format", "json").stdout)["rows"]
+    assert [r["project"] for r in projects if r["commit"] == early] == [None]
+    one = json.loads(pmkit(repo.root, "history", "--project", "payroll", "--format", "json").stdout)["rows"]
+    assert "before the program starts" in one[0]["note"] and one[0]["progress"] is None
