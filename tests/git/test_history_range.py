@@ -73,3 +73,23 @@ def test_a_commit_before_the_program_starts_has_no_figures_as_rollup_refuses_the
     assert [r["project"] for r in projects if r["commit"] == early] == [None]
     one = json.loads(pmkit(repo.root, "history", "--project", "payroll", "--format", "json").stdout)["rows"]
     assert "before the program starts" in one[0]["note"] and one[0]["progress"] is None
+
+
+def test_a_subject_with_terminal_escapes_is_written_escaped_in_the_csv(repo: Repo) -> None:
+    """A commit subject is anyone's text: an OSC sequence (a hyperlink, a clipboard write,
+    a window title) or a CSI one printed raw to a terminal acts on it. The csv shows them
+    as `\\x1b`, as every table does; json keeps the subject as it is."""
+    import json
+
+    subject = "fix \x1b]52;c;ZWNobyBwd25lZA==\x07 and \x1b]8;;http://evil.example\x07here\x1b]8;;\x07 \x1b[2J"
+    repo.edit("program/projects/payroll.yaml", "software: 20000.00", "software: 21000.00")
+    repo.commit(subject, "2026-06-01T12:00:00+00:00")
+    for args in (("--format", "csv"), ("--baselines", "--format", "csv")):
+        done = pmkit(repo.root, "history", *args)
+        assert done.returncode == 0, done.stderr
+        assert "and \\x1b]8;;http://evil.example" in done.stdout, (args, done.stdout)
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout, (args, done.stdout)
+    csv_out = pmkit(repo.root, "history", "--format", "csv").stdout
+    assert "fix \\x1b]52;c;ZWNobyBwd25lZA==\\x07 and" in csv_out
+    document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
+    assert document["rows"][-1]["subject"] == subject
