@@ -91,3 +91,15 @@ def test_the_history_note_is_styled_not_shown_as_markup(dated_repo: Path, tmp_pa
     html = (tmp_path / "out" / "history.html").read_text(encoding="utf-8")
     assert "{ .pmkit-note }" not in html
     assert '<p class="pmkit-note">What the program' in html
+
+
+def test_history_since_after_the_last_commit_says_so_not_that_nothing_is_committed(dated_repo: Path):
+    """`history_since:` later than every commit (a typo of the year) is an empty series; the
+    page said "The repository has no commit yet", false in a repository with three."""
+    from pmkit.app.site.data import load_history
+    import datetime as dt
+
+    data = load_history(dated_repo / "program", use_cache=False, since=dt.date(2027, 1, 1))
+    assert data.rows == [] and data.reason is not None
+    assert "no commit yet" not in data.reason, data.reason
+    assert "2027-01-01" in data.reason and "2026-06-10" in data.reason, data.reason

@@ -100,6 +100,10 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     except GitError as exc:
         return HistoryData(reason=f"The repository's history cannot be read ({exc}), so there is none to draw.")
     if not every:
+        last = history.steps(repo, None, origin.commit if origin is not None else None)[-1:] if since else []
+        if last:  # (the plugin's history_since is after the last commit: a typo of the year, most likely)
+            return HistoryData(reason=f"No commit since {since} (the pmkit plugin's `history_since`): the last "
+                                      f"one is of {last[0].day}, so there is nothing to draw.")
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
     return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by, folder=folder,
