@@ -76,3 +76,19 @@ def test_a_large_change_is_a_comment_github_accepts(tmp_path: Path) -> None:
     # the other formats keep everything
     document = json.loads(pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "json").stdout)
     assert len(document["records"]) == 583
+
+
+def test_a_date_before_the_program_starts_moves_no_figure(repo: Repo) -> None:
+    """`pmkit rollup --as-of` refuses a day before the start ("there are no figures for it");
+    the diff showed figures moving on it."""
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("progress", "2026-06-01T12:00:00+00:00")
+    assert "before the program starts" in pmkit(repo.root, "rollup", "--as-of", "2025-12-01").stderr
+    done = pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--as-of", "2025-12-01", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["figures"]["compared"] is False
+    assert document["figures"]["note"].startswith("2025-12-01 is before the program starts (2026-01-01)")
+    assert [r["action"] for r in document["records"]] == ["changed"]  # the records are still listed
+    moved = pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--as-of", "2026-06-30", "--format", "json").stdout
+    assert json.loads(moved)["figures"]["compared"] is True
