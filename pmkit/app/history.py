@@ -49,7 +49,7 @@ from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.engine.validate import collecting_seldom
-from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository, folder_spec
+from pmkit.ingest.gitsource import NO_SIGNATURE, GitError, GitMissing, GitStopped, Repository, folder_spec
 
 ROW_VERSION = "7"  # 6: a commit without the program folder has no error, note ABSENT; 7: BEFORE_START
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
@@ -75,7 +75,7 @@ def _step(line: str) -> Step:
 
 def _log(repo: Repository, tip: str) -> list[Step]:
     try:
-        out = subprocess.run(["git", "log", "--first-parent", LOG_FORMAT, tip, "--"],
+        out = subprocess.run(["git", "log", NO_SIGNATURE, "--first-parent", LOG_FORMAT, tip, "--"],
                              cwd=repo.root, capture_output=True, check=True).stdout.decode("utf-8", "replace")
     except subprocess.CalledProcessError as exc:
         raise GitError(f"git log failed: {exc.stderr.decode('utf-8', 'replace').strip()}") from exc
@@ -487,7 +487,7 @@ def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
     if not chosen or not folder:
         return chosen
     try:
-        out = subprocess.run(["git", "log", "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
+        out = subprocess.run(["git", "log", NO_SIGNATURE, "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
                              cwd=repo.root, capture_output=True, check=True).stdout.decode()
     except subprocess.CalledProcessError:
         return chosen
@@ -526,7 +526,7 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
 def _parent_step(repo: Repository, step: Step) -> Step | None:
     """The commit before ``step`` on the first-parent line (None for a root commit, or one
     whose parent a shallow clone does not hold)."""
-    done = subprocess.run(["git", "log", "-1", LOG_FORMAT, f"{step.sha}^1", "--"], cwd=repo.root, capture_output=True)
+    done = subprocess.run(["git", "log", NO_SIGNATURE, "-1", LOG_FORMAT, f"{step.sha}^1", "--"], cwd=repo.root, capture_output=True)
     if done.returncode != 0 or not done.stdout.strip():
         return None
     return _step(done.stdout.decode("utf-8", "replace").rstrip("\n"))

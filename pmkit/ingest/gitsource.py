@@ -86,6 +86,11 @@ class GitStopped(GitError):
     this run, not of the revision, which another run may read."""
 
 
+#: for every ``git log`` and ``git show`` whose lines pmkit parses: a user's ``log.showSignature``
+#: would otherwise put each signed commit's signature check among them
+NO_SIGNATURE = "--no-show-signature"
+
+
 def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
@@ -158,7 +163,7 @@ class Repository:
 
     def commit(self, rev: str) -> Commit:
         sha = self.resolve(rev)
-        out = _git(self.root, "show", "-s", "--format=%H%x00%cI%x00%an%x00%s", sha).stdout
+        out = _git(self.root, "show", NO_SIGNATURE, "-s", "--format=%H%x00%cI%x00%an%x00%s", sha).stdout
         full, date, author, subject = out.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
         return Commit(full, dt.datetime.fromisoformat(date), author, subject)
 
@@ -167,7 +172,7 @@ class Repository:
         committed on or before ``day`` (the committer's own calendar day), or
         None if the branch began after it."""
         tip = self.resolve(rev)
-        out = _git(self.root, "log", "--first-parent", "--format=%H %cI", tip).stdout.decode()
+        out = _git(self.root, "log", NO_SIGNATURE, "--first-parent", "--format=%H %cI", tip).stdout.decode()
         for line in out.splitlines():
             sha, date = line.split(" ", 1)
             if dt.date.fromisoformat(date[:10]) <= day:

@@ -1,0 +1,39 @@
+"""A user's own git configuration must not change what pmkit reads from git's output:
+a team that signs its commits and sets `log.showSignature` (git then prints each
+signature's check among the log's lines)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import Repo, pmkit
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen to sign a commit")
+def test_signed_commits_with_log_show_signature(repo: Repo) -> None:
+    key = repo.root.parent / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    allowed = repo.root.parent / "allowed"
+    allowed.write_text(f"ann@example.org {key.with_suffix('.pub').read_text()}", encoding="utf-8")
+    for name, value in (("gpg.format", "ssh"), ("user.signingkey", str(key.with_suffix(".pub"))),
+                        ("gpg.ssh.allowedSignersFile", str(allowed)), ("commit.gpgsign", "true")):
+        repo.git("config", name, value)
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("signed", "2026-06-10T12:00:00+00:00")
+    repo.git("config", "log.showSignature", "true")
+    assert "signature" in repo.git("log", "-1")  # git does print it
+    done = pmkit(repo.root, "history", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["rows"]
+    assert [r["subject"] for r in rows] == ["first", "signed"]
+    baselines = pmkit(repo.root, "history", "--baselines", "--since", "HEAD~1")
+    assert baselines.returncode == 0, baselines.stderr
+    as_of = pmkit(repo.root, "rollup", "--as-of", "2026-06-15")
+    assert as_of.returncode == 0, as_of.stderr
+    assert json.loads(as_of.stdout)["provenance"]["revision_date"] == "2026-06-10"
+    status = pmkit(repo.root, "status", "--rev", "HEAD~1")
+    assert status.returncode == 0, status.stderr
