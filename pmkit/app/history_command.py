@@ -53,7 +53,9 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
         return "(no commits)\n"
     text = grid(table, "simple") + "\n"
     missing = [r for r in rows if hist.absent(r)]
-    invalid = [r for r in rows if not r["valid"] and not hist.absent(r)]
+    unread = [r for r in rows if (r["note"] or "").startswith(hist.UNREADABLE)]
+    invalid = [r for r in rows if not r["valid"] and not hist.absent(r)
+               and not (r["note"] or "").startswith(hist.UNREADABLE)]
     early = {r["commit"]: r for r in rows if hist.before_start(r)}
     if missing:
         text += (f"\n{count(len(missing), 'commit')} without the program folder {document['folder'] or '.'}/ "
@@ -61,6 +63,9 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
     if early:
         text += (f"\n{count(len(early), 'commit')} before the program starts: no figures (as `pmkit rollup --as-of` "
                  "refuses a day before the start).\n")
+    if unread:
+        text += (f"\n{count(len(unread), 'commit')} git could not read: no figures, and not kept in the cache, so "
+                 f"the next run reads them again (why: {unread[0]['note']}).\n")
     if invalid:
         text += (f"\n{count(len(invalid), 'commit')} where the program does not validate: no figures (errors counted; "
                  "`pmkit validate --rev COMMIT` shows them).\n")

@@ -61,6 +61,18 @@ class NotRepository(GitError):
     """The folder is in no git repository at all (the only GitError that means "outside git")."""
 
 
+def _reason(stderr: bytes | None) -> str:
+    """What a failed git said, in one line (a partial clone's remote out of reach, said so)."""
+    lines = [line.strip().removeprefix("fatal: ") for line in (stderr or b"").decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    promisor = next((line for line in lines if "promisor remote" in line), None)
+    if promisor is not None:
+        return (f"{promisor} (this is a partial clone: git fetches old file versions from its remote on demand, "
+                "and that remote cannot be reached: reconnect to it, or work from a full clone, one made "
+                "without `--filter`)")
+    return lines[0] if lines else "git failed"
+
+
 def _refusal(folder: Path, stderr: str) -> GitError:
     """Why ``git rev-parse --show-toplevel`` failed in ``folder``, in one line: no repository
     (``NotRepository``), or one git will not read (git's own words, and its fix)."""
@@ -334,8 +346,14 @@ class GitSource:
         try:
             out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.repo.root, capture_output=True,
                                  input="".join(f"{oid}\n" for oid in unknown).encode(), check=True).stdout
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}") from exc
+        except OSError as exc:
+            raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}: {exc.strerror}") from exc
+        except subprocess.CalledProcessError as exc:
+            # git holds the tree but could not get its blobs: a partial clone whose promisor
+            # remote is out of reach (offline, no credentials), a repository damaged under
+            # it. The run's failure, not the revision's (GitStopped: never kept as its row).
+            raise GitStopped(f"git cannot read {len(unknown)} files at {self.rev}: "
+                             f"{_reason(exc.stderr)}") from exc
         for oid, line in zip(unknown, out.decode().splitlines()):
             parts = line.split()
             if len(parts) == 3 and parts[2].isdigit():
