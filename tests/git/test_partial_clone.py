@@ -46,3 +46,12 @@ def test_an_unreachable_promisor_remote_is_said_and_not_kept(repo: Repo, tmp_pat
     shutil.move(str(away), str(server))  # online again: the rows are read, not taken from the cache
     rows = json.loads(pmkit(clone, "history", "--format", "json").stdout)["rows"]
     assert all(r["valid"] for r in rows), rows
+
+
+def test_the_history_page_counts_unread_commits_apart(repo: Repo, tmp_path: Path) -> None:
+    from pmkit.app.site.data import load_history
+
+    server, clone = _partial_clone(repo, tmp_path)
+    shutil.move(str(server), str(tmp_path / "away.git"))
+    data = load_history(clone / "program", use_cache=False, by="commit")
+    assert data.unread == 2 and data.invalid == 0, [r["note"] for r in data.rows]

@@ -31,8 +31,16 @@ class HistoryData:
 
     @property
     def invalid(self) -> int:
-        """The points where the program did not validate (a commit without it is no point)."""
-        return sum(not r["valid"] for r in self.points)
+        """The points where the program did not validate (a commit without it is no point,
+        and one git could not read is counted apart: ``unread``)."""
+        return sum(not r["valid"] for r in self.points) - self.unread
+
+    @property
+    def unread(self) -> int:
+        """The points git could not read (a partial clone's remote out of reach): not the commit's fault."""
+        from pmkit.app.history import UNREADABLE
+
+        return sum((r["note"] or "").startswith(UNREADABLE) for r in self.points)
 
     @property
     def points(self) -> list[dict[str, Any]]:
