@@ -104,7 +104,10 @@ def configured_folder(root: Path) -> str | None:
             (k, v) for p in plugins if isinstance(p, dict) for k, v in p.items()) if isinstance(plugins, list) else ()
         for key, options in entries:
             if key == "pmkit" and isinstance(options, dict) and isinstance(options.get("program"), str):
-                return options["program"].strip("/") or None
+                # as git names it ("./program/" is "program"; "." the root): findings, annotations
+                # and the files a change touched are compared by these paths
+                written = options["program"].strip().strip("/")
+                return posixpath.normpath(written) if written else None
     return None
 
 
@@ -129,7 +132,7 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     note = f"pmkit: using the program in {folder}/ ({how})"
     if rev is not None:
         repo.resolve(rev)
-    return Program(on_disk, folder, repo, folder, rev, note)
+    return Program(on_disk, folder, repo, "" if folder == "." else folder, rev, note)
 
 
 def _outside_git(cwd: Path, rev: str | None) -> Program:

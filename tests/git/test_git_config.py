@@ -37,3 +37,19 @@ def test_signed_commits_with_log_show_signature(repo: Repo) -> None:
     assert json.loads(as_of.stdout)["provenance"]["revision_date"] == "2026-06-10"
     status = pmkit(repo.root, "status", "--rev", "HEAD~1")
     assert status.returncode == 0, status.stderr
+
+
+def test_a_program_folder_written_dot_slash_in_mkdocs_yml(repo: Repo) -> None:
+    """`program: ./program/` in mkdocs.yml is the same folder as `program`: annotation paths
+    must be the repository's (GitHub places `file=./program/...` nowhere), and
+    --changed-since must know the touched file (it compared `./program/x` with `program/x`
+    and hid the finding of the file the change touched)."""
+    repo.write("mkdocs.yml", "site_name: T\nplugins:\n  - pmkit:\n      program: ./program/\n")
+    repo.edit("program/projects/payroll.yaml", "departments: [Finance]", "departments: [Finance]\nfoo: 1")
+    base = repo.commit("an old mistake")
+    repo.edit("program/projects/payroll.yaml", "progress: 50", "progress: 55")  # touched: its finding is shown
+    done = pmkit(repo.root, "validate", "--format", "github")
+    assert "file=program/projects/payroll.yaml," in done.stdout, done.stdout
+    changed = pmkit(repo.root, "validate", "--changed-since", base, "--format", "json")
+    assert [f["file"] for f in json.loads(changed.stdout)["findings"]] == ["program/projects/payroll.yaml"]
+    assert "using the program in program/ (from mkdocs.yml)" in changed.stderr
