@@ -132,7 +132,18 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     note = f"pmkit: using the program in {folder}/ ({how})"
     if rev is not None:
         repo.resolve(rev)
-    return Program(on_disk, folder, repo, "" if folder == "." else folder, rev, note)
+    return Program(on_disk, folder, repo, _in_git(repo, on_disk, folder), rev, note)
+
+
+def _in_git(repo: Repository, on_disk: Path, folder: str) -> str:
+    """The folder as git names it: where a link on disk points (``program -> plans/fy27``: git
+    holds the link itself at ``program``, the files at ``plans/fy27``), '' for the root."""
+    if on_disk.is_dir():
+        try:
+            return repo.relative(on_disk)
+        except ValueError:  # (a link out of the repository: git has no files there)
+            pass
+    return "" if folder == "." else folder
 
 
 def _outside_git(cwd: Path, rev: str | None) -> Program:

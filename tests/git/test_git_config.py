@@ -53,3 +53,30 @@ def test_a_program_folder_written_dot_slash_in_mkdocs_yml(repo: Repo) -> None:
     changed = pmkit(repo.root, "validate", "--changed-since", base, "--format", "json")
     assert [f["file"] for f in json.loads(changed.stdout)["findings"]] == ["program/projects/payroll.yaml"]
     assert "using the program in program/ (from mkdocs.yml)" in changed.stderr
+
+
+def test_a_program_folder_that_is_a_committed_link(tmp_path) -> None:
+    """`program -> plans/fy27` (a link to this year's plan, committed): the working tree
+    reads through it, so must --rev, diff and --as-of (they said "program is a file", or
+    read today's files for a past date), with the paths git and GitHub know."""
+    import os
+
+    from .conftest import MINIMAL
+
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(MINIMAL, repo.root / "plans" / "fy27")
+    os.symlink("plans/fy27", repo.root / "program")
+    repo.commit("the plan", "2026-05-01T12:00:00+00:00")
+    repo.edit("plans/fy27/projects/payroll.yaml", "progress: 50", "progress: 60")
+    repo.commit("June", "2026-06-10T12:00:00+00:00")
+    rev = pmkit(repo.root, "validate", "--rev", "HEAD~1", "--format", "json")
+    assert rev.returncode == 0, rev.stderr
+    diff = pmkit(repo.root, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    assert [r["file"] for r in json.loads(diff.stdout)["records"]] == ["plans/fy27/projects/payroll.yaml"]
+    past = pmkit(repo.root, "rollup", "--as-of", "2026-05-15")
+    assert past.returncode == 0, past.stderr
+    assert json.loads(past.stdout)["provenance"]["revision_date"] == "2026-05-01"
+    repo.edit("plans/fy27/projects/payroll.yaml", "departments: [Finance]", "departments: [Finance]\nfoo: 1")
+    changed = pmkit(repo.root, "validate", "--changed-since", "HEAD", "--format", "github")
+    assert changed.stdout.startswith("::error file=plans/fy27/projects/payroll.yaml,"), changed.stdout
