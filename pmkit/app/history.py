@@ -496,10 +496,12 @@ def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
 
 
 def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True,
-                     each: Callable[[Step], None] | None = None) -> list[dict[str, Any]]:
+                     each: Callable[[Step], None] | None = None,
+                     seen: set[str] | None = None) -> list[dict[str, Any]]:
     """Every change of a baseline, project date or milestone due date between consecutive commits
     whose records load (only the commits that changed the program folder are read: see :func:`touching`). ``each``
-    is told of each step read, once its row is (a progress line)."""
+    is told of each step read, once its row is (a progress line); ``seen`` gathers the projects
+    of the commits read."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
     # The first commit of a range (--since) is compared with the one before it, which is read
@@ -515,6 +517,8 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
         now = s["baselines"]
         if not now:  # (a commit whose records could not be loaded: compared from the next that can)
             continue
+        if seen is not None:
+            seen.update(now)
         if before is not None:
             for item, old, new in _compare(before, now):
                 changes.append({"commit": step.sha, "date": step.day.isoformat(), "author": step.author,

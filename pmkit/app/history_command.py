@@ -131,7 +131,13 @@ def run(program_dir: Path, since: str | None, until: str | None, by: str, projec
     progress = Progress(chosen)
     try:
         if baselines:
-            changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step)
+            known: set[str] = set()
+            changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step, seen=known)
+            if project is not None:  # one project's changes (a mistyped id is refused, as for the series)
+                if known and project not in known:
+                    raise UnknownProject(f"no project {project!r} in any commit of the series; its projects: "
+                                         f"{', '.join(sorted(known))}")
+                changes = [c for c in changes if c["project"] == project]
             return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
         seen: set[str] = set()  # the projects of the valid commits (to name them if --project is none of them)
 

@@ -93,3 +93,20 @@ def test_a_subject_with_terminal_escapes_is_written_escaped_in_the_csv(repo: Rep
     assert "fix \\x1b]52;c;ZWNobyBwd25lZA==\\x07 and" in csv_out
     document = json.loads(pmkit(repo.root, "history", "--format", "json").stdout)
     assert document["rows"][-1]["subject"] == subject
+
+
+def test_baselines_of_one_project(repo: Repo) -> None:
+    """`--baselines --project ID` listed every project's changes (the option was ignored);
+    a mistyped ID is refused as for the series."""
+    import json
+
+    repo.edit("program/projects/payroll.yaml", "software: 20000.00", "software: 21000.00")
+    repo.commit("payroll software", "2026-06-01T12:00:00+00:00")
+    every = json.loads(pmkit(repo.root, "history", "--baselines", "--format", "json").stdout)["changes"]
+    assert {c["project"] for c in every} == {"payroll"}
+    one = json.loads(pmkit(repo.root, "history", "--baselines", "--project", "infra", "--format", "json").stdout)
+    assert one["changes"] == []
+    mine = json.loads(pmkit(repo.root, "history", "--baselines", "--project", "payroll", "--format", "json").stdout)
+    assert [c["item"] for c in mine["changes"]] == ["software"]
+    wrong = pmkit(repo.root, "history", "--baselines", "--project", "payrol")
+    assert wrong.returncode == 2 and "no project 'payrol'" in wrong.stderr, wrong.stderr
