@@ -103,3 +103,22 @@ def test_history_since_after_the_last_commit_says_so_not_that_nothing_is_committ
     assert data.rows == [] and data.reason is not None
     assert "no commit yet" not in data.reason, data.reason
     assert "2027-01-01" in data.reason and "2026-06-10" in data.reason, data.reason
+
+
+def test_a_commit_before_the_start_is_counted_as_such(tmp_path: Path):
+    """A plan committed before its start date is a point without figures: the page says so,
+    so the burn-up's points add up with the count it gives."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "minimal", root / "program")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "the plan", date="2025-12-15T10:00:00+00:00")
+    path = root / "program" / "projects" / "payroll.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("progress: 50", "progress: 55", 1), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "January", date="2026-01-20T10:00:00+00:00")
+    (root / "docs").mkdir()
+    _config(root, "      history: commit\n")
+    code, output = build_site(root / "program", tmp_path / "out")
+    assert code == 0, output
+    text = _history_text(tmp_path / "out")
+    assert "2 points, 1 before the program's start (no figures, findings counted)" in text, text

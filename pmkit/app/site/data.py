@@ -36,6 +36,13 @@ class HistoryData:
         return sum(not r["valid"] for r in self.points) - self.unread
 
     @property
+    def early(self) -> int:
+        """The points before the program's start: no figures (only findings are drawn)."""
+        from pmkit.app.history import before_start
+
+        return sum(before_start(r) for r in self.points)
+
+    @property
     def unread(self) -> int:
         """The points git could not read (a partial clone's remote out of reach): not the commit's fault."""
         from pmkit.app.history import UNREADABLE
