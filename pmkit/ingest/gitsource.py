@@ -21,6 +21,7 @@ should be) is a finding on that file, as for a directory.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import subprocess
 import threading
@@ -103,9 +104,16 @@ class GitStopped(GitError):
 NO_SIGNATURE = "--no-show-signature"
 
 
-def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _untranslated() -> dict[str, str]:
+    """The environment for a git whose messages pmkit tells apart ("not a git repository"):
+    git translates them (LANGUAGE=fr: "n'est un dépôt git")."""
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
+
+
+def _git(cwd: Path, *args: str, check: bool = True,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, env=env)
     except FileNotFoundError as exc:
         raise GitError("git is not installed (or not on PATH)") from exc
     except OSError as exc:
@@ -134,7 +142,7 @@ class Repository:
     def find(cls, folder: Path) -> Repository:
         """The repository holding ``folder``; GitError if there is none."""
         folder = folder if folder.is_dir() else folder.parent
-        done = _git(folder, "rev-parse", "--show-toplevel", check=False)
+        done = _git(folder, "rev-parse", "--show-toplevel", check=False, env=_untranslated())
         if done.returncode != 0:
             raise _refusal(folder, done.stderr.decode("utf-8", "replace"))
         return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))

@@ -99,10 +99,22 @@ def test_a_worktree_whose_repository_is_gone_says_so(repo: Repo, tmp_path: Path)
     assert ".git" in done.stderr and "linked" in done.stderr
 
 
-def test_outside_any_repository_is_still_said_plainly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("language", ["", "fr"])
+def test_outside_any_repository_is_still_said_plainly(tmp_path: Path, language: str) -> None:
+    """Whatever language git speaks (its messages are translated: "n'est un dépôt git")."""
     plain = tmp_path / "plain"
     shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "minimal", plain)
-    done = pmkit(plain, "history")
+    old = os.environ.get("LANGUAGE")
+    os.environ["LANGUAGE"] = language
+    try:
+        done = pmkit(plain, "history")
+        rollup = pmkit(plain, "rollup", "--as-of", "2026-05-15")
+    finally:
+        if old is None:
+            del os.environ["LANGUAGE"]
+        else:
+            os.environ["LANGUAGE"] = old
     assert done.returncode == 2
-    assert "not inside a git repository" in done.stderr
-    assert json.loads(pmkit(plain, "rollup", "--as-of", "2026-05-15").stdout)["provenance"]["revision"] is None
+    assert "not inside a git repository" in done.stderr, done.stderr
+    assert rollup.returncode == 0, rollup.stderr
+    assert json.loads(rollup.stdout)["provenance"]["revision"] is None
