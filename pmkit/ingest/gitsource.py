@@ -353,7 +353,8 @@ class GitSource:
             return
         try:
             out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.repo.root, capture_output=True,
-                                 input="".join(f"{oid}\n" for oid in unknown).encode(), check=True).stdout
+                                 input="".join(f"{oid}\n" for oid in unknown).encode(), check=True,
+                                 env=_untranslated()).stdout  # (``_reason`` reads its message)
         except OSError as exc:
             raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}: {exc.strerror}") from exc
         except subprocess.CalledProcessError as exc:
