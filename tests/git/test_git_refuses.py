@@ -118,3 +118,15 @@ def test_outside_any_repository_is_still_said_plainly(tmp_path: Path, language: 
     assert "not inside a git repository" in done.stderr, done.stderr
     assert rollup.returncode == 0, rollup.stderr
     assert json.loads(rollup.stdout)["provenance"]["revision"] is None
+
+
+def test_changed_since_and_annotations_in_a_refused_repository_give_gits_reason(repo: Repo) -> None:
+    """CI in a container whose checkout git refuses: --changed-since said "needs a git
+    repository; . is not inside one", and --format github placed annotations by paths
+    relative to the program folder (GitHub finds no such file)."""
+    _history_in_june(repo)
+    _break_config(repo)
+    for args in (("validate", "--changed-since", "HEAD~1"), ("validate", "program", "--format", "github")):
+        done = pmkit(repo.root, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "bad config" in done.stderr and "not inside one" not in done.stderr, (args, done.stderr)
