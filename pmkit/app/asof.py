@@ -26,16 +26,18 @@ from typing import Any
 
 from pmkit.app.locate import Program
 from pmkit.domain.model import Model
-from pmkit.ingest.gitsource import Commit, GitError, Repository
+from pmkit.ingest.gitsource import Commit, GitError, NotRepository, Repository
 
 
 def repository_of(program: Program) -> Repository | None:
-    """The repository holding the program's folder, or None outside git."""
+    """The repository holding the program's folder, or None outside git. GitError for a
+    repository git refuses to read: its history is there, so today's files would be a
+    wrong answer for a past date."""
     if program.repo is not None:
         return program.repo
     try:
         return Repository.find(program.directory.resolve())
-    except GitError:
+    except NotRepository:
         return None
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from pmkit.app.locate import Program
 from pmkit.core.findings import Finding
 from pmkit.engine.validate import rule_name
-from pmkit.ingest.gitsource import GitError, Repository
+from pmkit.ingest.gitsource import GitError, NotRepository, Repository
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,15 @@ class Filtered:
 
 
 def rooted(program: Program) -> Program:
-    """``program`` with finding paths relative to the repository root, when it lies in one."""
+    """``program`` with finding paths relative to the repository root, when it lies in one.
+    GitError for a repository git refuses to read (its reason, rather than paths a CI
+    cannot place)."""
     if program.rooted:
         return program
     try:
         repo = Repository.find(program.directory)
         folder = repo.relative(program.directory)
-    except (GitError, ValueError):
+    except (NotRepository, ValueError):
         return program
     return replace(program, repo=repo, folder=folder, shown=folder or ".")
 

@@ -228,7 +228,10 @@ def validate(directory: Path | None, rev: str | None, fmt: str | None, changed_s
     if fmt in ("github", "sarif") or changed_since:
         from pmkit.app.changed import rooted
 
-        program = rooted(program)  # CI places annotations by repository-root paths
+        try:
+            program = rooted(program)  # CI places annotations by repository-root paths
+        except GitError as exc:
+            raise GitProblem(str(exc)) from exc
     findings, root = program.report_paths(result.findings)
     if changed_since:
         from pmkit.app.changed import filter_changed

@@ -50,6 +50,8 @@ class Side:
     commit: str | None  # None: the working tree
     files: dict[str, bytes]
     figures: Figures
+    #: the revision has no program folder (the change adds or removes the whole program)
+    absent: bool = False
 
     @property
     def findings(self) -> list[Finding]:
@@ -161,7 +163,7 @@ class Diff:
             "records": [r.as_json(self.folder) for r in self.records],
             "findings": {"introduced": [self._finding(f) for f in self.introduced],
                          "fixed": [self._finding(f) for f in self.fixed]},
-            "figures": {"compared": self.base.figures.ok and self.head.figures.ok, "note": self.figures_note,
+            "figures": {"compared": self.figures_note is None, "note": self.figures_note,
                         "deltas": [d.as_json() for d in self.figures]},
         }
 
@@ -439,6 +441,12 @@ def _section_deltas(scope: str, ident: str | None, old: Any, new: Any, figures: 
 Redact = Callable[[list[Finding]], list[Finding]]
 
 
+def _start(document: dict[str, Any] | None) -> dt.date | None:
+    """The program's start in a side's rollup document (None without one)."""
+    start = _get(document, "program.start") if document is not None else None
+    return dt.date.fromisoformat(start) if isinstance(start, str) else None
+
+
 def compare(base: Side, head: Side, folder: str, as_of: dt.date,
             redact: tuple[Redact, Redact] | None = None, reuse: bool = True) -> Diff:
     """The diff of two sides; ``redact`` (base's, head's) scrubs private values from findings.
@@ -449,8 +457,17 @@ def compare(base: Side, head: Side, folder: str, as_of: dt.date,
         fixed, introduced = redact[0](fixed), redact[1](introduced)
     note = None
     deltas: list[FigureDelta] = []
-    if base.figures.document is not None and head.figures.document is not None:
+    start = _start(head.figures.document) or _start(base.figures.document)
+    if start is not None and as_of < start:
+        # as `pmkit rollup --as-of` refuses such a day: no figure can move on it
+        note = f"{as_of} is before the program starts ({start}): there are no figures for it"
+    elif base.figures.document is not None and head.figures.document is not None:
         deltas = compare_figures(base.figures.document, head.figures.document)
+    elif base.absent or head.absent:
+        gone = next(s for s in (base, head) if s.absent)
+        note = (f"{gone.label} has no program folder {folder or '.'}/: the change "
+                f"{'adds' if gone is base else 'removes'} the whole program, so there are no figures to compare "
+                f"(every record and finding is {'new' if gone is base else 'gone'})")
     else:
         broken = [s.label for s in (base, head) if s.figures.document is None]
         note = (f"no figures for {' and '.join(broken)}: it has validation errors, so figure changes "

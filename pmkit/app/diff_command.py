@@ -20,16 +20,22 @@ import click
 
 from pmkit.app.diff import Diff, FigureDelta, RecordChange, Side, compare
 from pmkit.app.locate import Program
-from pmkit.app.pipeline import Extent, Underway, source_status_date, start_figures, start_figures_of, status_date
-from pmkit.engine.validate import source_settings
+from pmkit.app.pipeline import Extent, Figures, Underway, source_status_date, start_figures, start_figures_of, status_date
+from pmkit.engine.validate import Result, source_settings
 from pmkit.core.findings import Finding
 from pmkit.core.procs import keep_to_exit
 from pmkit.core.wording import count
-from pmkit.ingest.gitsource import GitError, GitSource, Repository
+from pmkit.ingest.gitsource import GitError, GitMissing, GitSource, Repository
 
 WORKING_TREE = "working tree"
 #: Rows of a table shown open; longer tables are folded (<details> in Markdown).
 OPEN_ROWS = 10
+#: The longest markdown diff, in UTF-8 bytes: GitHub refuses a comment over 65,536
+#: characters ("body is too long"), and the workflows cut the file at 60,000 bytes
+#: (``head -c``), which would end it mid-row with a <details> left open.
+COMMENT_MAX = 59_000
+#: The rows per table tried, in turn, while the markdown is longer than COMMENT_MAX.
+COMMENT_ROWS = (200, 100, 50, 20, 10, 0)
 
 
 # --- loading -----------------------------------------------------------------------
@@ -49,8 +55,12 @@ def _fetch_blobs(source: GitSource) -> None:
 
 
 def git_date(repo: Repository, rev: str, folder: str) -> dt.date | None:
-    with repo.source(rev, folder) as source:
-        return source_status_date(source)
+    """The status date of program.yaml at ``rev`` (None without one, or without the folder)."""
+    try:
+        with repo.source(rev, folder) as source:
+            return source_status_date(source)
+    except GitMissing:
+        return None
 
 
 #: Shared: the two sides of a diff are one program at two moments, so they
@@ -73,10 +83,12 @@ class Started:
     label: str
     commit: str | None
     files: dict[str, bytes]
-    underway: Underway
+    underway: Underway | Figures  # Figures: nothing to work out (a revision without the folder)
+    absent: bool = False
 
     def finish(self) -> Side:
-        return Side(self.label, self.commit, self.files, self.underway.finish())
+        figures = self.underway if isinstance(self.underway, Figures) else self.underway.finish()
+        return Side(self.label, self.commit, self.files, figures, self.absent)
 
 
 def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
@@ -86,6 +98,21 @@ def git_side(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: b
         underway = start_figures_of(source, day, use_cache, name=_name(repo, folder), memory=shared,
                                     extent=DIFF_EXTENT, rules_in_child=rules_in_child)
         return Started(rev, source.commit, _files(underway), underway)
+
+
+def absent_side(repo: Repository, rev: str, day: dt.date) -> Started:
+    """A revision without the program folder (before the program was committed, or after it
+    was removed): no files, no findings, no figures."""
+
+    return Started(rev, repo.resolve(rev), {}, Figures(day, Result([], 0)), absent=True)
+
+
+def _git_side_or_absent(repo: Repository, rev: str, folder: str, day: dt.date, use_cache: bool,
+                        shared: Shared | None, rules_in_child: bool = True) -> Started:
+    try:
+        return git_side(repo, rev, folder, day, use_cache, shared, rules_in_child)
+    except GitMissing:
+        return absent_side(repo, rev, day)
 
 
 def disk_side(directory: Path, day: dt.date, use_cache: bool, shared: Shared | None = None,
@@ -125,9 +152,9 @@ def run_diff(program: Program, base: str, head: str | None, as_of: dt.date | Non
     # model and rollup, then loads the head. The head's rules re-run only the
     # parts the change touched (the base's memo is shared): cheaper here than
     # in a forked child, so they wait for the base's and run in this process.
-    started = git_side(repo, base, folder, day, use_cache, shared)
+    started = _git_side_or_absent(repo, base, folder, day, use_cache, shared)
     head_rules_in_child = not share
-    head_started = (git_side(repo, head, folder, day, use_cache, shared, head_rules_in_child) if head else
+    head_started = (_git_side_or_absent(repo, head, folder, day, use_cache, shared, head_rules_in_child) if head else
                     disk_side(program.directory, day, use_cache, shared, _name(repo, folder) if share else None,
                               head_rules_in_child))
     base_side = started.finish()
@@ -278,8 +305,17 @@ def render(diff: Diff, fmt: str) -> str:
     from pmkit.app.templates import derived
 
     env = derived({"md_cell": md_cell, "md_text": md_text, "plain": printable})
-    name = "diff/diff.md.j2" if fmt == "markdown" else "diff/diff.txt.j2"
-    return env.get_template(name).render(**_view(diff))
+    view = _view(diff)
+    if fmt != "markdown":
+        return env.get_template("diff/diff.txt.j2").render(**view)
+    template = env.get_template("diff/diff.md.j2")
+    view["again"] = f"pmkit diff {diff.base.label}" + (f" {diff.head.label}" if diff.head.commit else "")
+    text = template.render(**view, shown=None)
+    for shown in COMMENT_ROWS:  # fewer rows per table until GitHub takes the comment
+        if len(text.encode("utf-8")) <= COMMENT_MAX:
+            break
+        text = template.render(**view, shown=shown)
+    return text
 
 
 # --- the command ---------------------------------------------------------------------

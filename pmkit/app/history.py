@@ -49,9 +49,9 @@ from pmkit.core.vocabulary import minor_digits
 from pmkit.rollup.figures import field_json
 from pmkit.engine.cache import FileCache, RecentMemory, default_dir
 from pmkit.engine.validate import collecting_seldom, recall_versions_before
-from pmkit.ingest.gitsource import GitError, GitMissing, GitStopped, Repository, folder_spec
+from pmkit.ingest.gitsource import NO_SIGNATURE, GitError, GitMissing, GitStopped, Repository, folder_spec
 
-ROW_VERSION = "6"  # 6: a commit without the program folder has no error, note ABSENT
+ROW_VERSION = "7"  # 6: a commit without the program folder has no error, note ABSENT; 7: BEFORE_START
 PROGRAM_FIGURES = ("progress", "planned", "pv", "ev", "actual", "committed", "current_budget", "eac", "cpi", "spi",
                    "spi_t", "forecast_finish", "funding_gap", "fte", "open_problems", "milestones_late")
 
@@ -75,7 +75,7 @@ def _step(line: str) -> Step:
 
 def _log(repo: Repository, tip: str) -> list[Step]:
     try:
-        out = subprocess.run(["git", "log", "--first-parent", LOG_FORMAT, tip, "--"],
+        out = subprocess.run(["git", "log", NO_SIGNATURE, "--first-parent", LOG_FORMAT, tip, "--"],
                              cwd=repo.root, capture_output=True, check=True).stdout.decode("utf-8", "replace")
     except subprocess.CalledProcessError as exc:
         raise GitError(f"git log failed: {exc.stderr.decode('utf-8', 'replace').strip()}") from exc
@@ -108,20 +108,24 @@ def _revision(repo: Repository, text: str, option: str) -> str:
 
 def steps(repo: Repository, since: str | None = None, until: str | None = None, by: str = "commit") -> list[Step]:
     """The commits of the series, oldest first (see the module docstring)."""
-    until_day = _as_date(until)
+    until_day, since_day = _as_date(until), _as_date(since)
+    if since_day is not None and until_day is not None and since_day > until_day:
+        raise GitError(f"--since {since} is after --until {until}: give the earlier day first")
     if (until is None or until_day is not None) and not repo.has_commits():
         return []  # nothing committed yet: an empty history (a named --until revision is still looked up)
     tip = _revision(repo, until, "--until") if until is not None and until_day is None else repo.resolve("HEAD")
     chosen = _log(repo, tip)
     if until_day is not None:
         chosen = [s for s in chosen if s.day <= until_day]
-    since_day = _as_date(since)
     if since_day is not None:
         chosen = [s for s in chosen if s.day >= since_day]
     elif since is not None:
         start = _revision(repo, since, "--since")
         shas = [s.sha for s in chosen]
         if start not in shas:
+            if until is not None and start in {s.sha for s in _log(repo, repo.resolve("HEAD"))}:
+                raise GitError(f"--since {since} comes after --until {until} on the current branch: "
+                               "give the earlier revision first")
             raise GitError(f"{since} is not on the current branch's first-parent line up to {tip[:12]}")
         chosen = chosen[shas.index(start) + 1:]
     return bucket(chosen, by)
@@ -308,6 +312,15 @@ UNREADABLE = "could not be read"
 ABSENT = "the program folder is not in this commit"
 
 
+#: the note of a row whose day is before the program's start (as ``rollup --as-of`` refuses it: no figures)
+BEFORE_START = "before the program starts"
+
+
+def before_start(row: dict[str, Any]) -> bool:
+    """Whether a row's day is before the program's start (valid, no figures)."""
+    return (row.get("note") or "").startswith(BEFORE_START)
+
+
 def absent(row: dict[str, Any]) -> bool:
     """Whether a row's commit has no program folder (before the program was committed)."""
     return row.get("note") == ABSENT
@@ -347,7 +360,14 @@ def _computed_row(repo: Repository, folder: str, step: Step, use_cache: bool, id
             out["note"] = f"{UNREADABLE}: git holds no object for {', '.join(missing[:3])}" + (
                 f" and {len(missing) - 3} more" if len(missing) > 3 else "")
         rollup = computed.rollup
-        if rollup is not None:
+        start = rollup.sections["program"].start if rollup is not None else None
+        if start is not None and step.day < start:
+            # as `pmkit rollup --as-of` refuses a day before the start: no figures for it (only
+            # the findings, and the baselines the commit says)
+            out["valid"] = True
+            out["note"] = f"{BEFORE_START} ({start}): no figures"
+            out["baselines"] = _baselines_of(rollup)
+        elif rollup is not None:
             out["valid"] = True
             out["program"] = _figures_of(rollup, None)
             # A tuple in PROGRAM_FIGURES order: a thousand rows of a few hundred
@@ -374,17 +394,18 @@ def series(repo: Repository, folder: str, chosen: list[Step], project: str | Non
         if each is not None:
             each(step, s)
         keys: list[str | None] = sorted(s.get("projects") or {}) if all_projects else [project]
-        if all_projects and not s["valid"]:
+        if all_projects and not keys:  # (no figures at this commit: one row that says why)
             keys = [None]
         for key in keys:
             kept = s["projects"].get(key) if key is not None else None
-            figures = s["program"] if key is None else dict(zip(PROGRAM_FIGURES, kept)) if kept else None
+            figures = ((None if all_projects else s["program"]) if key is None
+                       else dict(zip(PROGRAM_FIGURES, kept)) if kept else None)
             row: dict[str, Any] = {"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
                                    "subject": step.subject}
             if all_projects or project is not None:
                 row["project"] = key
             row.update({"valid": s["valid"], "errors": s["errors"], "warnings": s["warnings"], "note": s["note"]})
-            if s["valid"] and figures is None:
+            if s["valid"] and figures is None and not s["note"]:
                 row["note"] = f"no project {key} at this commit"
             row.update({name: (figures or {}).get(name) for name in PROGRAM_FIGURES})
             rows.append(row)
@@ -496,7 +517,7 @@ def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
     if not chosen or not folder:
         return chosen
     try:
-        out = subprocess.run(["git", "log", "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
+        out = subprocess.run(["git", "log", NO_SIGNATURE, "--first-parent", "--format=%H", chosen[-1].sha, "--", folder],
                              cwd=repo.root, capture_output=True, check=True).stdout.decode()
     except subprocess.CalledProcessError:
         return chosen
@@ -505,10 +526,12 @@ def touching(repo: Repository, folder: str, chosen: list[Step]) -> list[Step]:
 
 
 def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cache: bool = True,
-                     each: Callable[[Step], None] | None = None) -> list[dict[str, Any]]:
+                     each: Callable[[Step], None] | None = None,
+                     seen: set[str] | None = None) -> list[dict[str, Any]]:
     """Every change of a baseline, project date or milestone due date between consecutive commits
     whose records load (only the commits that changed the program folder are read: see :func:`touching`). ``each``
-    is told of each step read, once its row is (a progress line)."""
+    is told of each step read, once its row is (a progress line); ``seen`` gathers the projects
+    of the commits read."""
     changes: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
     # The first commit of a range (--since) is compared with the one before it, which is read
@@ -524,6 +547,8 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
         now = s["baselines"]
         if not now:  # (a commit whose records could not be loaded: compared from the next that can)
             continue
+        if seen is not None:
+            seen.update(now)
         if before is not None:
             for item, old, new in _compare(before, now):
                 changes.append({"commit": step.sha, "date": step.day.isoformat(), "author": step.author,
@@ -535,7 +560,7 @@ def baseline_changes(repo: Repository, folder: str, chosen: list[Step], use_cach
 def _parent_step(repo: Repository, step: Step) -> Step | None:
     """The commit before ``step`` on the first-parent line (None for a root commit, or one
     whose parent a shallow clone does not hold)."""
-    done = subprocess.run(["git", "log", "-1", LOG_FORMAT, f"{step.sha}^1", "--"], cwd=repo.root, capture_output=True)
+    done = subprocess.run(["git", "log", NO_SIGNATURE, "-1", LOG_FORMAT, f"{step.sha}^1", "--"], cwd=repo.root, capture_output=True)
     if done.returncode != 0 or not done.stdout.strip():
         return None
     return _step(done.stdout.decode("utf-8", "replace").rstrip("\n"))

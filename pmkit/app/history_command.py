@@ -53,10 +53,19 @@ def render(rows: list[dict[str, Any]], fmt: str, document: dict[str, Any]) -> st
         return "(no commits)\n"
     text = grid(table, "simple") + "\n"
     missing = [r for r in rows if hist.absent(r)]
-    invalid = [r for r in rows if not r["valid"] and not hist.absent(r)]
+    unread = [r for r in rows if (r["note"] or "").startswith(hist.UNREADABLE)]
+    invalid = [r for r in rows if not r["valid"] and not hist.absent(r)
+               and not (r["note"] or "").startswith(hist.UNREADABLE)]
+    early = {r["commit"]: r for r in rows if hist.before_start(r)}
     if missing:
         text += (f"\n{count(len(missing), 'commit')} without the program folder {document['folder'] or '.'}/ "
                  "(before it was committed, or while it had another name): no figures.\n")
+    if early:
+        text += (f"\n{count(len(early), 'commit')} before the program starts: no figures (as `pmkit rollup --as-of` "
+                 "refuses a day before the start).\n")
+    if unread:
+        text += (f"\n{count(len(unread), 'commit')} git could not read: no figures, and not kept in the cache, so "
+                 f"the next run reads them again (why: {unread[0]['note']}).\n")
     if invalid:
         text += (f"\n{count(len(invalid), 'commit')} where the program does not validate: no figures (errors counted; "
                  "`pmkit validate --rev COMMIT` shows them).\n")
@@ -122,7 +131,13 @@ def run(program_dir: Path, since: str | None, until: str | None, by: str, projec
     progress = Progress(chosen)
     try:
         if baselines:
-            changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step)
+            known: set[str] = set()
+            changes = hist.baseline_changes(repo, folder, chosen, use_cache, each=progress.step, seen=known)
+            if project is not None:  # one project's changes (a mistyped id is refused, as for the series)
+                if known and project not in known:
+                    raise UnknownProject(f"no project {project!r} in any commit of the series; its projects: "
+                                         f"{', '.join(sorted(known))}")
+                changes = [c for c in changes if c["project"] == project]
             return render_baselines(changes, fmt, {"folder": folder, "changes": changes})
         seen: set[str] = set()  # the projects of the valid commits (to name them if --project is none of them)
 

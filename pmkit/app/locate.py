@@ -22,7 +22,7 @@ from typing import Any
 from pmkit.app.pipeline import Figures, figures, figures_of, source_status_date, status_date
 from pmkit.core.findings import Finding
 from pmkit.engine.validate import Result, validate_directory, validate_source
-from pmkit.ingest.gitsource import GitError, GitSource, Repository
+from pmkit.ingest.gitsource import GitError, GitSource, NotRepository, Repository
 
 DEFAULT_FOLDER = "program"
 
@@ -104,7 +104,10 @@ def configured_folder(root: Path) -> str | None:
             (k, v) for p in plugins if isinstance(p, dict) for k, v in p.items()) if isinstance(plugins, list) else ()
         for key, options in entries:
             if key == "pmkit" and isinstance(options, dict) and isinstance(options.get("program"), str):
-                return options["program"].strip("/") or None
+                # as git names it ("./program/" is "program"; "." the root): findings, annotations
+                # and the files a change touched are compared by these paths
+                written = options["program"].strip().strip("/")
+                return posixpath.normpath(written) if written else None
     return None
 
 
@@ -117,7 +120,7 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
         return _given(directory, rev)
     try:
         repo = Repository.find(cwd)
-    except GitError:
+    except NotRepository:  # (a repository git refuses to read is said to be one: GitError)
         return _outside_git(cwd, rev)
     configured = configured_folder(repo.root)
     folder = configured or DEFAULT_FOLDER
@@ -129,7 +132,18 @@ def locate(directory: Path | None, rev: str | None = None, cwd: Path | None = No
     note = f"pmkit: using the program in {folder}/ ({how})"
     if rev is not None:
         repo.resolve(rev)
-    return Program(on_disk, folder, repo, folder, rev, note)
+    return Program(on_disk, folder, repo, _in_git(repo, on_disk, folder), rev, note)
+
+
+def _in_git(repo: Repository, on_disk: Path, folder: str) -> str:
+    """The folder as git names it: where a link on disk points (``program -> plans/fy27``: git
+    holds the link itself at ``program``, the files at ``plans/fy27``), '' for the root."""
+    if on_disk.is_dir():
+        try:
+            return repo.relative(on_disk)
+        except ValueError:  # (a link out of the repository: git has no files there)
+            pass
+    return "" if folder == "." else folder
 
 
 def _outside_git(cwd: Path, rev: str | None) -> Program:

@@ -21,6 +21,7 @@ should be) is a finding on that file, as for a directory.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import subprocess
 import threading
@@ -57,14 +58,62 @@ class GitMissing(GitError):
     """The program folder is not in the commit (it came later, or had another name then)."""
 
 
+class NotRepository(GitError):
+    """The folder is in no git repository at all (the only GitError that means "outside git")."""
+
+
+def _reason(stderr: bytes | None) -> str:
+    """What a failed git said, in one line (a partial clone's remote out of reach, said so)."""
+    lines = [line.strip().removeprefix("fatal: ") for line in (stderr or b"").decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    promisor = next((line for line in lines if "promisor remote" in line), None)
+    if promisor is not None:
+        return (f"{promisor} (this is a partial clone: git fetches old file versions from its remote on demand, "
+                "and that remote cannot be reached: reconnect to it, or work from a full clone, one made "
+                "without `--filter`)")
+    return lines[0] if lines else "git failed"
+
+
+def _refusal(folder: Path, stderr: str) -> GitError:
+    """Why ``git rev-parse --show-toplevel`` failed in ``folder``, in one line: no repository
+    (``NotRepository``), or one git will not read (git's own words, and its fix)."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    first = lines[0].removeprefix("fatal: ") if lines else ""
+    if not lines or (first.startswith("not a git repository") and "(or any" in first):
+        return NotRepository(f"{folder} is not inside a git repository (no .git found above it)")
+    if first.startswith("not a git repository: "):
+        return GitError(f"{folder} has a .git file pointing at {first.removeprefix('not a git repository: ')}, "
+                        "which is not a git repository (was the repository it belongs to moved or deleted?)")
+    if "must be run in a work tree" in first:
+        return GitError(f"{folder} is in a bare repository (or inside a .git folder), which has no working tree "
+                        "for pmkit to find the program in: run pmkit in a clone with one (git clone)")
+    if "dubious ownership" in first:
+        fix = next((line for line in lines if "safe.directory" in line), "")
+        return GitError(f"git refuses the repository at {folder}: {first} (another user owns it); "
+                        f"if you trust it, run `{fix}`" if fix else f"git refuses the repository at {folder}: {first}")
+    return GitError(f"git cannot read the repository at {folder}: {first}")
+
+
 class GitStopped(GitError):
     """git stopped while it was being read (killed, out of memory): a failure of
     this run, not of the revision, which another run may read."""
 
 
-def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+#: for every ``git log`` and ``git show`` whose lines pmkit parses: a user's ``log.showSignature``
+#: would otherwise put each signed commit's signature check among them
+NO_SIGNATURE = "--no-show-signature"
+
+
+def _untranslated() -> dict[str, str]:
+    """The environment for a git whose messages pmkit tells apart ("not a git repository"):
+    git translates them (LANGUAGE=fr: "n'est un dépôt git")."""
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
+
+
+def _git(cwd: Path, *args: str, check: bool = True,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, env=env)
     except FileNotFoundError as exc:
         raise GitError("git is not installed (or not on PATH)") from exc
     except OSError as exc:
@@ -93,9 +142,9 @@ class Repository:
     def find(cls, folder: Path) -> Repository:
         """The repository holding ``folder``; GitError if there is none."""
         folder = folder if folder.is_dir() else folder.parent
-        done = _git(folder, "rev-parse", "--show-toplevel", check=False)
+        done = _git(folder, "rev-parse", "--show-toplevel", check=False, env=_untranslated())
         if done.returncode != 0:
-            raise GitError(f"{folder} is not inside a git repository (no .git found above it)")
+            raise _refusal(folder, done.stderr.decode("utf-8", "replace"))
         return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))
 
     def relative(self, folder: Path) -> str:
@@ -143,7 +192,7 @@ class Repository:
 
     def commit(self, rev: str) -> Commit:
         sha = self.resolve(rev)
-        out = _git(self.root, "show", "-s", "--format=%H%x00%cI%x00%an%x00%s", sha).stdout
+        out = _git(self.root, "show", NO_SIGNATURE, "-s", "--format=%H%x00%cI%x00%an%x00%s", sha).stdout
         full, date, author, subject = out.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
         return Commit(full, dt.datetime.fromisoformat(date), author, subject)
 
@@ -152,7 +201,7 @@ class Repository:
         committed on or before ``day`` (the committer's own calendar day), or
         None if the branch began after it."""
         tip = self.resolve(rev)
-        out = _git(self.root, "log", "--first-parent", "--format=%H %cI", tip).stdout.decode()
+        out = _git(self.root, "log", NO_SIGNATURE, "--first-parent", "--format=%H %cI", tip).stdout.decode()
         for line in out.splitlines():
             sha, date = line.split(" ", 1)
             if dt.date.fromisoformat(date[:10]) <= day:
@@ -313,9 +362,16 @@ class GitSource:
             return
         try:
             out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.repo.root, capture_output=True,
-                                 input="".join(f"{oid}\n" for oid in unknown).encode(), check=True).stdout
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}") from exc
+                                 input="".join(f"{oid}\n" for oid in unknown).encode(), check=True,
+                                 env=_untranslated()).stdout  # (``_reason`` reads its message)
+        except OSError as exc:
+            raise GitError(f"cannot read the sizes of {len(unknown)} files at {self.rev}: {exc.strerror}") from exc
+        except subprocess.CalledProcessError as exc:
+            # git holds the tree but could not get its blobs: a partial clone whose promisor
+            # remote is out of reach (offline, no credentials), a repository damaged under
+            # it. The run's failure, not the revision's (GitStopped: never kept as its row).
+            raise GitStopped(f"git cannot read {len(unknown)} files at {self.rev}: "
+                             f"{_reason(exc.stderr)}") from exc
         for oid, line in zip(unknown, out.decode().splitlines()):
             parts = line.split()
             if len(parts) == 3 and parts[2].isdigit():

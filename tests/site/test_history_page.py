@@ -82,3 +82,43 @@ def test_the_history_option():
     assert (_history_step(True), _history_step(False), _history_step("week")) == ("month", "off", "week")
     with pytest.raises(PluginError, match="history 'yearly' is not one of"):
         _history_step("yearly")
+
+
+def test_the_history_note_is_styled_not_shown_as_markup(dated_repo: Path, tmp_path: Path):
+    _config(dated_repo, "")
+    code, output = build_site(dated_repo / "program", tmp_path / "out")
+    assert code == 0, output
+    html = (tmp_path / "out" / "history.html").read_text(encoding="utf-8")
+    assert "{ .pmkit-note }" not in html
+    assert '<p class="pmkit-note">What the program' in html
+
+
+def test_history_since_after_the_last_commit_says_so_not_that_nothing_is_committed(dated_repo: Path):
+    """`history_since:` later than every commit (a typo of the year) is an empty series; the
+    page said "The repository has no commit yet", false in a repository with three."""
+    from pmkit.app.site.data import load_history
+    import datetime as dt
+
+    data = load_history(dated_repo / "program", use_cache=False, since=dt.date(2027, 1, 1))
+    assert data.rows == [] and data.reason is not None
+    assert "no commit yet" not in data.reason, data.reason
+    assert "2027-01-01" in data.reason and "2026-06-10" in data.reason, data.reason
+
+
+def test_a_commit_before_the_start_is_counted_as_such(tmp_path: Path):
+    """A plan committed before its start date is a point without figures: the page says so,
+    so the burn-up's points add up with the count it gives."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "minimal", root / "program")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "the plan", date="2025-12-15T10:00:00+00:00")
+    path = root / "program" / "projects" / "payroll.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("progress: 50", "progress: 55", 1), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "January", date="2026-01-20T10:00:00+00:00")
+    (root / "docs").mkdir()
+    _config(root, "      history: commit\n")
+    code, output = build_site(root / "program", tmp_path / "out")
+    assert code == 0, output
+    text = _history_text(tmp_path / "out")
+    assert "2 points, 1 before the program's start (no figures, findings counted)" in text, text

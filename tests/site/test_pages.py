@@ -407,3 +407,12 @@ def test_earned_schedule_beside_the_cost_forecast(site):
     for pid, row in doc["projects"].items():
         if not row["counted"]:
             assert "### Forecast finish" not in pages[f"projects/{pid}.md"]
+
+
+def test_a_note_class_is_on_a_line_of_its_own(site):
+    """attr_list reads `{ .pmkit-note }` only alone on the paragraph's last line: glued to the
+    text (a `{% endif %}` ending the line above eats its newline) the reader sees it literally."""
+    pages, _ = site
+    glued = [(path, line) for path, content in pages.items() if path.endswith(".md")
+             for line in content.splitlines() if "{ .pmkit-note }" in line and line.strip() != "{ .pmkit-note }"]
+    assert glued == []

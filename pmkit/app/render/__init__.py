@@ -313,7 +313,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_text(text: str) -> str:
     """A text cell a spreadsheet shows as text: one that would start a formula (a commit
-    subject ``=HYPERLINK(...)``, a name ``@SUM(...)``) gets a leading apostrophe."""
+    subject ``=HYPERLINK(...)``, a name ``@SUM(...)``) gets a leading apostrophe; control
+    characters other than line breaks are written escaped (``\x1b``), as in every table: a
+    csv printed to a terminal must not send it an escape sequence from a commit subject."""
+    text = printable(text, keep="\n\r")
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

@@ -31,8 +31,23 @@ class HistoryData:
 
     @property
     def invalid(self) -> int:
-        """The points where the program did not validate (a commit without it is no point)."""
-        return sum(not r["valid"] for r in self.points)
+        """The points where the program did not validate (a commit without it is no point,
+        and one git could not read is counted apart: ``unread``)."""
+        return sum(not r["valid"] for r in self.points) - self.unread
+
+    @property
+    def early(self) -> int:
+        """The points before the program's start: no figures (only findings are drawn)."""
+        from pmkit.app.history import before_start
+
+        return sum(before_start(r) for r in self.points)
+
+    @property
+    def unread(self) -> int:
+        """The points git could not read (a partial clone's remote out of reach): not the commit's fault."""
+        from pmkit.app.history import UNREADABLE
+
+        return sum((r["note"] or "").startswith(UNREADABLE) for r in self.points)
 
     @property
     def points(self) -> list[dict[str, Any]]:
@@ -84,20 +99,26 @@ def load_history(program_dir: Path, use_cache: bool = True, by: str = "month",
     of the repository holding the program, if any (``origin``: the repository and commit the
     program's files were exported from; the series ends at that commit)."""
     from pmkit.app import history
-    from pmkit.ingest.gitsource import GitError, Repository
+    from pmkit.ingest.gitsource import GitError, NotRepository, Repository
 
     try:
         repo, folder = ((Repository(origin.root), origin.folder) if origin is not None
                         else history.locate_repository(program_dir))
-    except (GitError, ValueError):
+    except (NotRepository, ValueError):
         return HistoryData(reason="The program is not in a git repository, so there is no history to draw: "
                                   "commit its files to git and each commit becomes a point here.")
+    except GitError as exc:
+        return HistoryData(reason=f"The repository's history cannot be read ({exc}), so there is none to draw.")
     try:
         every = history.steps(repo, since.isoformat() if since is not None else None,
                               origin.commit if origin is not None else None)
     except GitError as exc:
         return HistoryData(reason=f"The repository's history cannot be read ({exc}), so there is none to draw.")
     if not every:
+        last = history.steps(repo, None, origin.commit if origin is not None else None)[-1:] if since else []
+        if last:  # (the plugin's history_since is after the last commit: a typo of the year, most likely)
+            return HistoryData(reason=f"No commit since {since} (the pmkit plugin's `history_since`): the last "
+                                      f"one is of {last[0].day}, so there is nothing to draw.")
         return HistoryData(reason="The repository has no commit yet: each commit will become a point here.")
     rows = history.series(repo, folder, history.bucket(every, by), use_cache=use_cache)
     return HistoryData(rows, history.baseline_changes(repo, folder, every, use_cache), by=by, folder=folder,
