@@ -34,3 +34,26 @@ def test_an_expense_after_the_end_does_not_move_the_forecast_month() -> None:
     text = desc(svg)
     assert "Forecast at completion (EAC): 1,200.00 USD by Mar 2026." in text
     assert "Planned value reaches 1,000.00 USD by Mar 2026." in text
+
+
+def test_the_forecast_adds_what_cancelled_projects_spent_to_the_eac() -> None:
+    """The EAC is of the counted projects; the spend drawn is of every project. A forecast from
+    the spend to the EAC alone would fall by what cancelled projects spent (it would start
+    on one set of projects and end on another)."""
+    months = [("2026-01", Decimal(200)), ("2026-02", Decimal(200))]
+    kwargs = dict(planned=PLAN, as_of=dt.date(2026, 2, 10), end=dt.date(2026, 3, 31), eac=Decimal(1200),
+                  currency="USD", chart_id="b")
+    plain = burn_chart(months, Decimal(1500), "Burn", **kwargs)  # type: ignore[arg-type]
+    with_sunk = burn_chart(months, Decimal(1500), "Burn", sunk=Decimal("150.50"), **kwargs)  # type: ignore[arg-type]
+    assert "Forecast at completion (EAC): 1,200.00 USD by Mar 2026." in desc(plain)
+    assert ("Forecast at completion: 1,350.50 USD by Mar 2026 (EAC of the counted projects 1,200.00 USD, "
+            "plus 150.50 USD spent on cancelled projects).") in desc(with_sunk)
+
+    def forecast_end(svg: str) -> float:
+        found = re.search(r'class="forecast" points="[^"]* [\d.]+,([\d.]+)"', svg)
+        assert found is not None
+        return float(found.group(1))
+
+    assert forecast_end(with_sunk) < forecast_end(plain)  # higher on the page: more money
+    assert re.findall(r'fill="#6d28d9">([^<]*)<', with_sunk) == ["Forecast 1.35K"]
+    assert re.findall(r'fill="#6d28d9">([^<]*)<', plain) == ["EAC 1.2K"]

@@ -380,7 +380,9 @@ def test_the_budget_burn_runs_to_the_program_end(site):
     assert len(plan.group(1).split()) == len(program["planned_value_by_month"])
     # the plan and the forecast both end at the program's end month
     assert forecast.group(1).split()[-1].split(",")[0] == plan.group(1).split()[-1].split(",")[0]
-    assert "Forecast at completion (EAC): 16,480,224.31 USD by Jun 2027." in svg  # the rollup's EAC
+    # the rollup's EAC (the counted projects) and what the cancelled print-center spent: 16,480,224.31 + 156,378.50
+    assert ("Forecast at completion: 16,636,602.81 USD by Jun 2027 (EAC of the counted projects 16,480,224.31 USD, "
+            "plus 156,378.50 USD spent on cancelled projects).") in svg
 
 
 def test_earned_schedule_beside_the_cost_forecast(site):

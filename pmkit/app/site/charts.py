@@ -457,7 +457,7 @@ def _month_of(day: dt.date) -> str:
 
 def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: str,
                *, planned: Sequence[tuple[str, Decimal]] = (), as_of: dt.date | None = None,
-               end: dt.date | None = None, eac: Decimal | None = None,
+               end: dt.date | None = None, eac: Decimal | None = None, sunk: Decimal = Decimal(0),
                currency: str = "", chart_id: str | None = None) -> str:
     """Cumulative actual spend by month against the current budget, the plan and the forecast.
 
@@ -473,13 +473,21 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
     the whole plan, and, given ``eac``, the forecast as a straight line from
     the actual spend in the as-of month to the EAC in the program's end
     month. Without them the axis is the months with spend, as before.
+
+    ``sunk``: spend that ``months`` holds and the EAC leaves out (the
+    rollup's EAC is of the counted projects; a cancelled project's spend is
+    in the program's spend all the same). The forecast runs to EAC + sunk,
+    everything the program will have spent, so that it starts and ends on
+    the same projects; the description says what it is made of.
     """
     digits = minor_digits(currency or None)
     budget = _decimal(budget)
     months = sorted((str(m), _decimal(v)) for m, v in months)
     plan = sorted((str(m), _decimal(v)) for m, v in planned)
     eac = None if eac is None else _decimal(eac)
-    ident = _chart_id("burn", chart_id, months, budget, title, currency, plan, as_of, end, eac)
+    sunk = _decimal(sunk)
+    forecast_total = None if eac is None else eac + sunk
+    ident = _chart_id("burn", chart_id, months, budget, title, currency, plan, as_of, end, eac, sunk)
     title = _clean(title)
     cur = _currency_suffix(currency)
     whole = bool(plan) or end is not None
@@ -511,7 +519,8 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
     plan_values = [v for _, v in plan]
     show_forecast = eac is not None and whole and end is not None and bool(cumulative) and _month_of(end) > now
     lo = min([Decimal(0), *cumulative, *plan_values])
-    hi = max([Decimal(0), budget, *cumulative, *plan_values, *([eac] if show_forecast and eac is not None else [])])
+    hi = max([Decimal(0), budget, *cumulative, *plan_values,
+              *([forecast_total] if show_forecast and forecast_total is not None else [])])
     if lo == hi == 0:
         return _no_data("burn", ident, title,
                         f"No spend recorded; budget {money(budget, digits)}{cur}.")
@@ -532,8 +541,8 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
     points = [{"x": x(m), "y": _n(y(v))} for m, v in zip(actual_axis, cumulative)]
     plan_points = [{"x": x(m), "y": _n(y(v))} for m, v in plan if m in position]
     forecast = None
-    if show_forecast and eac is not None and end is not None and points:
-        forecast = [points[-1], {"x": x(_month_of(end)), "y": _n(y(eac))}]
+    if show_forecast and forecast_total is not None and end is not None and points:
+        forecast = [points[-1], {"x": x(_month_of(end)), "y": _n(y(forecast_total))}]
     every = max(1, math.ceil(62 / band))
     xlabels = [{"x": x(m), "text": _month_name(m)} for i, m in enumerate(axis) if (n - 1 - i) % every == 0]
     budget_y = y(budget)
@@ -553,7 +562,10 @@ def burn_chart(months: Sequence[tuple[str, Decimal]], budget: Decimal, title: st
         points=points, xlabels=xlabels, markers=len(points) <= 24, area=area,
         plan_points=plan_points, forecast=forecast,
         planned_total=money(plan_values[-1], digits) if plan_values else None,
-        eac=None if eac is None else money(eac, digits), eac_short=None if eac is None else compact(eac),
+        eac=None if eac is None else money(eac, digits),
+        forecast_total=None if forecast_total is None else money(forecast_total, digits),
+        forecast_short=None if forecast_total is None else compact(forecast_total),
+        sunk=money(sunk, digits) if sunk else None,
         end_month=_month_name(axis[-1]),
         # the month the plan reaches its total (the axis may run on to a later as-of date or
         # expense), and the program's end, where the forecast is drawn to

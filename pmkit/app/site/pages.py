@@ -436,9 +436,13 @@ def _burn_plan(site: Site) -> dict[str, Any]:
     assert site.doc is not None
     program = site.doc["program"]
     eac = program["evm"]["eac"]
+    # the EAC is of the counted projects; what cancelled ones spent is in the spend all the same
+    sunk = sum((Decimal((row.get("budget") or {}).get("actual") or 0) for row in site.doc["projects"].values()
+                if not row["counted"]),
+               Decimal(0))
     return {"planned": [(m, Decimal(v)) for m, v in program.get("planned_value_by_month", {}).items()],
             "as_of": site.as_of, "end": dt.date.fromisoformat(program["end"]),
-            "eac": None if eac is None else Decimal(eac)}
+            "eac": None if eac is None else Decimal(eac), "sunk": sunk}
 
 
 def _dashboard(site: Site, charts: Charts, rags: dict[str, Rag]) -> None:
